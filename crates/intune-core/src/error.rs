@@ -1,0 +1,136 @@
+//! The crate's one error type, and the serialisable report that crosses into the UI and the CLI.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A stable identifier the UI and the CLI branch on. Variants are never renamed or reused:
+/// front ends and scripts depend on these exact strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// The input cannot be used as given (empty, malformed, out of range).
+    InvalidInput,
+    /// A file or folder the app needs could not be read or written.
+    Storage,
+    /// Something that should not happen; the message and the log say what.
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} is not valid: {why}")]
+    InvalidInput { what: &'static str, why: String },
+
+    #[error("could not use {}: {source}", path.display())]
+    Storage {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Storage { .. } => ErrorKind::Storage,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// What the person in front of the screen can do about it.
+    pub fn next_step(&self) -> &'static str {
+        match self {
+            Error::InvalidInput { .. } => "Correct the value and try again.",
+            Error::Storage { .. } => {
+                "Check that the folder exists, is writable by your account and that the disk is not full."
+            }
+            Error::Internal(_) => {
+                "Try again. If it keeps happening, send the log file (About > Log folder) to your support contact."
+            }
+        }
+    }
+
+    /// Graph's `request-id` for errors that came from a Graph response, quoted to Microsoft support.
+    pub fn request_id(&self) -> Option<&str> {
+        None
+    }
+
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            kind: self.kind(),
+            message: format!("{}. {}", capitalise(&self.to_string()), self.next_step()),
+            request_id: self.request_id().map(str::to_owned),
+        }
+    }
+}
+
+/// The one error shape that leaves Rust: stable `kind`, a sentence that says what happened and what
+/// to do next, and Graph's request id when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl From<Error> for ErrorReport {
+    fn from(error: Error) -> Self {
+        error.report()
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_serialises_with_stable_camel_case_fields() {
+        let report = Error::InvalidInput {
+            what: "the search text",
+            why: "it is empty".into(),
+        }
+        .report();
+        let json = serde_json::to_value(&report).expect("serialises");
+        assert_eq!(json["kind"], "invalidInput");
+        assert_eq!(
+            json["message"],
+            "The search text is not valid: it is empty. Correct the value and try again."
+        );
+        assert!(json["requestId"].is_null());
+    }
+
+    #[test]
+    fn storage_error_names_the_path_and_what_to_do() {
+        let err = Error::Storage {
+            path: PathBuf::from("/var/log/x"),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        };
+        let report = err.report();
+        assert_eq!(report.kind, ErrorKind::Storage);
+        assert!(
+            report
+                .message
+                .starts_with("Could not use /var/log/x: denied.")
+        );
+        assert!(report.message.contains("writable"));
+    }
+}

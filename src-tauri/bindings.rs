@@ -1,0 +1,52 @@
+//! The typed IPC surface. `ui/src/bindings.ts` is generated from it and committed; a test fails when
+//! the committed file no longer matches, and `UPDATE_BINDINGS=1 cargo test --lib bindings` rewrites it.
+
+use tauri_specta::collect_commands;
+
+use crate::commands;
+
+/// The committed TypeScript bindings, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
+
+pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![commands::about])
+        // Returned as the `error` of every failing command; exported even before one fails.
+        .typ::<intune_core::ErrorReport>()
+}
+
+pub fn render(path: &std::path::Path) -> Result<(), String> {
+    builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from the Rust commands by tauri-specta. Do not edit.\n"),
+            path,
+        )
+        .map_err(|e| format!("could not export bindings to {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn committed_bindings_match_the_rust_commands() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            render(&committed).expect("export");
+            return;
+        }
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let fresh = tmp.path().join("bindings.ts");
+        render(&fresh).expect("export");
+        let fresh = std::fs::read_to_string(&fresh).expect("read fresh bindings");
+        let current = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "{BINDINGS_PATH} is stale: the Rust commands changed. Regenerate it with \
+             `UPDATE_BINDINGS=1 cargo test --lib bindings` and commit the result."
+        );
+    }
+}

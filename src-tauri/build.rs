@@ -1,0 +1,11 @@
+fn main() {
+    // Listing the app's own commands makes them subject to the capability files: a window can call
+    // only what its capability grants.
+    let manifest = tauri_build::AppManifest::new().commands(&["about"]);
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(manifest),
+    )
+    .expect("tauri-build failed: check tauri.conf.json and src-tauri/capabilities");
+}

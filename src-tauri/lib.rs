@@ -1,0 +1,40 @@
+//! The desktop shell of Intune Actions: windows, tray, and thin commands over `intune-core`.
+
+pub mod bindings;
+mod commands;
+mod instance;
+mod state;
+mod tray;
+mod window;
+
+use tauri::Manager;
+
+pub fn run() {
+    let mut context = tauri::generate_context!("tauri.conf.json");
+    match instance::identifier(&context.config().identifier) {
+        Ok(identifier) => context.config_mut().identifier = identifier,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    }
+
+    let specta = bindings::builder();
+    tauri::Builder::default()
+        // First, so a second launch hands over to the running app before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            window::show_main(app);
+        }))
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            let log_dir = state::init_logging(app.handle());
+            tracing::info!(version = %app.package_info().version, "Intune Actions started");
+            app.manage(state::AppState { log_dir });
+            tray::create(app.handle())?;
+            Ok(())
+        })
+        .on_window_event(window::keep_in_tray_on_close)
+        .run(context)
+        .expect("the desktop app could not start; run it from a terminal to see why");
+}

@@ -1,0 +1,233 @@
+//! A throwaway desktop for the suite: a virtual display, a session bus, a private home, and one
+//! tauri-driver. Everything it starts is stopped when it is dropped.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Each suite run gets its own app identifier, so it never meets a copy the developer is running.
+pub const INSTANCE_ENV: &str = "INTUNE_ACTIONS_INSTANCE";
+
+pub struct Desktop {
+    pub display: String,
+    pub dbus_address: String,
+    pub home: tempfile::TempDir,
+    pub instance: String,
+    pub driver_url: String,
+    pub artifacts: PathBuf,
+    children: Vec<Child>,
+}
+
+impl Desktop {
+    pub fn start() -> Result<Desktop, String> {
+        let artifacts = artifacts_dir();
+        std::fs::create_dir_all(&artifacts)
+            .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;
+        let home = tempfile::Builder::new()
+            .prefix("intune-e2e-home")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temporary home: {e}"))?;
+        let mut desktop = Desktop {
+            display: String::new(),
+            dbus_address: String::new(),
+            instance: format!("e2e{}", std::process::id()),
+            home,
+            driver_url: String::new(),
+            artifacts,
+            children: Vec::new(),
+        };
+        desktop.start_display()?;
+        desktop.start_session_bus()?;
+        desktop.start_driver()?;
+        Ok(desktop)
+    }
+
+    /// The environment every process of the suite runs with: the app launched by the driver
+    /// inherits it, so it uses the virtual display, the private bus and the private home.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let home = self.home.path();
+        let dir = |name: &str| home.join(name).display().to_string();
+        vec![
+            ("DISPLAY".into(), self.display.clone()),
+            ("DBUS_SESSION_BUS_ADDRESS".into(), self.dbus_address.clone()),
+            ("HOME".into(), home.display().to_string()),
+            ("XDG_CONFIG_HOME".into(), dir(".config")),
+            ("XDG_DATA_HOME".into(), dir(".local/share")),
+            ("XDG_CACHE_HOME".into(), dir(".cache")),
+            ("XDG_STATE_HOME".into(), dir(".local/state")),
+            ("XDG_RUNTIME_DIR".into(), dir("runtime")),
+            (INSTANCE_ENV.into(), self.instance.clone()),
+            // Software rendering under Xvfb shows a blank window without this.
+            ("WEBKIT_DISABLE_DMABUF_RENDERER".into(), "1".into()),
+            ("GDK_BACKEND".into(), "x11".into()),
+            ("NO_AT_BRIDGE".into(), "1".into()),
+            ("INTUNE_ACTIONS_LOG".into(), "info".into()),
+        ]
+    }
+
+    /// A command that runs inside this desktop.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        command.envs(self.env());
+        command
+    }
+
+    /// Saves a picture of the whole virtual screen (window frame and all) to the artifacts folder.
+    pub fn screenshot_screen(&self, name: &str) -> Option<PathBuf> {
+        let path = self.artifacts.join(format!("{name}-screen.png"));
+        let status = self
+            .command("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then_some(path)
+    }
+
+    fn start_display(&mut self) -> Result<(), String> {
+        require("Xvfb", "xvfb")?;
+        require("xauth", "xauth")?;
+        for number in 90..190 {
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+            if socket.exists() || Path::new(&format!("/tmp/.X{number}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .arg(format!(":{number}"))
+                .args(["-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start Xvfb: {e}"))?;
+            if wait_until(Duration::from_secs(10), || socket.exists()) {
+                self.children.push(child);
+                self.display = format!(":{number}");
+                return Ok(());
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        Err("no free X display between :90 and :189".into())
+    }
+
+    fn start_session_bus(&mut self) -> Result<(), String> {
+        require("dbus-daemon", "dbus")?;
+        std::fs::create_dir_all(self.home.path().join("runtime"))
+            .map_err(|e| format!("cannot create the runtime dir: {e}"))?;
+        let mut child = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start dbus-daemon: {e}"))?;
+        let stdout = child.stdout.take().ok_or("dbus-daemon has no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the bus address: {e}"))?;
+        self.children.push(child);
+        if line.trim().is_empty() {
+            return Err("dbus-daemon printed no address".into());
+        }
+        self.dbus_address = line.trim().to_string();
+        Ok(())
+    }
+
+    fn start_driver(&mut self) -> Result<(), String> {
+        require("WebKitWebDriver", "webkit2gtk-driver")?;
+        let driver = tauri_driver_path().ok_or(
+            "tauri-driver is not installed: run `cargo install tauri-driver --locked` (scripts/test does)",
+        )?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let log = std::fs::File::create(self.artifacts.join("tauri-driver.log"))
+            .map_err(|e| format!("cannot create the driver log: {e}"))?;
+        let child = self
+            .command(driver)
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        self.children.push(child);
+        let address = format!("127.0.0.1:{port}");
+        if !wait_until(Duration::from_secs(15), || {
+            TcpStream::connect(&address).is_ok()
+        }) {
+            return Err(format!("tauri-driver did not listen on {address}"));
+        }
+        self.driver_url = format!("http://{address}");
+        Ok(())
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        // Last started, first stopped: the driver before the bus before the display.
+        for child in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/e2e"))
+}
+
+pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ready()
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+fn require(program: &str, package: &str) -> Result<(), String> {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false);
+    if found {
+        Ok(())
+    } else {
+        Err(format!(
+            "{program} is not installed: install the Debian package `{package}` (scripts/test installs everything the suite needs)"
+        ))
+    }
+}
+
+fn tauri_driver_path() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("tauri-driver"))
+            .find(|p| p.is_file())
+    });
+    on_path.or_else(|| {
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+        let path = cargo_home.join("bin/tauri-driver");
+        path.is_file().then_some(path)
+    })
+}

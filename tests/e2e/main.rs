@@ -1,0 +1,108 @@
+//! End-to-end tests: the real app binary on a virtual display, driven like a person would.
+//!
+//! `cargo test --test e2e` starts Xvfb, a session bus and tauri-driver, runs each test against a
+//! fresh copy of the app, and stops them all. Screenshots go to `test-artifacts/e2e/`
+//! (`E2E_ARTIFACTS` overrides): always on failure, and for every test with `E2E_SCREENSHOTS=1`.
+
+mod app;
+mod desktop;
+mod scenarios;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+use app::App;
+use desktop::Desktop;
+
+pub struct Ctx<'a> {
+    pub desktop: &'a Desktop,
+    pub app: &'a App,
+}
+
+pub type Outcome<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + 'a>>;
+pub type Scenario = for<'a> fn(&'a Ctx<'a>) -> Outcome<'a>;
+
+/// Fails the test with a message, like `assert!` but with a screenshot taken afterwards.
+#[macro_export]
+macro_rules! check {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+fn main() -> ExitCode {
+    let mut args = Arguments::from_args();
+    // One window at a time: every test has the display and the driver to itself.
+    args.test_threads = Some(1);
+
+    if !cfg!(target_os = "linux") {
+        eprintln!(
+            "e2e: tauri-driver drives the app on Linux and Windows; this suite runs on Linux."
+        );
+        return ExitCode::SUCCESS;
+    }
+
+    let desktop = match Desktop::start() {
+        Ok(desktop) => Arc::new(desktop),
+        Err(error) => {
+            eprintln!("e2e: cannot set up the test desktop: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Arc::new(runtime),
+        Err(error) => {
+            eprintln!("e2e: cannot start an async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let trials = scenarios::ALL
+        .iter()
+        .map(|&(name, scenario)| {
+            let desktop = Arc::clone(&desktop);
+            let runtime = Arc::clone(&runtime);
+            Trial::test(name, move || {
+                runtime
+                    .block_on(run_scenario(&desktop, name, scenario))
+                    .map_err(Failed::from)
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(desktop);
+    conclusion.exit_code()
+}
+
+async fn run_scenario(desktop: &Desktop, name: &str, scenario: Scenario) -> Result<(), String> {
+    let app = App::launch(desktop, name).await?;
+    let outcome = scenario(&Ctx { desktop, app: &app }).await;
+    let always = std::env::var_os("E2E_SCREENSHOTS").is_some_and(|v| v == "1");
+    let result = match outcome {
+        Err(error) => {
+            let window = app.screenshot("failure").await;
+            let screen = desktop.screenshot_screen(&format!("{name}-failure"));
+            Err(format!(
+                "{error}\n  window screenshot: {}\n  screen screenshot: {}",
+                window.map_or_else(|e| e, |p| p.display().to_string()),
+                screen.map_or_else(|| "unavailable".into(), |p| p.display().to_string()),
+            ))
+        }
+        Ok(()) if always => {
+            app.screenshot("final").await?;
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    };
+    app.close().await;
+    result
+}
