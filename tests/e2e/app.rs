@@ -3,14 +3,32 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use std::future::Future;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
-use crate::desktop::Desktop;
+use crate::desktop::{Desktop, Driver};
 
 /// How long to wait for something to appear before calling it stuck. A guard against hangs,
 /// not a performance target.
 pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// One WebDriver round trip; a driver that stops answering fails the test instead of hanging it.
+const CALL_LIMIT: Duration = Duration::from_secs(20);
+
+async fn bounded<T, E: std::fmt::Display>(
+    what: &str,
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(CALL_LIMIT, call).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(format!("{what}: {error}")),
+        Err(_) => Err(format!(
+            "{what}: the driver did not answer within {CALL_LIMIT:?}"
+        )),
+    }
+}
 
 pub const APP_BINARY: &str = env!("CARGO_BIN_EXE_intune-actions-desktop");
 
@@ -21,7 +39,7 @@ pub struct App {
 }
 
 impl App {
-    pub async fn launch(desktop: &Desktop, name: &str) -> Result<App, String> {
+    pub async fn launch(desktop: &Desktop, driver: &Driver, name: &str) -> Result<App, String> {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
@@ -31,11 +49,9 @@ impl App {
         // warms up; later ones are not.
         let mut last_error = String::new();
         for _ in 0..5 {
-            match ClientBuilder::new(HttpConnector::new())
-                .capabilities(capabilities.clone())
-                .connect(&desktop.driver_url)
-                .await
-            {
+            let mut builder = ClientBuilder::new(HttpConnector::new());
+            builder.capabilities(capabilities.clone());
+            match bounded("starting a session", builder.connect(&driver.url)).await {
                 Ok(client) => {
                     return Ok(App {
                         client,
@@ -43,7 +59,7 @@ impl App {
                         artifacts: desktop.artifacts.clone(),
                     });
                 }
-                Err(error) => last_error = error.to_string(),
+                Err(error) => last_error = error,
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
@@ -54,10 +70,7 @@ impl App {
 
     pub async fn click(&self, css: &str) -> Result<(), String> {
         let element = self.find(css).await?;
-        element
-            .click()
-            .await
-            .map_err(|e| format!("could not click {css}: {e}"))
+        bounded(&format!("clicking {css}"), element.click()).await
     }
 
     /// Waits until the element exists and its text satisfies `expected`; returns the text.
@@ -70,8 +83,8 @@ impl App {
         let start = Instant::now();
         let mut last = None;
         while start.elapsed() < PATIENCE {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await
-                && let Ok(text) = element.text().await
+            if let Ok(element) = bounded(css, self.client.find(Locator::Css(css))).await
+                && let Ok(text) = bounded(css, element.text()).await
             {
                 if expected(&text) {
                     return Ok(text);
@@ -87,31 +100,31 @@ impl App {
     }
 
     pub async fn title(&self) -> Result<String, String> {
-        self.client.title().await.map_err(|e| e.to_string())
+        bounded("reading the title", self.client.title()).await
     }
 
     /// Saves what the web view shows to `<artifacts>/<test>-<label>.png`.
     pub async fn screenshot(&self, label: &str) -> Result<PathBuf, String> {
-        let png = self
-            .client
-            .screenshot()
-            .await
-            .map_err(|e| format!("screenshot failed: {e}"))?;
+        // WebKit takes the snapshot at the next paint, and an idle page does not paint: nudge one.
+        let nudge = "document.body.style.opacity = '0.999';\
+                     requestAnimationFrame(() => requestAnimationFrame(() => document.body.style.opacity = ''));";
+        bounded("repainting", self.client.execute(nudge, vec![])).await?;
+        let png = bounded("taking a screenshot", self.client.screenshot()).await?;
         let path = self.artifacts.join(format!("{}-{label}.png", self.name));
         std::fs::write(&path, png).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(path)
     }
 
     pub async fn close(self) {
-        let _ = self.client.close().await;
+        let _ = bounded("ending the session", self.client.close()).await;
     }
 
     async fn find(&self, css: &str) -> Result<fantoccini::elements::Element, String> {
-        self.client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-            .map_err(|e| format!("{css} never appeared: {e}"))
+        let wait = self.client.wait().at_most(PATIENCE);
+        bounded(
+            &format!("waiting for {css}"),
+            wait.for_element(Locator::Css(css)),
+        )
+        .await
     }
 }

@@ -1,5 +1,5 @@
-//! A throwaway desktop for the suite: a virtual display, a session bus, a private home, and one
-//! tauri-driver. Everything it starts is stopped when it is dropped.
+//! A throwaway desktop for the suite: a virtual display, a session bus and a private home, plus a
+//! tauri-driver per test. Everything is stopped when dropped.
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -15,7 +15,6 @@ pub struct Desktop {
     pub dbus_address: String,
     pub home: tempfile::TempDir,
     pub instance: String,
-    pub driver_url: String,
     pub artifacts: PathBuf,
     children: Vec<Child>,
 }
@@ -34,13 +33,13 @@ impl Desktop {
             dbus_address: String::new(),
             instance: format!("e2e{}", std::process::id()),
             home,
-            driver_url: String::new(),
             artifacts,
             children: Vec::new(),
         };
         desktop.start_display()?;
         desktop.start_session_bus()?;
-        desktop.start_driver()?;
+        require("WebKitWebDriver", "webkit2gtk-driver")?;
+        tauri_driver_path().ok_or(TAURI_DRIVER_MISSING)?;
         Ok(desktop)
     }
 
@@ -141,15 +140,15 @@ impl Desktop {
         Ok(())
     }
 
-    fn start_driver(&mut self) -> Result<(), String> {
-        require("WebKitWebDriver", "webkit2gtk-driver")?;
-        let driver = tauri_driver_path().ok_or(
-            "tauri-driver is not installed: run `cargo install tauri-driver --locked` (scripts/test does)",
-        )?;
+    /// A tauri-driver of the test's own: whatever state a failed test leaves it in (a session that
+    /// never ended, an app that hangs) goes away with it.
+    pub fn start_driver(&self, test: &str) -> Result<Driver, String> {
+        let driver = tauri_driver_path().ok_or(TAURI_DRIVER_MISSING)?;
         let port = free_port()?;
         let native_port = free_port()?;
-        let log = std::fs::File::create(self.artifacts.join("tauri-driver.log"))
-            .map_err(|e| format!("cannot create the driver log: {e}"))?;
+        let log_path = self.artifacts.join(format!("{test}-tauri-driver.log"));
+        let log = std::fs::File::create(&log_path)
+            .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
         let child = self
             .command(driver)
             .args(["--port", &port.to_string()])
@@ -158,21 +157,36 @@ impl Desktop {
             .stderr(log)
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
-        self.children.push(child);
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         let address = format!("127.0.0.1:{port}");
         if !wait_until(Duration::from_secs(15), || {
             TcpStream::connect(&address).is_ok()
         }) {
             return Err(format!("tauri-driver did not listen on {address}"));
         }
-        self.driver_url = format!("http://{address}");
-        Ok(())
+        Ok(driver)
+    }
+}
+
+pub struct Driver {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // tauri-driver ends WebKitWebDriver, which ends the app.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
 impl Drop for Desktop {
     fn drop(&mut self) {
-        // Last started, first stopped: the driver before the bus before the display.
+        // Last started, first stopped: the bus before the display.
         for child in self.children.iter_mut().rev() {
             let _ = child.kill();
             let _ = child.wait();
@@ -216,6 +230,9 @@ fn require(program: &str, package: &str) -> Result<(), String> {
         ))
     }
 }
+
+const TAURI_DRIVER_MISSING: &str =
+    "tauri-driver is not installed: run `cargo install tauri-driver --locked` (scripts/test does)";
 
 fn tauri_driver_path() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH").and_then(|paths| {

@@ -1,7 +1,7 @@
 //! End-to-end tests: the real app binary on a virtual display, driven like a person would.
 //!
-//! `cargo test --test e2e` starts Xvfb, a session bus and tauri-driver, runs each test against a
-//! fresh copy of the app, and stops them all. Screenshots go to `test-artifacts/e2e/`
+//! `cargo test --test e2e` starts Xvfb and a session bus, runs each test against a fresh copy of
+//! the app under its own tauri-driver, and stops them all. Screenshots go to `test-artifacts/e2e/`
 //! (`E2E_ARTIFACTS` overrides): always on failure, and for every test with `E2E_SCREENSHOTS=1`.
 
 mod app;
@@ -84,13 +84,15 @@ fn main() -> ExitCode {
 }
 
 async fn run_scenario(desktop: &Desktop, name: &str, scenario: Scenario) -> Result<(), String> {
-    let app = App::launch(desktop, name).await?;
+    let driver = desktop.start_driver(name)?;
+    let app = App::launch(desktop, &driver, name).await?;
     let outcome = scenario(&Ctx { desktop, app: &app }).await;
     let always = std::env::var_os("E2E_SCREENSHOTS").is_some_and(|v| v == "1");
     let result = match outcome {
         Err(error) => {
-            let window = app.screenshot("failure").await;
+            // The whole screen first: it needs nothing from the app, which may be the broken part.
             let screen = desktop.screenshot_screen(&format!("{name}-failure"));
+            let window = app.screenshot("failure").await;
             Err(format!(
                 "{error}\n  window screenshot: {}\n  screen screenshot: {}",
                 window.map_or_else(|e| e, |p| p.display().to_string()),
@@ -104,5 +106,6 @@ async fn run_scenario(desktop: &Desktop, name: &str, scenario: Scenario) -> Resu
         Ok(()) => Ok(()),
     };
     app.close().await;
+    drop(driver);
     result
 }
