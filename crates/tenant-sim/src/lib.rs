@@ -1,2 +1,125 @@
 //! A simulated Intune tenant on loopback: Microsoft Graph's managed-device endpoints and Entra ID's
 //! sign-in endpoints, for the demo mode, every integration test and the benchmarks.
+//!
+//! ```no_run
+//! let sim = tenant_sim::start(tenant_sim::SimConfig::default()).expect("started");
+//! println!("{}", sim.base_url);
+//! // stops when `sim` is dropped
+//! ```
+
+pub mod actions;
+mod auth;
+pub mod config;
+mod control;
+pub mod fleet;
+mod graph;
+mod graph_error;
+pub mod odata;
+mod server;
+mod sim;
+mod throttle;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::thread::JoinHandle;
+
+use serde::Serialize;
+use tokio::sync::oneshot;
+
+pub use config::{DeviceCodeConfig, Faults, RateLimit, SimConfig};
+pub use fleet::Device;
+pub use sim::{Receipt, ReceiptOutcome, Tenant};
+
+/// What a client needs to reach the tenant: printed by the binary as one JSON line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Connection {
+    pub base_url: String,
+    pub tenant_id: String,
+    /// The public client for delegated sign-in (browser, device code).
+    pub client_id: String,
+    /// The confidential client for app-only sign-in, with its secret.
+    pub app_client_id: String,
+    pub client_secret: String,
+}
+
+/// A running tenant. Dropping it stops the server.
+pub struct SimHandle {
+    pub base_url: String,
+    pub tenant: Tenant,
+    shared: sim::Shared,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    pub fn connection(&self) -> Connection {
+        Connection {
+            base_url: self.base_url.clone(),
+            tenant_id: self.tenant.tenant_id.clone(),
+            client_id: self.tenant.client_id.clone(),
+            app_client_id: self.tenant.app_client_id.clone(),
+            client_secret: self.tenant.client_secret.clone(),
+        }
+    }
+
+    /// A snapshot of the fleet, hidden facts included.
+    pub fn devices(&self) -> Vec<Device> {
+        sim::lock(&self.shared).devices.clone()
+    }
+
+    /// Every action request received so far.
+    pub fn received(&self) -> Vec<Receipt> {
+        sim::lock(&self.shared).received.clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        sim::lock(&self.shared).config.faults = faults;
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the tenant on `127.0.0.1:{config.port}` in a thread of its own, so it runs the same
+/// whether the caller is async, sync, or inside another runtime.
+pub fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+    let listener =
+        std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, config.port)))?;
+    listener.set_nonblocking(true)?;
+    let base_url = format!("http://{}", listener.local_addr()?);
+    let sim = sim::Sim::new(config, base_url.clone());
+    let tenant = sim.tenant.clone();
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(sim));
+    let (shutdown, stopped) = oneshot::channel();
+    let app = server::router(std::sync::Arc::clone(&shared));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("tenant-sim")
+        .build()?;
+    let thread = std::thread::Builder::new()
+        .name("tenant-sim".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => server::serve(listener, app, stopped).await,
+                    Err(error) => eprintln!("tenant-sim: cannot listen: {error}"),
+                }
+            });
+            runtime.shutdown_background();
+        })?;
+    Ok(SimHandle {
+        base_url,
+        tenant,
+        shared,
+        shutdown: Some(shutdown),
+        thread: Some(thread),
+    })
+}
