@@ -16,6 +16,9 @@ pub struct SimConfig {
     pub write_limit: RateLimit,
     /// Any request per app per window before 429.
     pub request_limit: RateLimit,
+    /// Writes and requests per tenant (all apps together) per window before 429.
+    pub tenant_write_limit: RateLimit,
+    pub tenant_request_limit: RateLimit,
     pub access_token_lifetime: Duration,
     /// Graph permissions the admin consented to; tokens get at most these.
     pub consented_permissions: Vec<String>,
@@ -114,6 +117,14 @@ impl Default for SimConfig {
             },
             request_limit: RateLimit {
                 count: 2000,
+                window: Duration::from_secs(20),
+            },
+            tenant_write_limit: RateLimit {
+                count: 400,
+                window: Duration::from_secs(20),
+            },
+            tenant_request_limit: RateLimit {
+                count: 4000,
                 window: Duration::from_secs(20),
             },
             access_token_lifetime: Duration::from_secs(3600),

@@ -23,6 +23,7 @@ use crate::config::Faults;
 use crate::graph_error::{GraphError, add_ids};
 use crate::odata;
 use crate::sim::{Receipt, ReceiptOutcome, Shared, Sim, lock};
+use crate::throttle::Limits;
 
 const MAX_PAGE: usize = 1000;
 
@@ -75,11 +76,13 @@ async fn gate(
     }
     let mut sim = lock(shared);
     let app = authorize_graph(&sim, headers, need)?;
-    let (writes, requests) = (sim.config.write_limit, sim.config.request_limit);
-    if let Err(wait) = sim
-        .throttle
-        .admit(&app, is_write, Instant::now(), writes, requests)
-    {
+    let limits = Limits {
+        app_writes: sim.config.write_limit,
+        app_requests: sim.config.request_limit,
+        tenant_writes: sim.config.tenant_write_limit,
+        tenant_requests: sim.config.tenant_request_limit,
+    };
+    if let Err(wait) = sim.throttle.admit(&app, is_write, Instant::now(), limits) {
         sim.stats.throttled += 1;
         let mut error = GraphError::new(
             StatusCode::TOO_MANY_REQUESTS,

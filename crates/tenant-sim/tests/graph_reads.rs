@@ -270,3 +270,19 @@ fn reads_beyond_the_request_limit_are_throttled() {
         .expect("seconds");
     assert!((1..=20).contains(&wait));
 }
+
+#[test]
+fn latency_and_slow_bodies_delay_answers_that_still_arrive_whole() {
+    let sim = start(small(300));
+    let token = admin_token(&sim);
+    sim.set_faults(tenant_sim::Faults {
+        latency_ms: 150,
+        slow_body_ms: 300,
+        ..tenant_sim::Faults::default()
+    });
+    let started = std::time::Instant::now();
+    let page: Value = get(&sim, &token, LIST).json().expect("a whole JSON body");
+    // A lower bound only: the sim must have waited; how much longer the machine took is noise.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(450));
+    assert_eq!(page["value"].as_array().expect("value").len(), 300);
+}

@@ -25,6 +25,8 @@ const useStyles = makeStyles({
   },
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0, fontFamily: tokens.fontFamilyMonospace, wordBreak: "break-all" },
+  // The card header squeezes its action slot; a button label must stay on one line.
+  action: { whiteSpace: "nowrap", flexShrink: 0 },
 });
 
 type State =
@@ -60,6 +62,7 @@ export function AboutPanel() {
         action={
           <Button
             id="about-load"
+            className={styles.action}
             appearance="primary"
             onClick={() => void load()}
             disabled={state.status === "loading"}
