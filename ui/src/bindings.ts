@@ -46,6 +46,10 @@ export type ErrorKind =
 "invalidInput" | 
 /**  A file or folder the app needs could not be read or written. */
 "storage" | 
+/**  No profile has that name. */
+"profileNotFound" | 
+/**  The OS keychain is locked, missing or refused access. */
+"keychainUnavailable" | 
 /**  Something that should not happen; the message and the log say what. */
 "internal";
 

@@ -16,6 +16,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// A file or folder the app needs could not be read or written.
     Storage,
+    /// No profile has that name.
+    ProfileNotFound,
+    /// The OS keychain is locked, missing or refused access.
+    KeychainUnavailable,
     /// Something that should not happen; the message and the log say what.
     Internal,
 }
@@ -32,6 +36,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("there is no profile named {0:?}")]
+    ProfileNotFound(String),
+
+    #[error("the OS keychain could not be used: {0}")]
+    Keychain(String),
+
     #[error("{0}")]
     Internal(String),
 }
@@ -41,6 +51,8 @@ impl Error {
         match self {
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
             Error::Storage { .. } => ErrorKind::Storage,
+            Error::ProfileNotFound(_) => ErrorKind::ProfileNotFound,
+            Error::Keychain(_) => ErrorKind::KeychainUnavailable,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -51,6 +63,10 @@ impl Error {
             Error::InvalidInput { .. } => "Correct the value and try again.",
             Error::Storage { .. } => {
                 "Check that the folder exists, is writable by your account and that the disk is not full."
+            }
+            Error::ProfileNotFound(_) => "List the profiles and use one of their names.",
+            Error::Keychain(_) => {
+                "Unlock your keychain (or start its service) and try again, or sign in for this session only: nothing will be stored."
             }
             Error::Internal(_) => {
                 "Try again. If it keeps happening, send the log file (About > Log folder) to your support contact."

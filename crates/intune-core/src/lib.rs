@@ -4,7 +4,9 @@
 pub mod about;
 pub mod error;
 pub mod logging;
+pub mod profile;
 pub mod secret;
+pub mod secret_store;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use secret::Secret;

@@ -1,0 +1,386 @@
+//! Profiles: which tenant, in which cloud, with which app registration and sign-in method.
+//!
+//! Profiles live in one JSON file in the OS config folder. The file never holds a secret: tokens
+//! and client secrets go to the OS keychain, keyed by profile.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Microsoft Graph Command Line Tools: a public client many admin tools use as a quick start.
+/// Organisations are better served by registering their own (the first-run screen explains how).
+pub const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Cloud {
+    Global,
+    UsGovHigh,
+    UsGovDod,
+    China,
+    /// Explicit hosts: sovereign set-ups, and how tests and the demo point at the simulated tenant.
+    Custom {
+        login_url: String,
+        graph_url: String,
+    },
+}
+
+impl Cloud {
+    /// Where `/{tenant}/oauth2/v2.0/…` lives.
+    pub fn login_url(&self) -> &str {
+        match self {
+            Cloud::Global => "https://login.microsoftonline.com",
+            Cloud::UsGovHigh | Cloud::UsGovDod => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
+            Cloud::Custom { login_url, .. } => login_url.trim_end_matches('/'),
+        }
+    }
+
+    /// Where `/v1.0` and `/beta` live.
+    pub fn graph_url(&self) -> &str {
+        match self {
+            Cloud::Global => "https://graph.microsoft.com",
+            Cloud::UsGovHigh => "https://graph.microsoft.us",
+            Cloud::UsGovDod => "https://dod-graph.microsoft.us",
+            Cloud::China => "https://microsoftgraph.chinacloudapi.cn",
+            Cloud::Custom { graph_url, .. } => graph_url.trim_end_matches('/'),
+        }
+    }
+
+    /// A delegated permission as this cloud's sign-in service expects it: prefixed with its Graph.
+    pub fn scope(&self, permission: &str) -> String {
+        format!("{}/{permission}", self.graph_url())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum SignInMethod {
+    Browser,
+    DeviceCode,
+    /// App-only with a client secret kept in the keychain.
+    ClientSecret,
+    /// App-only with a certificate file; its password, if any, is kept in the keychain.
+    Certificate {
+        path: String,
+    },
+    AzureCli,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub name: String,
+    pub cloud: Cloud,
+    /// A tenant GUID, a verified domain, or `organizations`.
+    pub tenant: String,
+    pub client_id: String,
+    pub method: SignInMethod,
+}
+
+impl Profile {
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |what: &'static str, why: String| Err(Error::InvalidInput { what, why });
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+            return invalid("the profile name", "use 1 to 64 visible characters".into());
+        }
+        if !is_tenant(&self.tenant) {
+            return invalid(
+                "the tenant",
+                format!(
+                    "{:?} is neither a tenant ID (a GUID), a domain such as contoso.onmicrosoft.com, nor \"organizations\"",
+                    self.tenant
+                ),
+            );
+        }
+        if uuid::Uuid::parse_str(&self.client_id).is_err() {
+            return invalid(
+                "the client ID",
+                format!(
+                    "{:?} is not a GUID; copy the Application (client) ID from the app registration",
+                    self.client_id
+                ),
+            );
+        }
+        if let Cloud::Custom {
+            login_url,
+            graph_url,
+        } = &self.cloud
+        {
+            for (what, url) in [("the sign-in URL", login_url), ("the Graph URL", graph_url)] {
+                check_endpoint(what, url)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_tenant(tenant: &str) -> bool {
+    tenant == "organizations"
+        || uuid::Uuid::parse_str(tenant).is_ok()
+        || (tenant.contains('.')
+            && !tenant.starts_with('.')
+            && !tenant.ends_with('.')
+            && tenant
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+}
+
+/// HTTPS, or plain HTTP to this machine only (the simulated tenant).
+fn check_endpoint(what: &'static str, text: &str) -> Result<()> {
+    let url = url::Url::parse(text).map_err(|e| Error::InvalidInput {
+        what,
+        why: format!("{text:?} is not a URL ({e})"),
+    })?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(Error::InvalidInput {
+            what,
+            why: format!("{text:?} must use https (plain http is allowed only on this machine)"),
+        }),
+    }
+}
+
+/// The profiles file: every profile and which one is active.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileSet {
+    pub active: Option<String>,
+    pub profiles: Vec<Profile>,
+}
+
+impl ProfileSet {
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn active(&self) -> Option<&Profile> {
+        self.active.as_deref().and_then(|name| self.get(name))
+    }
+
+    /// Adds a profile; the first one becomes active.
+    pub fn add(&mut self, profile: Profile) -> Result<()> {
+        profile.validate()?;
+        if self.get(&profile.name).is_some() {
+            return Err(Error::InvalidInput {
+                what: "the profile name",
+                why: format!("a profile named {:?} exists already", profile.name),
+            });
+        }
+        if self.active.is_none() {
+            self.active = Some(profile.name.clone());
+        }
+        self.profiles.push(profile);
+        Ok(())
+    }
+
+    /// Removes a profile and returns it, so the caller can delete its keychain entries too.
+    pub fn remove(&mut self, name: &str) -> Result<Profile> {
+        let index = self
+            .profiles
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::ProfileNotFound(name.to_string()))?;
+        let removed = self.profiles.remove(index);
+        if self
+            .active
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(&removed.name))
+        {
+            self.active = self.profiles.first().map(|p| p.name.clone());
+        }
+        Ok(removed)
+    }
+
+    pub fn use_profile(&mut self, name: &str) -> Result<&Profile> {
+        let found = self
+            .get(name)
+            .ok_or_else(|| Error::ProfileNotFound(name.to_string()))?;
+        self.active = Some(found.name.clone());
+        self.get(name)
+            .ok_or_else(|| Error::ProfileNotFound(name.to_string()))
+    }
+}
+
+/// Where the profiles file lives, and reading and writing it whole.
+pub struct ProfileFile {
+    path: PathBuf,
+}
+
+impl ProfileFile {
+    pub const FILE_NAME: &'static str = "profiles.json";
+
+    pub fn in_dir(config_dir: &Path) -> ProfileFile {
+        ProfileFile {
+            path: config_dir.join(Self::FILE_NAME),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A missing file is an empty set; a damaged one is an error that names the file, never
+    /// silently replaced (that would lose the admin's profiles).
+    pub fn load(&self) -> Result<ProfileSet> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileSet::default()),
+            Err(source) => return Err(self.storage(source)),
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            self.storage(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("it is not a valid profiles file ({e}); fix or move it away"),
+            ))
+        })
+    }
+
+    /// Writes to a temporary file beside it, then renames: a crash never leaves half a file.
+    pub fn save(&self, set: &ProfileSet) -> Result<()> {
+        let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| self.storage(e))?;
+        let text = serde_json::to_string_pretty(set).map_err(|e| Error::Internal(e.to_string()))?;
+        let temp = self.path.with_extension("json.tmp");
+        std::fs::write(&temp, text).map_err(|e| self.storage(e))?;
+        std::fs::rename(&temp, &self.path).map_err(|e| self.storage(e))
+    }
+
+    fn storage(&self, source: std::io::Error) -> Error {
+        Error::Storage {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(name: &str) -> Profile {
+        Profile {
+            name: name.into(),
+            cloud: Cloud::Global,
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: GRAPH_CLI_CLIENT_ID.into(),
+            method: SignInMethod::Browser,
+        }
+    }
+
+    #[test]
+    fn each_cloud_has_its_own_hosts_and_scopes_follow_graph() {
+        assert_eq!(
+            Cloud::UsGovDod.graph_url(),
+            "https://dod-graph.microsoft.us"
+        );
+        assert_eq!(
+            Cloud::UsGovHigh.login_url(),
+            "https://login.microsoftonline.us"
+        );
+        assert_eq!(Cloud::China.login_url(), "https://login.chinacloudapi.cn");
+        assert_eq!(
+            Cloud::Global.scope("DeviceManagementManagedDevices.Read.All"),
+            "https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All"
+        );
+        let sim = Cloud::Custom {
+            login_url: "http://127.0.0.1:4000/".into(),
+            graph_url: "http://127.0.0.1:4000".into(),
+        };
+        assert_eq!(sim.login_url(), "http://127.0.0.1:4000");
+        assert_eq!(sim.scope("X"), "http://127.0.0.1:4000/X");
+    }
+
+    #[test]
+    fn validation_explains_what_is_wrong() {
+        assert!(profile("Contoso").validate().is_ok());
+        let mut p = profile("  ");
+        assert!(p.validate().is_err());
+        p = profile("Contoso");
+        p.tenant = "not a tenant".into();
+        let err = p.validate().expect_err("bad tenant");
+        assert!(err.to_string().contains("neither a tenant ID"), "{err}");
+        p = profile("Contoso");
+        p.client_id = "abc".into();
+        assert!(
+            p.validate()
+                .expect_err("bad id")
+                .to_string()
+                .contains("Application (client) ID")
+        );
+        p = profile("Contoso");
+        p.cloud = Cloud::Custom {
+            login_url: "http://login.example.com".into(),
+            graph_url: "https://graph.example.com".into(),
+        };
+        assert!(
+            p.validate()
+                .expect_err("plain http")
+                .to_string()
+                .contains("must use https")
+        );
+        for ok in [
+            "organizations",
+            "6babcaad-604b-40ac-a9d7-9fd97c0b779f",
+            "fabrikam.com",
+        ] {
+            p = profile("Contoso");
+            p.tenant = ok.into();
+            assert!(p.validate().is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn the_first_profile_becomes_active_and_removing_it_moves_on() {
+        let mut set = ProfileSet::default();
+        set.add(profile("Contoso")).expect("add");
+        set.add(profile("Fabrikam")).expect("add");
+        assert_eq!(set.active().map(|p| p.name.as_str()), Some("Contoso"));
+        assert!(
+            set.add(profile("contoso")).is_err(),
+            "names are unique, ignoring case"
+        );
+        set.use_profile("fabrikam").expect("use");
+        assert_eq!(set.active.as_deref(), Some("Fabrikam"));
+        let removed = set.remove("Fabrikam").expect("remove");
+        assert_eq!(removed.name, "Fabrikam");
+        assert_eq!(set.active.as_deref(), Some("Contoso"));
+        assert_eq!(
+            set.remove("Nope").expect_err("missing").kind(),
+            crate::ErrorKind::ProfileNotFound
+        );
+    }
+
+    #[test]
+    fn the_file_round_trips_and_a_damaged_one_is_reported_not_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = ProfileFile::in_dir(&dir.path().join("cfg"));
+        assert_eq!(
+            file.load().expect("missing is empty"),
+            ProfileSet::default()
+        );
+        let mut set = ProfileSet::default();
+        set.add(profile("Contoso")).expect("add");
+        file.save(&set).expect("save");
+        assert_eq!(file.load().expect("load"), set);
+
+        std::fs::write(file.path(), "{ not json").expect("damage");
+        let err = file.load().expect_err("damaged");
+        assert_eq!(err.kind(), crate::ErrorKind::Storage);
+        assert!(err.to_string().contains("profiles.json"));
+        assert_eq!(
+            std::fs::read_to_string(file.path()).expect("still there"),
+            "{ not json"
+        );
+    }
+}
