@@ -32,6 +32,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_core_and_tauri_conf_name_the_same_app() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).expect("valid JSON");
+        assert_eq!(conf["identifier"], intune_core::APP_IDENTIFIER);
+    }
+
+    #[test]
     fn no_instance_keeps_the_bundle_identifier() {
         assert_eq!(identifier_for("app.x", None).as_deref(), Ok("app.x"));
         assert_eq!(identifier_for("app.x", Some("")).as_deref(), Ok("app.x"));

@@ -8,5 +8,8 @@ pub mod profile;
 pub mod secret;
 pub mod secret_store;
 
+/// The app's bundle identifier (tauri.conf.json): names its config folder and keychain service.
+pub const APP_IDENTIFIER: &str = "app.intuneactions.desktop";
+
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use secret::Secret;

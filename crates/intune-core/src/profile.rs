@@ -212,6 +212,24 @@ impl ProfileSet {
     }
 }
 
+/// Overrides the config folder (tests, portable set-ups).
+pub const CONFIG_DIR_ENV: &str = "INTUNE_ACTIONS_CONFIG_DIR";
+
+/// The folder the desktop app keeps its configuration in (Tauri's app config dir), so the app
+/// and the command line share one set of profiles.
+pub fn default_config_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::config_dir()
+        .map(|dir| dir.join(crate::APP_IDENTIFIER))
+        .ok_or_else(|| {
+            Error::Internal(
+                "this system reports no configuration folder; set INTUNE_ACTIONS_CONFIG_DIR".into(),
+            )
+        })
+}
+
 /// Where the profiles file lives, and reading and writing it whole.
 pub struct ProfileFile {
     path: PathBuf,

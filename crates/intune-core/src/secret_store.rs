@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::{Error, Result, Secret};
 
 /// The keychain "service" every entry of the app lives under.
-pub const SERVICE: &str = "app.intuneactions.desktop";
+pub const SERVICE: &str = crate::APP_IDENTIFIER;
 /// Windows Credential Manager's limit for one secret.
 pub const WINDOWS_MAX_SECRET_BYTES: usize = 2560;
 
