@@ -94,6 +94,37 @@ impl RawStore for KeyringRaw {
     }
 }
 
+/// The platform's keychain: Keychain on macOS, Credential Manager on Windows (secrets chunked
+/// to its limit), the Secret Service on Linux. Chosen once at start-up. An error means there is
+/// no usable keychain: the caller offers a session-only sign-in and never falls back to a file.
+pub fn native() -> Result<SecretStore> {
+    #[cfg(target_os = "linux")]
+    let (store, limit): (Arc<keyring_core::CredentialStore>, _) = (
+        zbus_secret_service_keyring_store::Store::new().map_err(describe)?,
+        None,
+    );
+    #[cfg(target_os = "macos")]
+    let (store, limit): (Arc<keyring_core::CredentialStore>, _) = (
+        apple_native_keyring_store::keychain::Store::new().map_err(describe)?,
+        None,
+    );
+    #[cfg(windows)]
+    let (store, limit): (Arc<keyring_core::CredentialStore>, _) = (
+        windows_native_keyring_store::Store::new().map_err(describe)?,
+        Some(WINDOWS_MAX_SECRET_BYTES),
+    );
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    return Err(Error::Keychain(
+        "this platform has no supported keychain".into(),
+    ));
+    #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+    {
+        let store = SecretStore::new(Arc::new(KeyringRaw::new(store, limit)));
+        store.probe()?;
+        Ok(store)
+    }
+}
+
 /// Which secret: one profile's refresh token, client secret, a device's lock PIN, …
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretKey {
@@ -151,6 +182,11 @@ pub struct SecretStore {
 impl SecretStore {
     pub fn new(raw: Arc<dyn RawStore>) -> Self {
         SecretStore { raw }
+    }
+
+    /// Reads an entry that never exists: fails when the keychain is locked, absent or refuses.
+    pub fn probe(&self) -> Result<()> {
+        self.raw.get("probe/keychain-available").map(|_| ())
     }
 
     pub fn set(&self, key: &SecretKey, secret: &Secret) -> Result<()> {

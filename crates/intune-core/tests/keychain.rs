@@ -1,0 +1,151 @@
+//! The real keychain on Linux: a private session bus, gnome-keyring unlocked with a throwaway
+//! password and a throwaway home, and the app's SecretStore storing, reading, rotating and
+//! deleting a refresh token through it.
+//!
+//! The parent process sets the desktop up and runs itself again inside it, because the session
+//! bus address is read from the environment at connection time.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, ExitCode, Stdio};
+
+const INNER: &str = "INTUNE_KEYCHAIN_TEST_INNER";
+
+fn main() -> ExitCode {
+    if !cfg!(target_os = "linux") {
+        println!("keychain: the Secret Service test runs on Linux; 0 passed, 0 failed");
+        return ExitCode::SUCCESS;
+    }
+    if std::env::var_os(INNER).is_some() {
+        return inner();
+    }
+    match outer() {
+        Ok(()) => {
+            println!("keychain: real Secret Service round trip: 1 passed, 0 failed");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("keychain: {error}");
+            println!("keychain: 0 passed, 1 failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn outer() -> Result<(), String> {
+    for (program, package) in [
+        ("dbus-daemon", "dbus"),
+        ("gnome-keyring-daemon", "gnome-keyring"),
+    ] {
+        if Command::new(program).arg("--version").output().is_err() {
+            return Err(format!(
+                "{program} is missing: install the Debian package `{package}` (scripts/test does)"
+            ));
+        }
+    }
+    let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let runtime = home.path().join("runtime");
+    std::fs::create_dir_all(&runtime).map_err(|e| e.to_string())?;
+    let mut bus = Killed(
+        Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start dbus-daemon: {e}"))?,
+    );
+    let mut address = String::new();
+    BufReader::new(bus.0.stdout.take().ok_or("no bus stdout")?)
+        .read_line(&mut address)
+        .map_err(|e| e.to_string())?;
+    let env = [
+        ("DBUS_SESSION_BUS_ADDRESS", address.trim().to_string()),
+        ("HOME", home.path().display().to_string()),
+        (
+            "XDG_DATA_HOME",
+            home.path().join("data").display().to_string(),
+        ),
+        ("XDG_RUNTIME_DIR", runtime.display().to_string()),
+    ];
+    let mut keyring = Command::new("gnome-keyring-daemon")
+        .args(["--unlock", "--components=secrets", "--foreground"])
+        .envs(env.iter().map(|(k, v)| (*k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start gnome-keyring-daemon: {e}"))?;
+    let mut stdin = keyring.stdin.take().ok_or("no keyring stdin")?;
+    stdin
+        .write_all(b"throwaway-password")
+        .map_err(|e| e.to_string())?;
+    drop(stdin);
+    let _keyring = Killed(keyring);
+    // The daemon claims its bus name asynchronously; the inner run retries its first call.
+    let status = Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
+        .env(INNER, "1")
+        .envs(env.iter().map(|(k, v)| (*k, v)))
+        .status()
+        .map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the round trip inside the test desktop failed ({status})"
+        ))
+    }
+}
+
+fn inner() -> ExitCode {
+    use intune_core::Secret;
+    use intune_core::secret_store::{SecretKey, native};
+
+    let mut store = None;
+    for _ in 0..50 {
+        match native() {
+            Ok(found) => {
+                store = Some(found);
+                break;
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    }
+    let Some(store) = store else {
+        eprintln!("no Secret Service answered on the test bus");
+        return ExitCode::FAILURE;
+    };
+    let key = SecretKey::new("Contoso", "refresh-token");
+    let first = Secret::new(format!("0.AXkA-{}", "r".repeat(3000)));
+    let second = Secret::new("0.AXkA-rotated");
+    let checks = || -> intune_core::Result<bool> {
+        store.set(&key, &first)?;
+        let read_first = store
+            .get(&key)?
+            .is_some_and(|s| s.expose() == first.expose());
+        store.set(&key, &second)?;
+        let read_second = store
+            .get(&key)?
+            .is_some_and(|s| s.expose() == second.expose());
+        store.delete(&key)?;
+        let gone = store.get(&key)?.is_none();
+        Ok(read_first && read_second && gone)
+    };
+    match checks() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("a value read back was not the one stored, or was not deleted");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("{}", error.report().message);
+            ExitCode::FAILURE
+        }
+    }
+}
