@@ -122,6 +122,15 @@ fn tenant_matches(sim: &Sim, tenant: &str) -> bool {
         || tenant == "common"
 }
 
+fn unknown_tenant(tenant: &str) -> Response {
+    oauth_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        90002,
+        &format!("Tenant '{tenant}' not found."),
+    )
+}
+
 fn oauth_error(status: StatusCode, error: &str, code: u32, description: &str) -> Response {
     (
         status,
@@ -254,12 +263,7 @@ pub async fn token(
 ) -> Response {
     let mut sim = lock(&shared);
     if !tenant_matches(&sim, &tenant) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            90002,
-            &format!("Tenant '{tenant}' not found."),
-        );
+        return unknown_tenant(&tenant);
     }
     match form.grant_type.as_deref() {
         Some("authorization_code") => redeem_code(&mut sim, &form),
@@ -465,12 +469,7 @@ pub async fn device_code(
 ) -> Response {
     let mut sim = lock(&shared);
     if !tenant_matches(&sim, &tenant) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            90002,
-            &format!("Tenant '{tenant}' not found."),
-        );
+        return unknown_tenant(&tenant);
     }
     if form.client_id.as_deref() != Some(sim.tenant.client_id.as_str()) {
         return oauth_error(

@@ -156,6 +156,18 @@ fn json_body(sim: &mut Sim, faults: &Faults, headers: &HeaderMap, value: Value) 
     response
 }
 
+fn bad_query(error: odata::ODataError) -> GraphError {
+    GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", error.0)
+}
+
+fn select_param(query: &HashMap<String, String>) -> Result<Option<Vec<String>>, GraphError> {
+    query
+        .get("$select")
+        .map(|s| odata::parse_select(s))
+        .transpose()
+        .map_err(bad_query)
+}
+
 pub async fn list_devices(
     State(shared): State<Shared>,
     Path(version): Path<String>,
@@ -165,18 +177,12 @@ pub async fn list_devices(
     let result = async {
         check_version(&version)?;
         let faults = gate(&shared, &headers, Need::Read, false).await?;
-        let bad =
-            |e: odata::ODataError| GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", e.0);
         let filter = query
             .get("$filter")
             .map(|f| odata::parse_filter(f))
             .transpose()
-            .map_err(bad)?;
-        let select = query
-            .get("$select")
-            .map(|s| odata::parse_select(s))
-            .transpose()
-            .map_err(bad)?;
+            .map_err(bad_query)?;
+        let select = select_param(&query)?;
         let page = match query.get("$top") {
             Some(top) => top
                 .parse::<usize>()
@@ -285,11 +291,7 @@ pub async fn get_device(
     let result = async {
         check_version(&version)?;
         let faults = gate(&shared, &headers, Need::Read, false).await?;
-        let select = query
-            .get("$select")
-            .map(|s| odata::parse_select(s))
-            .transpose()
-            .map_err(|e| GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", e.0))?;
+        let select = select_param(&query)?;
         let mut sim = lock(&shared);
         sim.check_in(&id, false);
         let Some(device) = sim.device_mut(&id) else {
