@@ -50,6 +50,14 @@ export type ErrorKind =
 "profileNotFound" | 
 /**  The OS keychain is locked, missing or refused access. */
 "keychainUnavailable" | 
+/**  The admin must sign in (again): never signed in, refresh token expired or revoked. */
+"signInRequired" | 
+/**  The admin declined or cancelled the sign-in. */
+"signInCancelled" | 
+/**  The sign-in service refused the request (wrong tenant, app registration, consent). */
+"signInFailed" | 
+/**  The service could not be reached. */
+"network" | 
 /**  Something that should not happen; the message and the log say what. */
 "internal";
 

@@ -20,6 +20,14 @@ pub enum ErrorKind {
     ProfileNotFound,
     /// The OS keychain is locked, missing or refused access.
     KeychainUnavailable,
+    /// The admin must sign in (again): never signed in, refresh token expired or revoked.
+    SignInRequired,
+    /// The admin declined or cancelled the sign-in.
+    SignInCancelled,
+    /// The sign-in service refused the request (wrong tenant, app registration, consent).
+    SignInFailed,
+    /// The service could not be reached.
+    Network,
     /// Something that should not happen; the message and the log say what.
     Internal,
 }
@@ -42,6 +50,21 @@ pub enum Error {
     #[error("the OS keychain could not be used: {0}")]
     Keychain(String),
 
+    #[error("the sign-in was declined")]
+    SignInDeclined,
+
+    #[error("the sign-in code expired before it was used")]
+    SignInExpired,
+
+    #[error("the sign-in is no longer valid ({0})")]
+    SignInRequired(String),
+
+    #[error("the sign-in service refused: {0}")]
+    SignInRefused(String),
+
+    #[error("could not reach {0}")]
+    Network(String),
+
     #[error("{0}")]
     Internal(String),
 }
@@ -53,6 +76,10 @@ impl Error {
             Error::Storage { .. } => ErrorKind::Storage,
             Error::ProfileNotFound(_) => ErrorKind::ProfileNotFound,
             Error::Keychain(_) => ErrorKind::KeychainUnavailable,
+            Error::SignInDeclined => ErrorKind::SignInCancelled,
+            Error::SignInExpired | Error::SignInRequired(_) => ErrorKind::SignInRequired,
+            Error::SignInRefused(_) => ErrorKind::SignInFailed,
+            Error::Network(_) => ErrorKind::Network,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -68,6 +95,15 @@ impl Error {
             Error::Keychain(_) => {
                 "Unlock your keychain (or start its service) and try again, or sign in for this session only: nothing will be stored."
             }
+            Error::SignInDeclined => "Sign in again when you are ready, and accept the request.",
+            Error::SignInExpired => {
+                "Start the sign-in again and enter the new code within 15 minutes."
+            }
+            Error::SignInRequired(_) => "Sign in again.",
+            Error::SignInRefused(_) => {
+                "Check the profile's tenant and client ID, and that an administrator granted consent to the app registration."
+            }
+            Error::Network(_) => "Check the network connection (and proxy), then try again.",
             Error::Internal(_) => {
                 "Try again. If it keeps happening, send the log file (About > Log folder) to your support contact."
             }
