@@ -56,6 +56,9 @@ pub enum Error {
     #[error("the sign-in code expired before it was used")]
     SignInExpired,
 
+    #[error("no answer came back from the browser within {0} seconds")]
+    SignInTimedOut(u64),
+
     #[error("the sign-in is no longer valid ({0})")]
     SignInRequired(String),
 
@@ -77,7 +80,9 @@ impl Error {
             Error::ProfileNotFound(_) => ErrorKind::ProfileNotFound,
             Error::Keychain(_) => ErrorKind::KeychainUnavailable,
             Error::SignInDeclined => ErrorKind::SignInCancelled,
-            Error::SignInExpired | Error::SignInRequired(_) => ErrorKind::SignInRequired,
+            Error::SignInExpired | Error::SignInTimedOut(_) | Error::SignInRequired(_) => {
+                ErrorKind::SignInRequired
+            }
             Error::SignInRefused(_) => ErrorKind::SignInFailed,
             Error::Network(_) => ErrorKind::Network,
             Error::Internal(_) => ErrorKind::Internal,
@@ -98,6 +103,9 @@ impl Error {
             Error::SignInDeclined => "Sign in again when you are ready, and accept the request.",
             Error::SignInExpired => {
                 "Start the sign-in again and enter the new code within 15 minutes."
+            }
+            Error::SignInTimedOut(_) => {
+                "Start the sign-in again and finish it in the browser window that opens."
             }
             Error::SignInRequired(_) => "Sign in again.",
             Error::SignInRefused(_) => {

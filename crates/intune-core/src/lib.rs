@@ -8,6 +8,7 @@ pub mod profile;
 pub mod secret;
 pub mod secret_store;
 pub mod signin;
+pub mod signin_browser;
 
 /// The app's bundle identifier (tauri.conf.json): names its config folder and keychain service.
 pub const APP_IDENTIFIER: &str = "app.intuneactions.desktop";

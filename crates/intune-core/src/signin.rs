@@ -30,8 +30,8 @@ pub struct IdTokenField {
 
 impl ExtraTokenFields for IdTokenField {}
 
-type EntraTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
-type EntraClient = oauth2::Client<
+pub(crate) type EntraTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+pub(crate) type EntraClient = oauth2::Client<
     BasicErrorResponse,
     EntraTokenResponse,
     BasicTokenIntrospectionResponse,
@@ -64,7 +64,7 @@ pub fn http_client() -> Result<oauth2::reqwest::Client> {
         .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))
 }
 
-fn endpoint(profile: &Profile, path: &str) -> String {
+pub(crate) fn endpoint(profile: &Profile, path: &str) -> String {
     format!(
         "{}/{}/oauth2/v2.0/{path}",
         profile.cloud.login_url(),
@@ -72,7 +72,7 @@ fn endpoint(profile: &Profile, path: &str) -> String {
     )
 }
 
-fn invalid_url(error: url::ParseError) -> Error {
+pub(crate) fn invalid_url(error: url::ParseError) -> Error {
     Error::InvalidInput {
         what: "the sign-in URL",
         why: error.to_string(),
@@ -161,7 +161,7 @@ impl DeviceCodeSignIn {
     }
 }
 
-fn token_set(response: &EntraTokenResponse) -> TokenSet {
+pub(crate) fn token_set(response: &EntraTokenResponse) -> TokenSet {
     TokenSet {
         access_token: Secret::new(response.access_token().secret().clone()),
         refresh_token: response
@@ -204,7 +204,7 @@ pub fn account_from(id_token: &str) -> Option<Account> {
 
 /// The crate's errors in the product's words. The raw response body a parse error carries may
 /// hold a token, so it is never included.
-fn describe<RE, T>(error: RequestTokenError<RE, T>, profile: &Profile) -> Error
+pub(crate) fn describe<RE, T>(error: RequestTokenError<RE, T>, profile: &Profile) -> Error
 where
     RE: std::error::Error + 'static,
     T: oauth2::ErrorResponse + 'static,
