@@ -7,6 +7,7 @@ pub mod logging;
 pub mod profile;
 pub mod secret;
 pub mod secret_store;
+pub mod session;
 pub mod signin;
 pub mod signin_browser;
 

@@ -12,9 +12,9 @@ use oauth2::basic::{
     BasicTokenType,
 };
 use oauth2::{
-    AuthType, AuthUrl, ClientId, DeviceAuthorizationUrl, ExtraTokenFields, RequestTokenError,
-    Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken, StandardTokenResponse,
-    TokenResponse, TokenUrl,
+    AuthType, AuthUrl, ClientId, DeviceAuthorizationUrl, ExtraTokenFields, RefreshToken,
+    RequestTokenError, Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 
@@ -159,6 +159,25 @@ impl DeviceCodeSignIn {
             .map_err(|e| describe(e, profile))?;
         Ok(token_set(&response))
     }
+}
+
+/// Redeems a refresh token. Entra may answer with a new refresh token, which replaces the old
+/// (the caller stores it); `invalid_grant` or `interaction_required` means "sign in again".
+pub async fn refresh(
+    http: &oauth2::reqwest::Client,
+    profile: &Profile,
+    refresh_token: &Secret,
+) -> Result<TokenSet> {
+    let client = EntraClient::new(ClientId::new(profile.client_id.clone()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(TokenUrl::new(endpoint(profile, "token")).map_err(invalid_url)?);
+    let response = client
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
+        .add_scopes(delegated_scopes(&profile.cloud).into_iter().map(Scope::new))
+        .request_async(http)
+        .await
+        .map_err(|e| describe(e, profile))?;
+    Ok(token_set(&response))
 }
 
 pub(crate) fn token_set(response: &EntraTokenResponse) -> TokenSet {

@@ -1,0 +1,140 @@
+//! A signed-in profile: the access token in memory, the refresh token in the OS keychain, and a
+//! silent refresh shortly before the access token expires.
+
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::Mutex;
+
+use crate::profile::Profile;
+use crate::secret_store::{SecretKey, SecretStore};
+use crate::signin::{self, Account, TokenSet};
+use crate::{Error, Result, Secret};
+
+/// Refresh this long before expiry, so a request never leaves with a token about to lapse.
+const REFRESH_MARGIN: Duration = Duration::from_secs(300);
+const REFRESH_TOKEN: &str = "refresh-token";
+
+/// Where the refresh token lives: the keychain, or nowhere (a session-only sign-in, offered when
+/// the keychain is unavailable).
+#[derive(Clone)]
+pub enum Persistence {
+    Keychain(SecretStore),
+    SessionOnly,
+}
+
+struct Current {
+    access_token: Secret,
+    expires_at: SystemTime,
+    refresh_token: Option<Secret>,
+}
+
+pub struct Session {
+    profile: Profile,
+    persistence: Persistence,
+    account: Option<Account>,
+    current: Mutex<Option<Current>>,
+}
+
+impl Session {
+    /// After an interactive sign-in: keeps the tokens, storing the refresh token in the keychain.
+    pub fn signed_in(
+        profile: Profile,
+        persistence: Persistence,
+        tokens: TokenSet,
+    ) -> Result<Session> {
+        if let (Persistence::Keychain(store), Some(refresh)) = (&persistence, &tokens.refresh_token)
+        {
+            store.set(&key(&profile), refresh)?;
+        }
+        Ok(Session {
+            account: tokens.account.clone(),
+            current: Mutex::new(Some(Current {
+                access_token: tokens.access_token,
+                expires_at: tokens.expires_at,
+                refresh_token: tokens.refresh_token,
+            })),
+            profile,
+            persistence,
+        })
+    }
+
+    /// At start-up: a profile whose refresh token is in the keychain is signed in without asking;
+    /// the first request redeems it.
+    pub fn resume(profile: Profile, store: SecretStore) -> Result<Option<Session>> {
+        let Some(refresh_token) = store.get(&key(&profile))? else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            profile,
+            persistence: Persistence::Keychain(store),
+            account: None,
+            current: Mutex::new(Some(Current {
+                access_token: Secret::new(""),
+                expires_at: SystemTime::UNIX_EPOCH,
+                refresh_token: Some(refresh_token),
+            })),
+        }))
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn account(&self) -> Option<&Account> {
+        self.account.as_ref()
+    }
+
+    /// A valid access token, refreshing first when it is about to expire. A refresh token that is
+    /// no longer accepted ends the session: its keychain entry is removed, and the error says to
+    /// sign in again.
+    pub async fn access_token(&self, http: &oauth2::reqwest::Client) -> Result<Secret> {
+        let mut current = self.current.lock().await;
+        let Some(state) = current.as_mut() else {
+            return Err(Error::SignInRequired("signed out".into()));
+        };
+        if SystemTime::now() + REFRESH_MARGIN < state.expires_at {
+            return Ok(state.access_token.clone());
+        }
+        let Some(refresh_token) = state.refresh_token.clone() else {
+            return Err(Error::SignInRequired(
+                "the access token expired and there is no refresh token".into(),
+            ));
+        };
+        match signin::refresh(http, &self.profile, &refresh_token).await {
+            Ok(tokens) => {
+                // A rotated refresh token replaces the stored one before it is used anywhere.
+                let next_refresh = tokens.refresh_token.unwrap_or(refresh_token);
+                if let Persistence::Keychain(store) = &self.persistence {
+                    store.set(&key(&self.profile), &next_refresh)?;
+                }
+                state.access_token = tokens.access_token;
+                state.expires_at = tokens.expires_at;
+                state.refresh_token = Some(next_refresh);
+                Ok(state.access_token.clone())
+            }
+            Err(error @ Error::SignInRequired(_)) => {
+                *current = None;
+                self.forget()?;
+                Err(error)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Signs out: the cached tokens go, and so does the keychain entry.
+    pub async fn sign_out(&self) -> Result<()> {
+        *self.current.lock().await = None;
+        self.forget()
+    }
+
+    fn forget(&self) -> Result<()> {
+        match &self.persistence {
+            Persistence::Keychain(store) => store.delete(&key(&self.profile)),
+            Persistence::SessionOnly => Ok(()),
+        }
+    }
+}
+
+fn key(profile: &Profile) -> SecretKey {
+    SecretKey::new(&profile.name, REFRESH_TOKEN)
+}
