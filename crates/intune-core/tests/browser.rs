@@ -3,9 +3,12 @@
 use std::time::Duration;
 
 use intune_core::ErrorKind;
-use intune_core::profile::{Cloud, Profile, SignInMethod};
+mod support;
+
+use intune_core::profile::{Profile, SignInMethod};
 use intune_core::signin::http_client;
 use intune_core::signin_browser::BrowserSignIn;
+use support::sim_profile;
 use tenant_sim::{SimConfig, SimHandle};
 
 fn sim(deny: bool) -> SimHandle {
@@ -18,16 +21,7 @@ fn sim(deny: bool) -> SimHandle {
 }
 
 fn profile(sim: &SimHandle) -> Profile {
-    Profile {
-        name: "Sim".into(),
-        cloud: Cloud::Custom {
-            login_url: sim.base_url.clone(),
-            graph_url: sim.base_url.clone(),
-        },
-        tenant: sim.tenant.tenant_id.clone(),
-        client_id: sim.tenant.client_id.clone(),
-        method: SignInMethod::Browser,
-    }
+    sim_profile(sim, &sim.tenant.tenant_id, SignInMethod::Browser)
 }
 
 fn browser() -> oauth2::reqwest::Client {

@@ -1,8 +1,11 @@
 //! Device-code sign-in against the simulated tenant: approved, declined, expired, wrong tenant.
 
 use intune_core::ErrorKind;
+mod support;
+
 use intune_core::profile::{Cloud, Profile, SignInMethod};
 use intune_core::signin::{DeviceCodeSignIn, http_client};
+use support::sim_profile;
 use tenant_sim::{DeviceCodeConfig, SimConfig, SimHandle};
 
 fn sim(config: DeviceCodeConfig) -> SimHandle {
@@ -15,16 +18,7 @@ fn sim(config: DeviceCodeConfig) -> SimHandle {
 }
 
 fn profile(sim: &SimHandle, tenant: &str) -> Profile {
-    Profile {
-        name: "Sim".into(),
-        cloud: Cloud::Custom {
-            login_url: sim.base_url.clone(),
-            graph_url: sim.base_url.clone(),
-        },
-        tenant: tenant.into(),
-        client_id: sim.tenant.client_id.clone(),
-        method: SignInMethod::DeviceCode,
-    }
+    sim_profile(sim, tenant, SignInMethod::DeviceCode)
 }
 
 async fn approve(sim: &SimHandle, user_code: &str, approve: bool) {

@@ -5,10 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use intune_core::ErrorKind;
-use intune_core::profile::{Cloud, Profile, SignInMethod};
+mod support;
+
+use intune_core::profile::{Profile, SignInMethod};
 use intune_core::secret_store::{KeyringRaw, SecretKey, SecretStore};
 use intune_core::session::{Persistence, Session};
 use intune_core::signin::{DeviceCodeSignIn, http_client};
+use support::sim_profile;
 use tenant_sim::{DeviceCodeConfig, SimConfig, SimHandle};
 
 fn sim() -> SimHandle {
@@ -27,16 +30,7 @@ fn sim() -> SimHandle {
 }
 
 fn profile(sim: &SimHandle) -> Profile {
-    Profile {
-        name: "Sim".into(),
-        cloud: Cloud::Custom {
-            login_url: sim.base_url.clone(),
-            graph_url: sim.base_url.clone(),
-        },
-        tenant: "organizations".into(),
-        client_id: sim.tenant.client_id.clone(),
-        method: SignInMethod::DeviceCode,
-    }
+    sim_profile(sim, "organizations", SignInMethod::DeviceCode)
 }
 
 fn keychain() -> SecretStore {
