@@ -28,6 +28,20 @@ pub enum ErrorKind {
     SignInFailed,
     /// The service could not be reached.
     Network,
+    /// Graph refused for lack of a permission (scope) or an Intune role.
+    PermissionDenied,
+    /// No device (or other object) matches.
+    NotFound,
+    /// More than one device matches; the message lists them.
+    Ambiguous,
+    /// Intune does not support this for the device (its platform, ownership or enrollment).
+    NotSupported,
+    /// Graph asked to slow down and the wait would be too long; try again later.
+    Throttled,
+    /// A request left but no answer came back: it may or may not have been applied.
+    OutcomeUnknown,
+    /// Graph answered with an error not covered above, or with a body that cannot be read.
+    ServiceError,
     /// Something that should not happen; the message and the log say what.
     Internal,
 }
@@ -68,6 +82,40 @@ pub enum Error {
     #[error("could not reach {0}")]
     Network(String),
 
+    /// An error answer from Microsoft Graph. `message` is Graph's own, made readable.
+    #[error("Microsoft Graph answered {status} {code}: {message}")]
+    Graph {
+        status: u16,
+        code: String,
+        message: String,
+        request_id: Option<String>,
+    },
+
+    #[error("Microsoft Graph is throttling requests and asked to wait {retry_after_secs} seconds")]
+    Throttled {
+        retry_after_secs: u64,
+        request_id: Option<String>,
+    },
+
+    #[error("no answer came back for {0}, so it may or may not have been applied")]
+    OutcomeUnknown(String),
+
+    #[error("Microsoft Graph sent an answer that cannot be read ({what})")]
+    MalformedResponse {
+        what: String,
+        request_id: Option<String>,
+    },
+
+    #[error("no device matches {0:?}")]
+    DeviceNotFound(String),
+
+    #[error("{count} devices match {query:?}: {candidates}")]
+    Ambiguous {
+        query: String,
+        count: usize,
+        candidates: String,
+    },
+
     #[error("{0}")]
     Internal(String),
 }
@@ -85,6 +133,19 @@ impl Error {
             }
             Error::SignInRefused(_) => ErrorKind::SignInFailed,
             Error::Network(_) => ErrorKind::Network,
+            Error::Graph { status, .. } => match status {
+                401 => ErrorKind::SignInRequired,
+                403 => ErrorKind::PermissionDenied,
+                404 => ErrorKind::NotFound,
+                400 => ErrorKind::NotSupported,
+                429 => ErrorKind::Throttled,
+                _ => ErrorKind::ServiceError,
+            },
+            Error::Throttled { .. } => ErrorKind::Throttled,
+            Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+            Error::MalformedResponse { .. } => ErrorKind::ServiceError,
+            Error::DeviceNotFound(_) => ErrorKind::NotFound,
+            Error::Ambiguous { .. } => ErrorKind::Ambiguous,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -112,6 +173,34 @@ impl Error {
                 "Check the profile's tenant and client ID, and that an administrator granted consent to the app registration."
             }
             Error::Network(_) => "Check the network connection (and proxy), then try again.",
+            Error::Graph { status, .. } => match status {
+                401 => "Sign in again.",
+                403 => {
+                    "Ask an Intune administrator for a role that allows it (Help Desk Operator, or a custom role with the matching Remote task), and check that the app registration has DeviceManagementManagedDevices.Read.All and DeviceManagementManagedDevices.PrivilegedOperations.All with admin consent."
+                }
+                404 => {
+                    "The device may have been retired or deleted: refresh the device list and search again."
+                }
+                400 => {
+                    "Intune does not accept this for the device. Check the eligibility panel, or do it from the Intune admin center."
+                }
+                _ => {
+                    "Try again in a few minutes. If it keeps happening, quote the request ID to Microsoft support."
+                }
+            },
+            Error::Throttled { .. } => {
+                "Wait for the time given, then try again; other tools using the same app registration share the limit."
+            }
+            Error::OutcomeUnknown(_) => {
+                "Do not send it again yet: open the device and check its action results, which show whether it was applied."
+            }
+            Error::MalformedResponse { .. } => {
+                "Try again. If it keeps happening, quote the request ID to Microsoft support."
+            }
+            Error::DeviceNotFound(_) => {
+                "Check the spelling, or search by serial number, user or device ID; refresh the device list if the device enrolled recently."
+            }
+            Error::Ambiguous { .. } => "Use the device ID or serial number of the one you mean.",
             Error::Internal(_) => {
                 "Try again. If it keeps happening, send the log file (About > Log folder) to your support contact."
             }
@@ -120,7 +209,12 @@ impl Error {
 
     /// Graph's `request-id` for errors that came from a Graph response, quoted to Microsoft support.
     pub fn request_id(&self) -> Option<&str> {
-        None
+        match self {
+            Error::Graph { request_id, .. }
+            | Error::Throttled { request_id, .. }
+            | Error::MalformedResponse { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
     }
 
     pub fn report(&self) -> ErrorReport {

@@ -2,7 +2,11 @@
 //! so the desktop app, the command line and the tests share one implementation.
 
 pub mod about;
+pub mod credential;
+pub mod demo;
+pub mod devices;
 pub mod error;
+pub mod graph;
 pub mod logging;
 pub mod profile;
 pub mod secret;

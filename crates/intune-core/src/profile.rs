@@ -50,6 +50,15 @@ impl Cloud {
         }
     }
 
+    /// The Intune admin center of this cloud, where a device can be opened in the browser.
+    pub fn admin_center_url(&self) -> &str {
+        match self {
+            Cloud::UsGovHigh | Cloud::UsGovDod => "https://intune.microsoft.us",
+            Cloud::China => "https://intune.microsoftonline.cn",
+            Cloud::Global | Cloud::Custom { .. } => "https://intune.microsoft.com",
+        }
+    }
+
     /// A delegated permission as this cloud's sign-in service expects it: prefixed with its Graph.
     pub fn scope(&self, permission: &str) -> String {
         format!("{}/{permission}", self.graph_url())
@@ -171,6 +180,16 @@ impl ProfileSet {
     /// Adds a profile; the first one becomes active.
     pub fn add(&mut self, profile: Profile) -> Result<()> {
         profile.validate()?;
+        if profile
+            .name
+            .trim()
+            .eq_ignore_ascii_case(crate::demo::DEMO_PROFILE)
+        {
+            return Err(Error::InvalidInput {
+                what: "the profile name",
+                why: format!("{:?} is reserved for the demo", crate::demo::DEMO_PROFILE),
+            });
+        }
         if self.get(&profile.name).is_some() {
             return Err(Error::InvalidInput {
                 what: "the profile name",

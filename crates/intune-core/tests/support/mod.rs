@@ -1,4 +1,5 @@
-//! What the sign-in tests share: a profile that points at a simulated tenant.
+//! What the integration tests share: profiles and signed-in Graph clients for a simulated tenant.
+#![allow(dead_code)] // each test binary uses part of it
 
 use intune_core::profile::{Cloud, Profile, SignInMethod};
 use tenant_sim::SimHandle;
@@ -13,5 +14,35 @@ pub fn sim_profile(sim: &SimHandle, tenant: &str, method: SignInMethod) -> Profi
         tenant: tenant.into(),
         client_id: sim.tenant.client_id.clone(),
         method,
+    }
+}
+
+/// A signed-in Graph client for a simulated tenant set up as the test needs.
+pub async fn graph_for(
+    config: tenant_sim::SimConfig,
+    policy: intune_core::graph::RetryPolicy,
+) -> (intune_core::demo::Demo, intune_core::graph::GraphClient) {
+    use std::sync::Arc;
+    let demo = intune_core::demo::Demo::with_config(config).expect("sim");
+    let http = intune_core::signin::http_client().expect("http");
+    let session = demo.sign_in(&http).await.expect("signed in");
+    let credential = Arc::new(intune_core::credential::Delegated::new(session, http));
+    let client = intune_core::graph::GraphClient::with_policy(
+        demo.profile().cloud.graph_url(),
+        credential,
+        policy,
+        None,
+    )
+    .expect("client");
+    (demo, client)
+}
+
+/// Short waits, so failure paths finish quickly.
+pub fn quick_policy() -> intune_core::graph::RetryPolicy {
+    intune_core::graph::RetryPolicy {
+        attempts: 4,
+        max_wait: std::time::Duration::from_secs(5),
+        first_backoff: std::time::Duration::from_millis(20),
+        timeout: std::time::Duration::from_secs(10),
     }
 }

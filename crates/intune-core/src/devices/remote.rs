@@ -1,0 +1,211 @@
+//! Reading devices from Graph: the whole fleet page by page, one device with its action results,
+//! and a search by `$filter` for when the local inventory is not ready yet.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::device::{Device, DeviceDetails, GraphActionResult, GraphDevice, SELECT};
+use super::odata;
+use super::search::{self, DeviceQuery};
+use crate::graph::{GraphClient, Version};
+use crate::{Error, Result};
+
+const PAGE_SIZE: usize = 1000;
+const DEVICES: &str = "deviceManagement/managedDevices";
+
+#[derive(Deserialize)]
+struct Page {
+    #[serde(default)]
+    value: Vec<GraphDevice>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.count")]
+    count: Option<u64>,
+}
+
+/// How far a full fetch has come; `total` when Graph said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub fetched: usize,
+    pub total: Option<usize>,
+}
+
+/// Every device matching `filter` (all when `None`), following `@odata.nextLink` to the end.
+pub async fn list(
+    client: &GraphClient,
+    filter: Option<&str>,
+    mut progress: impl FnMut(Progress),
+) -> Result<Vec<Device>> {
+    let mut url = list_url(client, filter, PAGE_SIZE)?;
+    let mut devices = Vec::new();
+    let mut total = None;
+    loop {
+        let page: Page = client.get_json(&url, "a page of devices").await?;
+        total = total.or(page.count.map(|c| c as usize));
+        devices.extend(page.value.into_iter().filter_map(GraphDevice::into_device));
+        progress(Progress {
+            fetched: devices.len(),
+            total,
+        });
+        match page.next_link {
+            Some(next) => url = next,
+            None => return Ok(devices),
+        }
+    }
+}
+
+/// The first page only: at most `top` devices.
+async fn first_page(client: &GraphClient, filter: Option<&str>, top: usize) -> Result<Vec<Device>> {
+    let url = list_url(client, filter, top)?;
+    let page: Page = client.get_json(&url, "a page of devices").await?;
+    Ok(page
+        .value
+        .into_iter()
+        .filter_map(GraphDevice::into_device)
+        .collect())
+}
+
+fn list_url(client: &GraphClient, filter: Option<&str>, top: usize) -> Result<String> {
+    let mut url =
+        url::Url::parse(&client.url(Version::V1, DEVICES)).map_err(|e| Error::InvalidInput {
+            what: "the Graph URL",
+            why: e.to_string(),
+        })?;
+    {
+        let mut query = url.query_pairs_mut();
+        if let Some(filter) = filter {
+            query.append_pair("$filter", filter);
+        }
+        query
+            .append_pair("$select", &SELECT.join(","))
+            .append_pair("$top", &top.min(PAGE_SIZE).to_string())
+            .append_pair("$count", "true");
+    }
+    Ok(url.into())
+}
+
+#[derive(Deserialize)]
+struct WithResults {
+    #[serde(flatten)]
+    device: GraphDevice,
+    #[serde(default, rename = "deviceActionResults")]
+    results: Option<Vec<GraphActionResult>>,
+}
+
+/// One device read now, with its action results. Unknown id: [`Error::DeviceNotFound`].
+pub async fn details(client: &GraphClient, id: &str, admin_center: &str) -> Result<DeviceDetails> {
+    let id = id.trim();
+    if !is_guid(id) {
+        return Err(Error::InvalidInput {
+            what: "the device ID",
+            why: format!("{id:?} is not a GUID"),
+        });
+    }
+    let mut select: Vec<&str> = SELECT.to_vec();
+    select.push("deviceActionResults");
+    let url = format!(
+        "{}/{id}?$select={}",
+        client.url(Version::V1, DEVICES),
+        select.join(",")
+    );
+    let answer: WithResults = match client.get_json(&url, "the device").await {
+        Err(Error::Graph { status: 404, .. }) => return Err(Error::DeviceNotFound(id.into())),
+        other => other?,
+    };
+    let device = answer
+        .device
+        .into_device()
+        .ok_or_else(|| Error::MalformedResponse {
+            what: "the device has no id".into(),
+            request_id: None,
+        })?;
+    Ok(DeviceDetails {
+        admin_center_url: admin_center_link(admin_center, &device.id),
+        device,
+        action_results: answer
+            .results
+            .unwrap_or_default()
+            .into_iter()
+            .map(GraphActionResult::into_result)
+            .collect(),
+        read_at: Utc::now(),
+    })
+}
+
+pub fn admin_center_link(admin_center: &str, id: &str) -> String {
+    format!(
+        "{}/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/{id}",
+        admin_center.trim_end_matches('/')
+    )
+}
+
+/// Searches Graph directly. Intune ignores some filters and drops the second half of an `or`, so
+/// each kind of match is its own request, and every answer is re-checked with the local matcher.
+pub async fn search(
+    client: &GraphClient,
+    query: &DeviceQuery,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<Device>> {
+    let text = query.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    query.normalised_text()?;
+    let platform = match query.platforms.as_slice() {
+        [one] => one
+            .graph_name()
+            .map(|name| odata::eq("operatingSystem", name)),
+        _ => None,
+    };
+    let with_platform = |clause: String| match &platform {
+        Some(p) => odata::all(&[clause, p.clone()]),
+        None => clause,
+    };
+    let mut filters = Vec::new();
+    if text.is_empty() {
+        filters.push(platform.clone());
+    } else {
+        filters.push(Some(with_platform(odata::contains("deviceName", &text))));
+        filters.push(Some(with_platform(odata::eq("serialNumber", &text))));
+        if text.contains('@') {
+            filters.push(Some(with_platform(odata::eq("userPrincipalName", &text))));
+            filters.push(Some(with_platform(odata::contains("emailAddress", &text))));
+        }
+        if is_guid(&text) {
+            filters.push(Some(odata::eq("azureADDeviceId", &text)));
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut found = Vec::new();
+    if is_guid(&text) {
+        match details(client, &text, "").await {
+            Ok(d) => {
+                seen.insert(d.device.id.clone());
+                found.push(d.device);
+            }
+            Err(Error::DeviceNotFound(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    for filter in filters {
+        let page = first_page(client, filter.as_deref(), PAGE_SIZE).await?;
+        for device in page {
+            if seen.insert(device.id.clone()) {
+                found.push(device);
+            }
+        }
+    }
+    let mut kept = Vec::new();
+    for device in found {
+        if search::matches(&device, query, now)? {
+            kept.push(device);
+        }
+    }
+    search::rank_devices(&mut kept, query)?;
+    kept.truncate(limit);
+    Ok(kept)
+}
+
+pub fn is_guid(text: &str) -> bool {
+    uuid::Uuid::try_parse(text).is_ok() && text.len() == 36
+}

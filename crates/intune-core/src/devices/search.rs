@@ -1,0 +1,477 @@
+//! Searching the local inventory on every keystroke: filters first, then the text, ranked so an
+//! exact serial or name comes first.
+//!
+//! The index keeps one lower-cased "haystack" per device and the devices pre-sorted by name, so an
+//! empty query is a filtered walk and a text query sorts only its matches.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::device::{Device, Ownership, Platform};
+use crate::{Error, Result};
+
+/// Longer than any device name, serial or UPN Intune accepts.
+pub const MAX_QUERY_CHARS: usize = 300;
+const SEPARATOR: char = '\u{1}';
+
+/// What the admin asked for: free text plus optional filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceQuery {
+    /// A device name, serial number, user UPN or email, or device id; words must all match.
+    pub text: String,
+    /// Empty means every platform.
+    pub platforms: Vec<Platform>,
+    pub ownership: Option<Ownership>,
+    pub supervised: Option<bool>,
+    pub encrypted: Option<bool>,
+    /// Graph's `complianceState`, e.g. "compliant", "noncompliant".
+    pub compliance: Option<String>,
+    /// Checked in within this many days.
+    pub checked_in_within_days: Option<u32>,
+    /// Not checked in for at least this many days (never counts).
+    pub not_checked_in_for_days: Option<u32>,
+}
+
+impl DeviceQuery {
+    pub fn text(text: &str) -> Self {
+        DeviceQuery {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The text as searched: trimmed, inner whitespace collapsed, lower case. Too long is an error
+    /// rather than a silent miss.
+    pub fn normalised_text(&self) -> Result<String> {
+        let chars = self.text.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Error::InvalidInput {
+                what: "the search text",
+                why: format!(
+                    "it is {chars} characters long; device names, serial numbers and user names are at most {MAX_QUERY_CHARS}"
+                ),
+            });
+        }
+        Ok(self
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase())
+    }
+
+    pub fn matches_filters(&self, device: &Device, now: DateTime<Utc>) -> bool {
+        if !self.platforms.is_empty() && !self.platforms.contains(&device.platform) {
+            return false;
+        }
+        if self.ownership.is_some_and(|o| o != device.ownership) {
+            return false;
+        }
+        if self.supervised.is_some_and(|s| s != device.is_supervised) {
+            return false;
+        }
+        if self.encrypted.is_some_and(|e| e != device.is_encrypted) {
+            return false;
+        }
+        if let Some(state) = &self.compliance
+            && !state.eq_ignore_ascii_case(&device.compliance_state)
+        {
+            return false;
+        }
+        if let Some(days) = self.checked_in_within_days {
+            let since = now - Duration::days(i64::from(days));
+            if device.last_sync.is_none_or(|t| t < since) {
+                return false;
+            }
+        }
+        if let Some(days) = self.not_checked_in_for_days {
+            let before = now - Duration::days(i64::from(days));
+            if device.last_sync.is_some_and(|t| t >= before) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// How well a device matches, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    ExactId,
+    ExactSerial,
+    ExactName,
+    ExactUser,
+    Prefix,
+    NameOrSerial,
+    Other,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    /// How many devices match in all.
+    pub total: u32,
+    pub offset: u32,
+    pub devices: Vec<Device>,
+}
+
+/// The inventory, ready to search.
+pub struct DeviceIndex {
+    devices: Vec<Device>,
+    /// name, serial, upn, email, display name, model, id, Entra device id; lower case.
+    haystacks: Vec<Box<str>>,
+    /// Device positions sorted by name, then id.
+    by_name: Vec<u32>,
+}
+
+impl DeviceIndex {
+    pub fn new(devices: Vec<Device>) -> Self {
+        let haystacks = devices.iter().map(haystack).collect();
+        let mut by_name: Vec<u32> = (0..devices.len() as u32).collect();
+        by_name.sort_by_cached_key(|&i| {
+            let d = &devices[i as usize];
+            (d.device_name.to_lowercase(), d.id.clone())
+        });
+        DeviceIndex {
+            devices,
+            haystacks,
+            by_name,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.devices.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    pub fn devices(&self) -> &[Device] {
+        &self.devices
+    }
+
+    pub fn into_devices(self) -> Vec<Device> {
+        self.devices
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.id == id)
+    }
+
+    /// Matching devices, best first, then by name.
+    pub fn search(&self, query: &DeviceQuery, now: DateTime<Utc>) -> Result<Vec<&Device>> {
+        let text = query.normalised_text()?;
+        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut hits: Vec<(Rank, u32)> = Vec::new();
+        for (order, &position) in self.by_name.iter().enumerate() {
+            let device = &self.devices[position as usize];
+            if !query.matches_filters(device, now) {
+                continue;
+            }
+            let hay = &self.haystacks[position as usize];
+            if !words.iter().all(|w| hay.contains(w)) {
+                continue;
+            }
+            let rank = if words.is_empty() {
+                Rank::Other
+            } else {
+                rank(hay, &text)
+            };
+            hits.push((rank, order as u32));
+        }
+        if !words.is_empty() {
+            // Stable order within a rank is the name order the walk already followed.
+            hits.sort_unstable();
+        }
+        Ok(hits
+            .into_iter()
+            .map(|(_, order)| &self.devices[self.by_name[order as usize] as usize])
+            .collect())
+    }
+
+    pub fn page(
+        &self,
+        query: &DeviceQuery,
+        offset: usize,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<SearchPage> {
+        let hits = self.search(query, now)?;
+        let devices = hits
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|d| (*d).clone())
+            .collect();
+        Ok(SearchPage {
+            total: hits.len() as u32,
+            offset: offset as u32,
+            devices,
+        })
+    }
+}
+
+/// True when the device matches the query's text and filters: the same test the local search
+/// applies, used to re-check what Graph returned.
+pub fn matches(device: &Device, query: &DeviceQuery, now: DateTime<Utc>) -> Result<bool> {
+    let text = query.normalised_text()?;
+    let hay = haystack(device);
+    Ok(query.matches_filters(device, now) && text.split(' ').all(|w| hay.contains(w)))
+}
+
+/// Sorts Graph's answers the way local search would.
+pub fn rank_devices(devices: &mut [Device], query: &DeviceQuery) -> Result<()> {
+    let text = query.normalised_text()?;
+    devices.sort_by_cached_key(|d| {
+        (
+            rank(&haystack(d), &text),
+            d.device_name.to_lowercase(),
+            d.id.clone(),
+        )
+    });
+    Ok(())
+}
+
+fn haystack(d: &Device) -> Box<str> {
+    [
+        d.device_name.as_str(),
+        &d.serial_number,
+        &d.user_principal_name,
+        &d.email_address,
+        &d.user_display_name,
+        &d.model,
+        &d.id,
+        &d.azure_ad_device_id,
+    ]
+    .join(&SEPARATOR.to_string())
+    .to_lowercase()
+    .into_boxed_str()
+}
+
+fn rank(hay: &str, text: &str) -> Rank {
+    let mut fields = hay.split(SEPARATOR);
+    let name = fields.next().unwrap_or("");
+    let serial = fields.next().unwrap_or("");
+    let upn = fields.next().unwrap_or("");
+    let email = fields.next().unwrap_or("");
+    let _display = fields.next();
+    let _model = fields.next();
+    let id = fields.next().unwrap_or("");
+    let entra_id = fields.next().unwrap_or("");
+    if text == id || text == entra_id {
+        Rank::ExactId
+    } else if text == serial {
+        Rank::ExactSerial
+    } else if text == name {
+        Rank::ExactName
+    } else if text == upn || text == email {
+        Rank::ExactUser
+    } else if name.starts_with(text) || serial.starts_with(text) {
+        Rank::Prefix
+    } else if name.contains(text) || serial.contains(text) {
+        Rank::NameOrSerial
+    } else {
+        Rank::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn device(id: &str, name: &str, serial: &str, upn: &str) -> Device {
+        Device {
+            id: id.into(),
+            device_name: name.into(),
+            platform: Platform::MacOs,
+            operating_system: "macOS".into(),
+            os_version: "15.1".into(),
+            model: "MacBook Pro".into(),
+            manufacturer: "Apple".into(),
+            serial_number: serial.into(),
+            user_principal_name: upn.into(),
+            user_display_name: "Someone".into(),
+            email_address: upn.into(),
+            ownership: Ownership::Company,
+            enrollment_type: "appleBulkWithUser".into(),
+            is_supervised: true,
+            is_encrypted: true,
+            compliance_state: "compliant".into(),
+            management_state: "managed".into(),
+            last_sync: Some(Utc::now()),
+            enrolled: None,
+            azure_ad_device_id: format!("aad-{id}"),
+        }
+    }
+
+    fn names(hits: &[&Device]) -> Vec<String> {
+        hits.iter().map(|d| d.device_name.clone()).collect()
+    }
+
+    #[test]
+    fn exact_serial_then_exact_name_then_partial_matches() {
+        let index = DeviceIndex::new(vec![
+            device("1", "MAC-C02ABC-X", "ZZZ", "a@contoso.com"),
+            device("2", "Finance Mac", "C02ABC", "b@contoso.com"),
+            device("3", "c02abc", "YYY", "c@contoso.com"),
+            device("4", "Lab C02ABC1", "XXX", "d@contoso.com"),
+        ]);
+        let hits = index
+            .search(&DeviceQuery::text("  c02ABC "), Utc::now())
+            .expect("searches");
+        assert_eq!(
+            names(&hits),
+            ["Finance Mac", "c02abc", "Lab C02ABC1", "MAC-C02ABC-X"]
+        );
+    }
+
+    #[test]
+    fn every_word_must_match_and_user_text_finds_the_owner() {
+        let index = DeviceIndex::new(vec![
+            device("1", "Ada's MacBook", "S1", "ada@contoso.com"),
+            device("2", "Ben's MacBook", "S2", "ben@contoso.com"),
+        ]);
+        let now = Utc::now();
+        let hits = index
+            .search(&DeviceQuery::text("macbook ADA"), now)
+            .expect("searches");
+        assert_eq!(names(&hits), ["Ada's MacBook"]);
+        let hits = index
+            .search(&DeviceQuery::text("ben@contoso.com"), now)
+            .expect("searches");
+        assert_eq!(names(&hits), ["Ben's MacBook"]);
+        let hits = index
+            .search(&DeviceQuery::text("aad-2"), now)
+            .expect("searches");
+        assert_eq!(names(&hits), ["Ben's MacBook"], "Entra device id");
+    }
+
+    #[test]
+    fn empty_text_lists_everything_by_name_and_filters_apply() {
+        let mut personal = device("2", "alpha", "S2", "x@y");
+        personal.ownership = Ownership::Personal;
+        personal.platform = Platform::Ios;
+        let mut stale = device("3", "Bravo", "S3", "x@y");
+        stale.last_sync = Some(Utc::now() - Duration::days(40));
+        let mut never = device("4", "charlie", "S4", "x@y");
+        never.last_sync = None;
+        let index = DeviceIndex::new(vec![
+            device("1", "Delta", "S1", "x@y"),
+            personal,
+            stale,
+            never,
+        ]);
+        let now = Utc::now();
+        let all = index.search(&DeviceQuery::text("   "), now).expect("ok");
+        assert_eq!(names(&all), ["alpha", "Bravo", "charlie", "Delta"]);
+
+        let ios = DeviceQuery {
+            platforms: vec![Platform::Ios],
+            ..Default::default()
+        };
+        assert_eq!(names(&index.search(&ios, now).expect("ok")), ["alpha"]);
+        let company = DeviceQuery {
+            ownership: Some(Ownership::Company),
+            ..Default::default()
+        };
+        assert_eq!(index.search(&company, now).expect("ok").len(), 3);
+        let recent = DeviceQuery {
+            checked_in_within_days: Some(7),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&index.search(&recent, now).expect("ok")),
+            ["alpha", "Delta"]
+        );
+        let stale_q = DeviceQuery {
+            not_checked_in_for_days: Some(30),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(&index.search(&stale_q, now).expect("ok")),
+            ["Bravo", "charlie"],
+            "never checked in counts as stale"
+        );
+        let noncompliant = DeviceQuery {
+            compliance: Some("noncompliant".into()),
+            ..Default::default()
+        };
+        assert!(index.search(&noncompliant, now).expect("ok").is_empty());
+    }
+
+    #[test]
+    fn odd_input_is_searched_or_refused_clearly() {
+        let index = DeviceIndex::new(vec![
+            device("1", "Zoë's iPad", "S1", "zoe@contoso.com"),
+            device("2", "x' or 1 eq 1", "S2", "q@contoso.com"),
+        ]);
+        let now = Utc::now();
+        assert_eq!(
+            names(&index.search(&DeviceQuery::text("ZOË"), now).expect("ok")),
+            ["Zoë's iPad"]
+        );
+        assert_eq!(
+            names(
+                &index
+                    .search(&DeviceQuery::text("x' or 1 eq 1"), now)
+                    .expect("ok")
+            ),
+            ["x' or 1 eq 1"],
+            "quotes are plain text"
+        );
+        assert!(
+            index
+                .search(&DeviceQuery::text("'"), now)
+                .expect("ok")
+                .len()
+                == 2
+        );
+        let long = "a".repeat(5000);
+        let error = index.search(&DeviceQuery::text(&long), now).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("5000 characters"));
+        // Exactly at the limit is still searched.
+        let at_limit = "é".repeat(MAX_QUERY_CHARS);
+        assert!(
+            index
+                .search(&DeviceQuery::text(&at_limit), now)
+                .expect("ok")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn pages_cover_the_results_without_overlap() {
+        let devices = (0..25)
+            .map(|i| {
+                device(
+                    &i.to_string(),
+                    &format!("Device {i:02}"),
+                    &format!("S{i}"),
+                    "u@x",
+                )
+            })
+            .collect();
+        let index = DeviceIndex::new(devices);
+        let now = Utc::now();
+        let query = DeviceQuery::text("device");
+        let first = index.page(&query, 0, 10, now).expect("ok");
+        let last = index.page(&query, 20, 10, now).expect("ok");
+        assert_eq!(first.total, 25);
+        assert_eq!(first.devices.len(), 10);
+        assert_eq!(last.devices.len(), 5);
+        assert_eq!(last.devices[4].device_name, "Device 24");
+        assert!(
+            index
+                .page(&query, 100, 10, now)
+                .expect("ok")
+                .devices
+                .is_empty()
+        );
+    }
+}

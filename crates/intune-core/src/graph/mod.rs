@@ -1,0 +1,359 @@
+//! The Microsoft Graph client every feature goes through: a bearer token from a [`TokenSource`],
+//! a fresh `client-request-id` on every request, Graph's `request-id` kept for support, and
+//! throttling handled the way Graph asks (`Retry-After`, else exponential backoff).
+//!
+//! A GET is safe to repeat. A POST is an action on a device: it is repeated only when it is certain
+//! the service did not take it (429, 503, or a connection that never opened). Anything else
+//! (timeout, dropped connection, 500, 502, 504) becomes [`Error::OutcomeUnknown`], for the caller to
+//! reconcile by reading the device's action results.
+
+mod error_body;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::credential::TokenSource;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V1,
+    /// Needed for the FileVault actions, which exist only in beta.
+    Beta,
+}
+
+impl Version {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1 => "v1.0",
+            Version::Beta => "beta",
+        }
+    }
+}
+
+/// How hard to try before giving up on a throttled or failing request.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    /// A `Retry-After` longer than this is not waited out: the caller hears how long it would be.
+    pub max_wait: Duration,
+    /// The first backoff when Graph gives no `Retry-After`; it doubles each time.
+    pub first_backoff: Duration,
+    /// Each request's own limit, from connecting to the last byte of the body.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 5,
+            max_wait: Duration::from_secs(60),
+            first_backoff: Duration::from_secs(1),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Told each time the client waits before trying again, so a UI can show "throttled, N s left".
+pub type WaitObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// A successful answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub request_id: Option<String>,
+    pub client_request_id: String,
+}
+
+impl Answer {
+    pub fn json<T: DeserializeOwned>(&self, what: &str) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::MalformedResponse {
+            what: format!("{what}: {e}"),
+            request_id: self.request_id.clone(),
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct GraphClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    root: String,
+    credential: Arc<dyn TokenSource>,
+    policy: RetryPolicy,
+    on_wait: Option<WaitObserver>,
+}
+
+impl GraphClient {
+    /// `root` is the Graph host of the profile's cloud, e.g. `https://graph.microsoft.com`.
+    pub fn new(root: &str, credential: Arc<dyn TokenSource>) -> Result<Self> {
+        Self::with_policy(root, credential, RetryPolicy::default(), None)
+    }
+
+    pub fn with_policy(
+        root: &str,
+        credential: Arc<dyn TokenSource>,
+        policy: RetryPolicy,
+        on_wait: Option<WaitObserver>,
+    ) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            // Graph never redirects a device call; a redirect would carry the bearer token away.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(policy.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        Ok(GraphClient {
+            inner: Arc::new(Inner {
+                http,
+                root: root.trim_end_matches('/').to_string(),
+                credential,
+                policy,
+                on_wait,
+            }),
+        })
+    }
+
+    /// `path` below the version, e.g. `deviceManagement/managedDevices`.
+    pub fn url(&self, version: Version, path: &str) -> String {
+        format!(
+            "{}/{}/{}",
+            self.inner.root,
+            version.as_str(),
+            path.trim_start_matches('/')
+        )
+    }
+
+    pub fn root(&self) -> &str {
+        &self.inner.root
+    }
+
+    /// A GET of `url` (from [`GraphClient::url`] or an `@odata.nextLink`), read as JSON. A body that
+    /// does not parse is fetched again, as a truncated answer usually is transient.
+    pub async fn get_json<T: DeserializeOwned>(&self, url: &str, what: &str) -> Result<T> {
+        let mut last = None;
+        for _ in 0..3 {
+            let answer = self.send(Method::GET, url).await?;
+            match answer.json(what) {
+                Ok(value) => return Ok(value),
+                Err(error) => {
+                    tracing::warn!(what, request_id = ?answer.request_id, "unreadable Graph answer");
+                    last = Some(error);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Internal("no attempt made".into())))
+    }
+
+    /// A POST without a body (every device action).
+    pub async fn post(&self, url: &str) -> Result<Answer> {
+        self.send(Method::POST, url).await
+    }
+
+    async fn send(&self, method: Method, url: &str) -> Result<Answer> {
+        self.check_origin(url)?;
+        let policy = &self.inner.policy;
+        let is_read = method == Method::GET;
+        let mut backoff = policy.first_backoff;
+        let mut attempt = 1;
+        loop {
+            let token = self.inner.credential.access_token().await?;
+            let client_request_id = uuid::Uuid::new_v4().to_string();
+            let mut request = self
+                .inner
+                .http
+                .request(method.clone(), url)
+                .bearer_auth(token.expose())
+                .header("client-request-id", &client_request_id)
+                .header("return-client-request-id", "true")
+                .header("accept", "application/json");
+            if !is_read {
+                request = request.header("content-length", "0");
+            }
+            drop(token);
+            let outcome = request.send().await;
+            let retry_in = match outcome {
+                Err(error) => {
+                    let sent = !error.is_connect();
+                    if sent && !is_read {
+                        tracing::warn!(%client_request_id, "action request lost in transit");
+                        return Err(Error::OutcomeUnknown(describe_request(&method, url)));
+                    }
+                    tracing::warn!(attempt, %client_request_id, timeout = error.is_timeout(), "Graph request failed");
+                    if attempt >= policy.attempts {
+                        return Err(Error::Network(format!(
+                            "Microsoft Graph ({})",
+                            host_of(&self.inner.root)
+                        )));
+                    }
+                    None
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let request_id = header(&response, "request-id");
+                    let retry_after = header(&response, "retry-after")
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let body = match response.bytes().await {
+                        Ok(body) => Some(body.to_vec()),
+                        Err(_) if !is_read && status.is_success() => Some(Vec::new()),
+                        Err(_) if !is_read => {
+                            return Err(Error::OutcomeUnknown(describe_request(&method, url)));
+                        }
+                        Err(_) => None,
+                    };
+                    match (status, body) {
+                        (s, Some(body)) if s.is_success() => {
+                            return Ok(Answer {
+                                status: s.as_u16(),
+                                body,
+                                request_id,
+                                client_request_id,
+                            });
+                        }
+                        (s, _)
+                            if !is_read
+                                && s.is_server_error()
+                                && s != StatusCode::SERVICE_UNAVAILABLE =>
+                        {
+                            // The service failed or a gateway gave up while Intune was handling it:
+                            // it may still have queued the action.
+                            return Err(Error::OutcomeUnknown(describe_request(&method, url)));
+                        }
+                        (s, body) if retryable(s, is_read) || body.is_none() => {
+                            if attempt >= policy.attempts {
+                                return Err(give_up(
+                                    s,
+                                    body.as_deref(),
+                                    request_id,
+                                    retry_after.unwrap_or(backoff),
+                                ));
+                            }
+                            if let Some(wait) = retry_after
+                                && wait > policy.max_wait
+                            {
+                                return Err(Error::Throttled {
+                                    retry_after_secs: wait.as_secs(),
+                                    request_id,
+                                });
+                            }
+                            tracing::info!(
+                                status = s.as_u16(),
+                                attempt,
+                                ?retry_after,
+                                ?request_id,
+                                "Graph asked to wait"
+                            );
+                            retry_after
+                        }
+                        (s, body) => {
+                            let parsed = error_body::parse(
+                                s.as_u16(),
+                                body.as_deref().unwrap_or_default(),
+                                request_id,
+                            );
+                            tracing::warn!(status = s.as_u16(), code = %parsed.code, request_id = ?parsed.request_id, "Graph refused");
+                            return Err(Error::Graph {
+                                status: s.as_u16(),
+                                code: parsed.code,
+                                message: parsed.message,
+                                request_id: parsed.request_id,
+                            });
+                        }
+                    }
+                }
+            };
+            let wait = retry_in.unwrap_or(backoff);
+            backoff = (backoff * 2).min(policy.max_wait);
+            if let Some(observer) = &self.inner.on_wait {
+                observer(wait);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// The bearer token goes only to the profile's own Graph host: a `nextLink` elsewhere is refused.
+    fn check_origin(&self, url: &str) -> Result<()> {
+        let root = &self.inner.root;
+        let under_root = url
+            .strip_prefix(root.as_str())
+            .is_some_and(|rest| rest.starts_with('/'));
+        if under_root {
+            Ok(())
+        } else {
+            Err(Error::MalformedResponse {
+                what: format!("a link outside {} was not followed", host_of(root)),
+                request_id: None,
+            })
+        }
+    }
+}
+
+/// 429 and 503 say the request was not taken, so anything may be repeated; other server errors
+/// only for reads.
+fn retryable(status: StatusCode, is_read: bool) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+    ) || (is_read && status.is_server_error())
+}
+
+fn give_up(
+    status: StatusCode,
+    body: Option<&[u8]>,
+    request_id: Option<String>,
+    wait: Duration,
+) -> Error {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Error::Throttled {
+            retry_after_secs: wait.as_secs().max(1),
+            request_id,
+        };
+    }
+    match body {
+        Some(body) => {
+            let parsed = error_body::parse(status.as_u16(), body, request_id);
+            Error::Graph {
+                status: status.as_u16(),
+                code: parsed.code,
+                message: parsed.message,
+                request_id: parsed.request_id,
+            }
+        }
+        None => Error::MalformedResponse {
+            what: "the answer was cut off".into(),
+            request_id,
+        },
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The request without its query, which may hold a search term.
+fn describe_request(method: &Method, url: &str) -> String {
+    let path = url.split('?').next().unwrap_or(url);
+    let action = path.rsplit('/').next().unwrap_or(path);
+    format!("{method} {action}")
+}
+
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_string())
+}
