@@ -113,7 +113,14 @@ pub fn run(command: ProfilesCommand, json: bool) -> CliResult {
             })?;
         }
         ProfilesCommand::Remove { name } => {
-            set.remove(&name)?;
+            let removed = set.remove(&name)?;
+            // The profile goes even when the keychain is out of reach; say what stayed behind.
+            if let Err(report) = crate::account::forget(&removed) {
+                eprintln!(
+                    "warning: the profile's stored sign-in could not be removed: {}",
+                    report.message
+                );
+            }
         }
         ProfilesCommand::Use { name } => {
             set.use_profile(&name)?;

@@ -26,6 +26,7 @@ pub const DEMO_NOTICE: &str = "Demo tenant: simulated devices, no real device is
 pub struct Demo {
     sim: SimHandle,
     profile: Profile,
+    devices: usize,
 }
 
 impl Demo {
@@ -42,6 +43,7 @@ impl Demo {
     /// A simulated tenant set up as the caller needs (tests and benchmarks: throttling, faults,
     /// fleet size).
     pub fn with_config(config: SimConfig) -> Result<Demo> {
+        let devices = config.devices;
         let sim = tenant_sim::start(config)
             .map_err(|e| Error::Internal(format!("cannot start the demo tenant: {e}")))?;
         let profile = Profile {
@@ -54,11 +56,20 @@ impl Demo {
             client_id: sim.tenant.client_id.clone(),
             method: SignInMethod::Browser,
         };
-        Ok(Demo { sim, profile })
+        Ok(Demo {
+            sim,
+            profile,
+            devices,
+        })
     }
 
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// How many devices the simulated fleet has.
+    pub fn device_count(&self) -> usize {
+        self.devices
     }
 
     pub fn sim(&self) -> &SimHandle {

@@ -2,6 +2,7 @@
 //! so the desktop app, the command line and the tests share one implementation.
 
 pub mod about;
+pub mod connection;
 pub mod credential;
 pub mod demo;
 pub mod devices;

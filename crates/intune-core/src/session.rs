@@ -31,7 +31,9 @@ struct Current {
 pub struct Session {
     profile: Profile,
     persistence: Persistence,
-    account: Option<Account>,
+    /// From the id_token of the sign-in, or of a later refresh after a resume.
+    account: std::sync::Mutex<Option<Account>>,
+    granted: std::sync::Mutex<Vec<String>>,
     current: Mutex<Option<Current>>,
 }
 
@@ -47,7 +49,8 @@ impl Session {
             store.set(&key(&profile), refresh)?;
         }
         Ok(Session {
-            account: tokens.account.clone(),
+            account: std::sync::Mutex::new(tokens.account.clone()),
+            granted: std::sync::Mutex::new(tokens.granted.clone()),
             current: Mutex::new(Some(Current {
                 access_token: tokens.access_token,
                 expires_at: tokens.expires_at,
@@ -67,7 +70,8 @@ impl Session {
         Ok(Some(Session {
             profile,
             persistence: Persistence::Keychain(store),
-            account: None,
+            account: std::sync::Mutex::new(None),
+            granted: std::sync::Mutex::new(Vec::new()),
             current: Mutex::new(Some(Current {
                 access_token: Secret::new(""),
                 expires_at: SystemTime::UNIX_EPOCH,
@@ -80,8 +84,25 @@ impl Session {
         &self.profile
     }
 
-    pub fn account(&self) -> Option<&Account> {
-        self.account.as_ref()
+    /// Who is signed in; after a resume, known once the first refresh is done.
+    pub fn account(&self) -> Option<Account> {
+        self.account
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The permissions Entra granted with the last token.
+    pub fn granted(&self) -> Vec<String> {
+        self.granted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether the refresh token lives in the keychain (it does unless signed in for this session only).
+    pub fn is_persistent(&self) -> bool {
+        matches!(self.persistence, Persistence::Keychain(_))
     }
 
     /// A valid access token, refreshing first when it is about to expire. A refresh token that is
@@ -106,6 +127,12 @@ impl Session {
                 let next_refresh = tokens.refresh_token.unwrap_or(refresh_token);
                 if let Persistence::Keychain(store) = &self.persistence {
                     store.set(&key(&self.profile), &next_refresh)?;
+                }
+                if let Some(account) = tokens.account {
+                    *self.account.lock().unwrap_or_else(|e| e.into_inner()) = Some(account);
+                }
+                if !tokens.granted.is_empty() {
+                    *self.granted.lock().unwrap_or_else(|e| e.into_inner()) = tokens.granted;
                 }
                 state.access_token = tokens.access_token;
                 state.expires_at = tokens.expires_at;
@@ -135,6 +162,7 @@ impl Session {
     }
 }
 
-fn key(profile: &Profile) -> SecretKey {
+/// The keychain entry holding a profile's refresh token.
+pub fn key(profile: &Profile) -> SecretKey {
     SecretKey::new(&profile.name, REFRESH_TOKEN)
 }

@@ -100,21 +100,21 @@ async fn graph_search_escapes_quotes_and_rechecks_what_graph_returned() {
         .iter()
         .find(|d| d.device_name.contains('\''))
         .expect("a name like Ada's MacBook");
-    let found = remote::search(&client, &DeviceQuery::text(&quoted.device_name), 50, now)
+    let found = remote::search(&client, &DeviceQuery::text(&quoted.device_name), now)
         .await
         .expect("searched");
     assert!(found.iter().any(|d| d.id == quoted.id));
 
     // Injection attempts stay text: nothing matches, and no filter error either.
     for text in ["x' or 1 eq 1", "x') or (deviceName ne '", "''"] {
-        let found = remote::search(&client, &DeviceQuery::text(text), 50, now)
+        let found = remote::search(&client, &DeviceQuery::text(text), now)
             .await
             .expect("a plain search");
         assert!(found.is_empty(), "{text:?} matched {}", found.len());
     }
 
     // A lone quote is a character like any other: it finds the names that have one.
-    let found = remote::search(&client, &DeviceQuery::text("'"), 1000, now)
+    let found = remote::search(&client, &DeviceQuery::text("'"), now)
         .await
         .expect("a plain search");
     assert!(!found.is_empty());
@@ -122,14 +122,13 @@ async fn graph_search_escapes_quotes_and_rechecks_what_graph_returned() {
 
     // An exact serial comes first; a user's UPN finds all of their devices.
     let target = &fleet[42];
-    let found = remote::search(&client, &DeviceQuery::text(&target.serial_number), 50, now)
+    let found = remote::search(&client, &DeviceQuery::text(&target.serial_number), now)
         .await
         .expect("searched");
     assert_eq!(found[0].id, target.id);
     let found = remote::search(
         &client,
         &DeviceQuery::text(&target.user_principal_name),
-        50,
         now,
     )
     .await
@@ -149,7 +148,7 @@ async fn graph_search_escapes_quotes_and_rechecks_what_graph_returned() {
         ownership: Some(intune_core::devices::Ownership::Personal),
         ..DeviceQuery::default()
     };
-    let found = remote::search(&client, &personal_macs, 1000, now)
+    let found = remote::search(&client, &personal_macs, now)
         .await
         .expect("searched");
     assert!(!found.is_empty());
@@ -157,7 +156,7 @@ async fn graph_search_escapes_quotes_and_rechecks_what_graph_returned() {
         && d.ownership == intune_core::devices::Ownership::Personal));
 
     let long = "x".repeat(5_000);
-    let error = remote::search(&client, &DeviceQuery::text(&long), 50, now)
+    let error = remote::search(&client, &DeviceQuery::text(&long), now)
         .await
         .expect_err("too long");
     assert_eq!(error.kind(), ErrorKind::InvalidInput);

@@ -75,8 +75,8 @@ async fn a_refresh_rotates_the_stored_token_and_the_new_access_token_works() {
     let session = signed_in(&sim, Persistence::Keychain(store.clone())).await;
     let first = stored(&store).expect("stored after sign-in");
     assert_eq!(
-        session.account().map(|a| a.username.as_str()),
-        Some(sim.tenant.admin_upn.as_str())
+        session.account().map(|a| a.username),
+        Some(sim.tenant.admin_upn.clone())
     );
 
     let http = http_client().expect("client");

@@ -4,6 +4,7 @@ pub mod device;
 pub mod inventory;
 pub mod odata;
 pub mod remote;
+pub mod resolve;
 pub mod search;
 
 pub use device::{ActionResult, Device, DeviceDetails, Ownership, Platform};

@@ -141,12 +141,12 @@ pub fn admin_center_link(admin_center: &str, id: &str) -> String {
     )
 }
 
-/// Searches Graph directly. Intune ignores some filters and drops the second half of an `or`, so
-/// each kind of match is its own request, and every answer is re-checked with the local matcher.
+/// Searches Graph directly, best match first. Intune ignores some filters and drops the second
+/// half of an `or`, so each kind of match is its own request (its first page), and every answer is
+/// re-checked with the local matcher.
 pub async fn search(
     client: &GraphClient,
     query: &DeviceQuery,
-    limit: usize,
     now: DateTime<Utc>,
 ) -> Result<Vec<Device>> {
     let text = query.text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -202,7 +202,6 @@ pub async fn search(
         }
     }
     search::rank_devices(&mut kept, query)?;
-    kept.truncate(limit);
     Ok(kept)
 }
 

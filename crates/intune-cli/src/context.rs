@@ -1,0 +1,75 @@
+//! What every tenant command needs: which profile, and a connection to its tenant.
+
+use std::future::Future;
+
+use intune_core::connection::Connection;
+use intune_core::demo::{DEMO_DEVICES, DEMO_NOTICE, DEMO_PROFILE};
+use intune_core::devices::inventory::default_cache_dir;
+use intune_core::devices::{Inventory, InventoryFile};
+use intune_core::profile::{Profile, ProfileFile, default_config_dir};
+use intune_core::{Error, ErrorReport, secret_store};
+
+use crate::CliResult;
+
+pub struct Options {
+    pub json: bool,
+    pub profile: Option<String>,
+}
+
+impl Options {
+    pub fn wants_demo(&self) -> bool {
+        self.profile.as_deref().is_some_and(|name| {
+            let name = name.trim();
+            name.eq_ignore_ascii_case("demo") || name.eq_ignore_ascii_case(DEMO_PROFILE)
+        })
+    }
+}
+
+pub fn block_on(future: impl Future<Output = CliResult>) -> CliResult {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")).report())?
+        .block_on(future)
+}
+
+/// The profile named with `--profile`, else the active one.
+pub fn profile(options: &Options) -> Result<Profile, ErrorReport> {
+    let set = ProfileFile::in_dir(&default_config_dir()?).load()?;
+    let found = match &options.profile {
+        Some(name) => set.get(name),
+        None => set.active(),
+    };
+    match (found, &options.profile) {
+        (Some(profile), _) => Ok(profile.clone()),
+        (None, Some(name)) => Err(Error::ProfileNotFound(name.clone()).report()),
+        (None, None) => Err(Error::InvalidInput {
+            what: "the profile",
+            why: "no profile is active; add one with `intune-actions profiles add`, or try the demo with `--profile demo`".into(),
+        }
+        .report()),
+    }
+}
+
+/// Signed in to the chosen tenant: the demo, or a profile whose refresh token is in the keychain.
+pub async fn connect(options: &Options) -> Result<Connection, ErrorReport> {
+    if options.wants_demo() {
+        eprintln!("{DEMO_NOTICE}");
+        return Ok(Connection::start_demo(DEMO_DEVICES).await?);
+    }
+    let profile = profile(options)?;
+    let store = secret_store::native()?;
+    Connection::resume(&profile, store).map_err(|e| match e {
+        Error::SignInRequired(_) => Error::SignInRequired(format!(
+            "profile {:?} is not signed in; run `intune-actions login --profile {:?}`",
+            profile.name, profile.name
+        ))
+        .report(),
+        other => other.report(),
+    })
+}
+
+pub fn inventory(connection: &Connection) -> Result<Inventory, ErrorReport> {
+    let file = InventoryFile::for_profile(&default_cache_dir()?, &connection.profile().name);
+    Ok(Inventory::open(file, connection.inventory_source())?)
+}

@@ -1,0 +1,86 @@
+//! A connection to one tenant: the profile, how the admin is signed in, and the Graph client
+//! built on it. The desktop app and the CLI both start from here.
+
+use std::sync::Arc;
+
+use crate::credential::Delegated;
+use crate::demo::Demo;
+use crate::graph::GraphClient;
+use crate::profile::Profile;
+use crate::secret_store::SecretStore;
+use crate::session::Session;
+use crate::{Error, Result};
+
+pub struct Connection {
+    profile: Profile,
+    session: Arc<Session>,
+    graph: GraphClient,
+    /// Keeps the simulated tenant running for as long as the connection to it lives.
+    demo: Option<Demo>,
+}
+
+impl Connection {
+    /// Starts the demo tenant and signs in to it.
+    pub async fn start_demo(devices: usize) -> Result<Connection> {
+        let demo = Demo::start(devices)?;
+        let http = crate::signin::http_client()?;
+        let session = demo.sign_in(&http).await?;
+        let mut connection = Connection::signed_in(session, http)?;
+        connection.demo = Some(demo);
+        Ok(connection)
+    }
+
+    /// Uses the refresh token in the keychain; none there means the admin must sign in.
+    pub fn resume(profile: &Profile, store: SecretStore) -> Result<Connection> {
+        let session = Session::resume(profile.clone(), store)?.ok_or_else(|| {
+            Error::SignInRequired(format!("profile {:?} is not signed in", profile.name))
+        })?;
+        Connection::signed_in(Arc::new(session), crate::signin::http_client()?)
+    }
+
+    /// After an interactive sign-in.
+    pub fn signed_in(session: Arc<Session>, http: oauth2::reqwest::Client) -> Result<Connection> {
+        let profile = session.profile().clone();
+        let credential = Arc::new(Delegated::new(Arc::clone(&session), http));
+        let graph = GraphClient::new(profile.cloud.graph_url(), credential)?;
+        Ok(Connection {
+            profile,
+            session,
+            graph,
+            demo: None,
+        })
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
+    pub fn graph(&self) -> &GraphClient {
+        &self.graph
+    }
+
+    pub fn demo(&self) -> Option<&Demo> {
+        self.demo.as_ref()
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    pub fn admin_center(&self) -> &str {
+        self.profile.cloud.admin_center_url()
+    }
+
+    /// Names the tenant an inventory copy belongs to, so a copy never crosses tenants.
+    pub fn inventory_source(&self) -> String {
+        match &self.demo {
+            // The demo's port changes every run; its fleet does not.
+            Some(demo) => format!("demo|{}|{}", crate::demo::DEMO_SEED, demo.device_count()),
+            None => format!("{}|{}", self.graph.root(), self.profile.tenant),
+        }
+    }
+}
