@@ -1,7 +1,7 @@
 //! The typed IPC surface. `ui/src/bindings.ts` is generated from it and committed; a test fails when
 //! the committed file no longer matches, and `UPDATE_BINDINGS=1 cargo test --lib bindings` rewrites it.
 
-use tauri_specta::collect_commands;
+use tauri_specta::{collect_commands, collect_events};
 
 use crate::commands;
 
@@ -10,7 +10,18 @@ pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
 
 pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(collect_commands![commands::about])
+        .commands(collect_commands![
+            commands::about,
+            commands::session::session_status,
+            commands::session::start_demo,
+            commands::session::sign_out,
+            commands::devices::inventory_status,
+            commands::devices::refresh_inventory,
+            commands::devices::search_devices,
+            commands::devices::device_details,
+            commands::devices::open_in_admin_center,
+        ])
+        .events(collect_events![commands::devices::InventoryChanged])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()
 }

@@ -1,7 +1,17 @@
 fn main() {
     // Listing the app's own commands makes them subject to the capability files: a window can call
     // only what its capability grants.
-    let manifest = tauri_build::AppManifest::new().commands(&["about"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "about",
+        "session_status",
+        "start_demo",
+        "sign_out",
+        "inventory_status",
+        "refresh_inventory",
+        "search_devices",
+        "device_details",
+        "open_in_admin_center",
+    ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")

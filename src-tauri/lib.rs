@@ -30,7 +30,8 @@ pub fn run() {
             specta.mount_events(app);
             let log_dir = state::init_logging(app.handle());
             tracing::info!(version = %app.package_info().version, "Intune Actions started");
-            app.manage(state::AppState { log_dir });
+            let cache_dir = app.path().app_cache_dir().ok();
+            app.manage(state::AppState::new(log_dir, cache_dir));
             tray::create(app.handle())?;
             Ok(())
         })

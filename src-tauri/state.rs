@@ -1,13 +1,47 @@
 //! What the app keeps for its lifetime, and its start-up wiring that needs the Tauri handle.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use intune_core::connection::Connection;
+use intune_core::devices::Inventory;
 use intune_core::logging::{self, LogOptions};
+use intune_core::{Error, ErrorReport};
 use tauri::{AppHandle, Manager};
+use tokio::sync::RwLock;
 
 pub struct AppState {
     /// Where the log files go; `None` when the folder could not be created (stderr only then).
     pub log_dir: Option<PathBuf>,
+    /// Where device inventories are cached (no secret in them).
+    pub cache_dir: Option<PathBuf>,
+    /// The tenant signed in to, if any.
+    pub tenant: RwLock<Option<Arc<Tenant>>>,
+}
+
+/// A signed-in tenant and its device inventory.
+pub struct Tenant {
+    pub connection: Connection,
+    pub inventory: Arc<Inventory>,
+}
+
+impl AppState {
+    pub fn new(log_dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> Self {
+        AppState {
+            log_dir,
+            cache_dir,
+            tenant: RwLock::new(None),
+        }
+    }
+
+    /// The signed-in tenant, or the "sign in" error the UI turns into its sign-in screen.
+    pub async fn tenant(&self) -> Result<Arc<Tenant>, ErrorReport> {
+        self.tenant
+            .read()
+            .await
+            .clone()
+            .ok_or_else(|| Error::SignInRequired("no tenant is signed in".into()).report())
+    }
 }
 
 /// Logs to the OS log folder (and stderr in debug builds). A log folder that cannot be created is

@@ -1,24 +1,65 @@
 import { render, screen } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
 
 import { App } from "./App";
+import type { Backend } from "./backend";
 import { BackendProvider } from "./backend/context";
-import { fakeBackend, mockMediaQueries } from "./test/backend";
+import { fakeBackend, mockMediaQueries, READY_INVENTORY, SAMPLE_SUMMARY } from "./test/backend";
 
-function renderApp() {
+function renderApp(backend: Backend = fakeBackend({ sessionStatus: () => Promise.resolve(null) })) {
   return render(
-    <BackendProvider backend={fakeBackend()}>
+    <BackendProvider backend={backend}>
       <App />
     </BackendProvider>,
   );
 }
 
 describe("App", () => {
-  it("names the product and what it does", () => {
+  it("greets a signed-out admin with the demo and the registration checklist", async () => {
     mockMediaQueries([]);
     renderApp();
     expect(screen.getByRole("heading", { level: 1, name: "Intune Actions" })).toBeInTheDocument();
-    expect(screen.getByText(/Rotate the FileVault recovery key/)).toBeInTheDocument();
+    expect(await screen.findByRole("button", { name: "Open the demo tenant" })).toBeInTheDocument();
+    const checklist = screen.getByRole("list", { name: "App registration checklist" });
+    expect(checklist).toHaveTextContent("redirect URI http://localhost");
+    expect(checklist).toHaveTextContent("PrivilegedOperations.All");
+  });
+
+  it("opens the demo tenant and says no real device is affected", async () => {
+    mockMediaQueries([]);
+    const startDemo = vi.fn(() => Promise.resolve(SAMPLE_SUMMARY));
+    renderApp(
+      fakeBackend({
+        sessionStatus: () => Promise.resolve(null),
+        startDemo,
+        inventoryStatus: () => Promise.resolve(READY_INVENTORY),
+        searchDevices: () =>
+          Promise.resolve({ source: "inventory", page: { total: 0, offset: 0, devices: [] } }),
+      }),
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Open the demo tenant" }));
+    expect(startDemo).toHaveBeenCalledOnce();
+    expect(await screen.findByText(/no real device is affected/)).toBeInTheDocument();
+    expect(screen.getByRole("searchbox", { name: "Search devices" })).toBeInTheDocument();
+  });
+
+  it("shows why the demo could not start, and lets the admin try again", async () => {
+    mockMediaQueries([]);
+    renderApp(
+      fakeBackend({
+        sessionStatus: () => Promise.resolve(null),
+        startDemo: () =>
+          Promise.reject({
+            kind: "internal",
+            message: "Cannot start the demo tenant: no port.",
+            requestId: null,
+          }),
+      }),
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Open the demo tenant" }));
+    expect(await screen.findByText("Cannot start the demo tenant: no port.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Open the demo tenant" })).toBeEnabled();
   });
 
   it.each([

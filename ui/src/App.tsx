@@ -1,14 +1,20 @@
 import {
   FluentProvider,
   makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
   Subtitle2,
-  Text,
-  Title3,
   tokens,
 } from "@fluentui/react-components";
+import { useEffect, useState } from "react";
 
 import appIcon from "../../icons/128x128.png";
+import { toErrorReport, type ConnectionSummary, type ErrorReport } from "./backend";
+import { useBackend } from "./backend/context";
 import { AboutPanel } from "./components/AboutPanel";
+import { Welcome } from "./components/Welcome";
+import { Workspace } from "./components/Workspace";
 import { THEMES, useOsTheme } from "./theme";
 
 const useStyles = makeStyles({
@@ -30,24 +36,35 @@ const useStyles = makeStyles({
   icon: { width: "28px", height: "28px" },
   main: {
     flexGrow: 1,
+    minHeight: 0,
     overflowY: "auto",
-    padding: tokens.spacingHorizontalXXL,
+    padding: tokens.spacingHorizontalXL,
     display: "flex",
     flexDirection: "column",
     gap: tokens.spacingVerticalXL,
-    maxWidth: "880px",
   },
-  intro: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
-  jobs: {
-    margin: 0,
-    paddingLeft: tokens.spacingHorizontalXL,
-    lineHeight: tokens.lineHeightBase400,
-  },
+  workspace: { overflowY: "hidden" },
 });
+
+type Session =
+  | { status: "checking" }
+  | { status: "signedOut"; error?: ErrorReport }
+  | { status: "signedIn"; summary: ConnectionSummary };
 
 export function App() {
   const theme = useOsTheme();
   const styles = useStyles();
+  const backend = useBackend();
+  const [session, setSession] = useState<Session>({ status: "checking" });
+
+  useEffect(() => {
+    backend.sessionStatus().then(
+      (summary) => setSession(summary ? { status: "signedIn", summary } : { status: "signedOut" }),
+      (error: unknown) => setSession({ status: "signedOut", error: toErrorReport(error) }),
+    );
+  }, [backend]);
+
+  const signedIn = session.status === "signedIn";
   return (
     <FluentProvider theme={THEMES[theme]} data-theme={theme}>
       <div className={styles.shell}>
@@ -55,25 +72,25 @@ export function App() {
           <img className={styles.icon} src={appIcon} alt="" />
           <Subtitle2 as="h1">Intune Actions</Subtitle2>
         </header>
-        <main className={styles.main}>
-          <section className={styles.intro} aria-labelledby="intro-title">
-            <Title3 id="intro-title" as="h2">
-              Act on a lost or locked-out device in seconds
-            </Title3>
-            <Text as="p">
-              Intune Actions signs in to your Microsoft Intune tenant, finds a device by name,
-              serial number or user, tells you which actions apply to it and why, and follows each
-              action until the device reports back.
-            </Text>
-            <ul className={styles.jobs}>
-              <li>
-                Remote lock a lost Mac, iPhone, iPad or Android device, and keep the Mac PIN safe.
-              </li>
-              <li>Recover or remove the passcode of a supervised iPhone or iPad.</li>
-              <li>Rotate the FileVault recovery key of a corporate Mac.</li>
-            </ul>
-          </section>
-          <AboutPanel />
+        <main className={signedIn ? `${styles.main} ${styles.workspace}` : styles.main}>
+          {session.status === "checking" && <Spinner label="Starting…" />}
+          {session.status === "signedOut" && (
+            <>
+              {session.error && (
+                <MessageBar intent="error">
+                  <MessageBarBody>{session.error.message}</MessageBarBody>
+                </MessageBar>
+              )}
+              <Welcome onSignedIn={(summary) => setSession({ status: "signedIn", summary })} />
+              <AboutPanel />
+            </>
+          )}
+          {session.status === "signedIn" && (
+            <Workspace
+              summary={session.summary}
+              onSignedOut={() => setSession({ status: "signedOut" })}
+            />
+          )}
         </main>
       </div>
     </FluentProvider>

@@ -3,13 +3,32 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::credential::Delegated;
 use crate::demo::Demo;
 use crate::graph::GraphClient;
 use crate::profile::Profile;
 use crate::secret_store::SecretStore;
 use crate::session::Session;
+use crate::signin::Account;
 use crate::{Error, Result};
+
+/// Who is signed in where: the account menu and the tray show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionSummary {
+    pub profile: String,
+    pub tenant: String,
+    pub account: Option<Account>,
+    pub granted: Vec<String>,
+    /// The refresh token is in the keychain (false: this session only, or the demo).
+    pub remembered: bool,
+    pub is_demo: bool,
+    /// Shown wherever the connection is in use, e.g. the demo's "no real device is affected".
+    pub notice: Option<String>,
+}
 
 pub struct Connection {
     profile: Profile,
@@ -49,6 +68,23 @@ impl Connection {
             graph,
             demo: None,
         })
+    }
+
+    pub fn summary(&self) -> ConnectionSummary {
+        let account = self.session.account();
+        ConnectionSummary {
+            profile: self.profile.name.clone(),
+            tenant: account
+                .as_ref()
+                .map(|a| a.tenant_id.clone())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| self.profile.tenant.clone()),
+            account,
+            granted: self.session.granted(),
+            remembered: self.session.is_persistent(),
+            is_demo: self.is_demo(),
+            notice: self.is_demo().then(|| crate::demo::DEMO_NOTICE.to_string()),
+        }
     }
 
     pub fn profile(&self) -> &Profile {

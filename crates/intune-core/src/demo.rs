@@ -23,6 +23,18 @@ pub const DEMO_DEVICES: usize = 500;
 /// What the app and the CLI say wherever the demo is in use.
 pub const DEMO_NOTICE: &str = "Demo tenant: simulated devices, no real device is affected.";
 
+/// Sets the demo fleet's size (trying the app at scale, benchmarks).
+pub const DEMO_DEVICES_ENV: &str = "INTUNE_ACTIONS_DEMO_DEVICES";
+
+/// The demo's fleet size: [`DEMO_DEVICES`], or the environment's choice up to 200,000.
+pub fn demo_device_count() -> usize {
+    std::env::var(DEMO_DEVICES_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| (1..=200_000).contains(n))
+        .unwrap_or(DEMO_DEVICES)
+}
+
 pub struct Demo {
     sim: SimHandle,
     profile: Profile,

@@ -79,7 +79,9 @@ pub(crate) fn invalid_url(error: url::ParseError) -> Error {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct Account {
     pub username: String,
     pub display_name: String,

@@ -1,4 +1,4 @@
-import type { About, Backend } from "../backend";
+import type { About, Backend, ConnectionSummary, Device, InventoryStatus } from "../backend";
 
 export const SAMPLE_ABOUT: About = {
   product: "Intune Actions",
@@ -14,6 +14,15 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
   const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected call: ${name}`));
   return {
     about: unexpected("about"),
+    sessionStatus: unexpected("sessionStatus"),
+    startDemo: unexpected("startDemo"),
+    signOut: unexpected("signOut"),
+    inventoryStatus: unexpected("inventoryStatus"),
+    refreshInventory: unexpected("refreshInventory"),
+    searchDevices: unexpected("searchDevices"),
+    deviceDetails: unexpected("deviceDetails"),
+    openInAdminCenter: unexpected("openInAdminCenter"),
+    onInventoryChanged: () => () => {},
     ...overrides,
   };
 }
@@ -32,3 +41,48 @@ export function mockMediaQueries(matching: string[]) {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
+
+export const SAMPLE_SUMMARY: ConnectionSummary = {
+  profile: "Demo tenant",
+  tenant: "7d1f1c5a-0000-4000-8000-000000000001",
+  account: { username: "admin@contoso.com", displayName: "Avery Admin", tenantId: "t" },
+  granted: ["https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All"],
+  remembered: false,
+  isDemo: true,
+  notice: "Demo tenant: simulated devices, no real device is affected.",
+};
+
+export function sampleDevice(n: number, overrides: Partial<Device> = {}): Device {
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    deviceName: `Device ${n}`,
+    platform: "macOs",
+    operatingSystem: "macOS",
+    osVersion: "15.1",
+    model: "MacBook Pro",
+    manufacturer: "Apple",
+    serialNumber: `C02SERIAL${n}`,
+    userPrincipalName: `user${n}@contoso.com`,
+    userDisplayName: `User ${n}`,
+    emailAddress: `user${n}@contoso.com`,
+    ownership: "company",
+    enrollmentType: "appleBulkWithUser",
+    isSupervised: true,
+    isEncrypted: true,
+    complianceState: "compliant",
+    managementState: "managed",
+    lastSync: new Date().toISOString(),
+    enrolled: null,
+    azureAdDeviceId: "",
+    ...overrides,
+  };
+}
+
+export const READY_INVENTORY: InventoryStatus = {
+  count: 3,
+  fetchedAt: new Date().toISOString(),
+  syncing: false,
+  fetchedSoFar: 0,
+  totalExpected: null,
+  error: null,
+};

@@ -13,3 +13,14 @@ globalThis.ResizeObserver ??= NoLayoutResizeObserver;
 afterEach(() => {
   cleanup();
 });
+
+// Nor does it measure elements: give every element a window-sized box, so virtualised lists
+// render the rows a person would see.
+for (const [property, size] of [
+  ["clientHeight", 600],
+  ["clientWidth", 800],
+  ["offsetHeight", 600],
+  ["offsetWidth", 800],
+] as const) {
+  Object.defineProperty(HTMLElement.prototype, property, { configurable: true, get: () => size });
+}

@@ -213,7 +213,7 @@ pub struct ActionResult {
     pub last_updated: Option<DateTime<Utc>>,
     /// Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed.
     pub has_secret: bool,
-    pub error_code: Option<i64>,
+    pub error_code: Option<i32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -237,7 +237,7 @@ impl GraphActionResult {
             started: parse_time(self.start_date_time.as_deref()),
             last_updated: parse_time(self.last_updated_date_time.as_deref()),
             has_secret: present(&self.unlock_pin) || present(&self.passcode),
-            error_code: self.error_code,
+            error_code: self.error_code.and_then(|c| i32::try_from(c).ok()),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Thin adapters from IPC to `intune-core`. Each one only gathers its inputs from the app state and
 //! calls the core; every decision lives in the core.
 
+pub mod devices;
+pub mod session;
+
 use intune_core::about::{self, About};
 use tauri::{AppHandle, State};
 

@@ -1,0 +1,73 @@
+//! Signing in and out, and what the account menu shows.
+
+use std::sync::Arc;
+
+use intune_core::connection::{Connection, ConnectionSummary};
+use intune_core::demo::demo_device_count;
+use intune_core::devices::{Inventory, InventoryFile, RefreshMode};
+use intune_core::{Error, ErrorReport};
+use tauri::{AppHandle, State};
+
+use super::devices::start_refresh;
+use crate::state::{AppState, Tenant};
+
+/// Who is signed in, or `null` when nobody is.
+#[tauri::command]
+#[specta::specta]
+pub async fn session_status(
+    state: State<'_, AppState>,
+) -> Result<Option<ConnectionSummary>, ErrorReport> {
+    Ok(state
+        .tenant
+        .read()
+        .await
+        .as_ref()
+        .map(|t| t.connection.summary()))
+}
+
+/// Starts the simulated demo tenant, signs in to it and begins fetching its devices.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_demo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<ConnectionSummary, ErrorReport> {
+    let connection = Connection::start_demo(demo_device_count()).await?;
+    activate(&app, &state, connection).await
+}
+
+/// Signs out: tokens and the device cache go; the demo tenant stops.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ErrorReport> {
+    let Some(tenant) = state.tenant.write().await.take() else {
+        return Ok(());
+    };
+    tenant.connection.session().sign_out().await?;
+    tenant.inventory.clear()?;
+    tracing::info!(profile = %tenant.connection.profile().name, "signed out");
+    Ok(())
+}
+
+async fn activate(
+    app: &AppHandle,
+    state: &AppState,
+    connection: Connection,
+) -> Result<ConnectionSummary, ErrorReport> {
+    let cache_dir = state.cache_dir.clone().ok_or_else(|| {
+        Error::Internal("this system reports no cache folder for the device list".into()).report()
+    })?;
+    let inventory = Inventory::open(
+        InventoryFile::for_profile(&cache_dir, &connection.profile().name),
+        connection.inventory_source(),
+    )?;
+    let summary = connection.summary();
+    let tenant = Arc::new(Tenant {
+        connection,
+        inventory: Arc::new(inventory),
+    });
+    *state.tenant.write().await = Some(Arc::clone(&tenant));
+    tracing::info!(profile = %summary.profile, demo = summary.is_demo, "signed in");
+    start_refresh(app.clone(), tenant, RefreshMode::Changes);
+    Ok(summary)
+}

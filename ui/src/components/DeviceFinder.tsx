@@ -1,0 +1,201 @@
+import {
+  Dropdown,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  SearchBox,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { useDeferredValue, useRef, useState, type KeyboardEvent } from "react";
+
+import type { Device, DeviceQuery, Ownership, Platform } from "../backend";
+import { PLATFORM_CHOICES, platformLabel } from "../format";
+import { ResultsTable } from "./ResultsTable";
+import { useDeviceSearch } from "./useDeviceSearch";
+
+const useStyles = makeStyles({
+  root: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    minHeight: 0,
+    flexGrow: 1,
+  },
+  filters: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+  filter: { minWidth: "130px" },
+  search: { maxWidth: "none" },
+  count: { color: tokens.colorNeutralForeground3 },
+});
+
+type Tri = "any" | "yes" | "no";
+const triValue = (t: Tri) => (t === "any" ? null : t === "yes");
+const CHECK_IN = {
+  any: "Any check-in",
+  "7": "Checked in ≤ 7 days",
+  "30": "Checked in ≤ 30 days",
+  stale30: "No check-in for 30+ days",
+} as const;
+
+interface Props {
+  /** Bumped when the inventory changes, so results are asked for again. */
+  generation: number;
+  onOpen(device: Device): void;
+}
+
+export function DeviceFinder({ generation, onOpen }: Props) {
+  const styles = useStyles();
+  const [text, setText] = useState("");
+  const [platforms, setPlatforms] = useState<Platform[]>([]);
+  const [ownership, setOwnership] = useState<Ownership | "any">("any");
+  const [supervised, setSupervised] = useState<Tri>("any");
+  const [encrypted, setEncrypted] = useState<Tri>("any");
+  const [compliance, setCompliance] = useState<string>("any");
+  const [checkIn, setCheckIn] = useState<keyof typeof CHECK_IN>("any");
+  const [selected, setSelected] = useState(-1);
+  const grid = useRef<HTMLDivElement>(null);
+
+  const query: DeviceQuery = {
+    text: useDeferredValue(text),
+    platforms,
+    ownership: ownership === "any" ? null : ownership,
+    supervised: triValue(supervised),
+    encrypted: triValue(encrypted),
+    compliance: compliance === "any" ? null : compliance,
+    checkedInWithinDays: checkIn === "7" ? 7 : checkIn === "30" ? 30 : null,
+    notCheckedInForDays: checkIn === "stale30" ? 30 : null,
+  };
+  const results = useDeviceSearch(query, generation);
+  const total = results.total;
+
+  function open(index: number) {
+    const device = results.deviceAt(index);
+    if (device) onOpen(device);
+  }
+
+  function onSearchKey(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === "ArrowDown" && (total ?? 0) > 0) {
+      event.preventDefault();
+      setSelected(0);
+      grid.current?.focus();
+    } else if (event.key === "Enter" && (total ?? 0) > 0) {
+      event.preventDefault();
+      setSelected(0);
+      open(0);
+    }
+  }
+
+  const tri = (label: string, value: Tri, set: (t: Tri) => void) => (
+    <Dropdown
+      className={styles.filter}
+      aria-label={label}
+      value={value === "any" ? `${label}: any` : `${label}: ${value}`}
+      selectedOptions={[value]}
+      onOptionSelect={(_, d) => set((d.optionValue as Tri) ?? "any")}
+    >
+      <Option value="any">{`${label}: any`}</Option>
+      <Option value="yes">{`${label}: yes`}</Option>
+      <Option value="no">{`${label}: no`}</Option>
+    </Dropdown>
+  );
+
+  return (
+    <section className={styles.root} aria-label="Find a device">
+      <SearchBox
+        id="device-search"
+        className={styles.search}
+        size="large"
+        autoFocus
+        placeholder="Device name, serial number, user or device ID"
+        aria-label="Search devices"
+        value={text}
+        onChange={(_, data) => {
+          setText(data.value);
+          setSelected(-1);
+        }}
+        onKeyDown={onSearchKey}
+      />
+      <div className={styles.filters}>
+        <Dropdown
+          className={styles.filter}
+          aria-label="Platform"
+          multiselect
+          placeholder="All platforms"
+          value={platforms.map(platformLabel).join(", ")}
+          selectedOptions={platforms}
+          onOptionSelect={(_, d) => setPlatforms(d.selectedOptions as Platform[])}
+        >
+          {PLATFORM_CHOICES.map((p) => (
+            <Option key={p} value={p}>
+              {platformLabel(p)}
+            </Option>
+          ))}
+        </Dropdown>
+        <Dropdown
+          className={styles.filter}
+          aria-label="Ownership"
+          value={
+            ownership === "any" ? "Any owner" : ownership === "company" ? "Company" : "Personal"
+          }
+          selectedOptions={[ownership]}
+          onOptionSelect={(_, d) => setOwnership((d.optionValue as Ownership | "any") ?? "any")}
+        >
+          <Option value="any">Any owner</Option>
+          <Option value="company">Company</Option>
+          <Option value="personal">Personal</Option>
+        </Dropdown>
+        {tri("Supervised", supervised, setSupervised)}
+        {tri("Encrypted", encrypted, setEncrypted)}
+        <Dropdown
+          className={styles.filter}
+          aria-label="Compliance"
+          value={compliance === "any" ? "Any compliance" : compliance}
+          selectedOptions={[compliance]}
+          onOptionSelect={(_, d) => setCompliance(d.optionValue ?? "any")}
+        >
+          <Option value="any">Any compliance</Option>
+          <Option value="compliant">compliant</Option>
+          <Option value="noncompliant">noncompliant</Option>
+          <Option value="inGracePeriod">inGracePeriod</Option>
+          <Option value="unknown">unknown</Option>
+        </Dropdown>
+        <Dropdown
+          className={styles.filter}
+          aria-label="Last check-in"
+          value={CHECK_IN[checkIn]}
+          selectedOptions={[checkIn]}
+          onOptionSelect={(_, d) => setCheckIn((d.optionValue as keyof typeof CHECK_IN) ?? "any")}
+        >
+          {Object.entries(CHECK_IN).map(([value, label]) => (
+            <Option key={value} value={value}>
+              {label}
+            </Option>
+          ))}
+        </Dropdown>
+      </div>
+      {results.error ? (
+        <MessageBar intent="error">
+          <MessageBarBody>{results.error.message}</MessageBarBody>
+        </MessageBar>
+      ) : (
+        <Text id="result-count" className={styles.count} aria-live="polite">
+          {total === null
+            ? "Searching…"
+            : `${total.toLocaleString()} ${total === 1 ? "device" : "devices"}${
+                results.source === "graph"
+                  ? " (searched in Microsoft Graph while the device list loads)"
+                  : ""
+              }`}
+        </Text>
+      )}
+      <ResultsTable
+        results={results}
+        selected={selected}
+        onSelect={setSelected}
+        onOpen={open}
+        gridRef={grid}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Backend, DeviceDetails, DeviceQuery, InventoryStatus } from "../backend";
+import { BackendProvider } from "../backend/context";
+import {
+  fakeBackend,
+  mockMediaQueries,
+  READY_INVENTORY,
+  SAMPLE_SUMMARY,
+  sampleDevice,
+} from "../test/backend";
+import { Workspace } from "./Workspace";
+
+const FLEET = [
+  sampleDevice(1, { deviceName: "Ada's MacBook Pro", serialNumber: "C02ADA" }),
+  sampleDevice(2, { deviceName: "Ben's iPhone", platform: "ios", serialNumber: "F2BEN" }),
+  sampleDevice(3, { deviceName: "PC-0003", platform: "windows", serialNumber: "W3" }),
+];
+
+function searchFleet(query: DeviceQuery, offset: number, limit: number) {
+  const text = (query.text ?? "").toLowerCase();
+  const hits = FLEET.filter(
+    (d) =>
+      (d.deviceName.toLowerCase().includes(text) || d.serialNumber.toLowerCase().includes(text)) &&
+      (!query.platforms?.length || query.platforms.includes(d.platform)),
+  );
+  return Promise.resolve({
+    source: "inventory" as const,
+    page: { total: hits.length, offset, devices: hits.slice(offset, offset + limit) },
+  });
+}
+
+function details(id: string): Promise<DeviceDetails> {
+  const device = FLEET.find((d) => d.id === id);
+  if (!device)
+    return Promise.reject({ kind: "notFound", message: "No device matches.", requestId: null });
+  return Promise.resolve({
+    device,
+    actionResults: [
+      {
+        actionName: "remoteLock",
+        actionState: "pending",
+        started: new Date().toISOString(),
+        lastUpdated: null,
+        hasSecret: true,
+        errorCode: null,
+      },
+    ],
+    readAt: new Date().toISOString(),
+    adminCenterUrl: "https://intune.microsoft.com/#x",
+  });
+}
+
+function renderWorkspace(overrides: Partial<Backend> = {}) {
+  const backend = fakeBackend({
+    inventoryStatus: () => Promise.resolve(READY_INVENTORY),
+    searchDevices: vi.fn(searchFleet),
+    deviceDetails: vi.fn(details),
+    ...overrides,
+  });
+  render(
+    <BackendProvider backend={backend}>
+      <Workspace summary={SAMPLE_SUMMARY} onSignedOut={() => {}} />
+    </BackendProvider>,
+  );
+  return backend;
+}
+
+describe("Workspace", () => {
+  beforeEach(() => mockMediaQueries([]));
+
+  it("types a serial, opens the device with Enter and shows its live details", async () => {
+    const backend = renderWorkspace();
+    const search = screen.getByRole("searchbox", { name: "Search devices" });
+    await userEvent.type(search, "c02ada");
+    await waitFor(() => expect(screen.getByText("1 device")).toBeInTheDocument());
+    const grid = screen.getByRole("grid", { name: "Matching devices" });
+    expect(await within(grid).findByText("Ada's MacBook Pro")).toBeInTheDocument();
+    await userEvent.keyboard("{Enter}");
+    const panel = await screen.findByRole("region", { name: "Ada's MacBook Pro" });
+    expect(backend.deviceDetails).toHaveBeenCalledWith(FLEET[0]?.id);
+    expect(within(panel).getByText("C02ADA")).toBeInTheDocument();
+    expect(await within(panel).findByText("remoteLock")).toBeInTheDocument();
+    expect(within(panel).getByText("pending")).toBeInTheDocument();
+  });
+
+  it("moves through the results with the keyboard", async () => {
+    renderWorkspace();
+    await waitFor(() => expect(screen.getByText("3 devices")).toBeInTheDocument());
+    const search = screen.getByRole("searchbox", { name: "Search devices" });
+    await userEvent.click(search);
+    await userEvent.keyboard("{ArrowDown}");
+    const grid = screen.getByRole("grid", { name: "Matching devices" });
+    expect(grid).toHaveFocus();
+    await userEvent.keyboard("{End}");
+    expect(grid).toHaveAttribute("aria-activedescendant", "device-row-2");
+    await userEvent.keyboard("{ArrowUp}{Enter}");
+    expect(await screen.findByRole("region", { name: "Ben's iPhone" })).toBeInTheDocument();
+  });
+
+  it("shows the fetch progress and then the device count and age", async () => {
+    let push: (s: InventoryStatus) => void = () => {};
+    renderWorkspace({
+      inventoryStatus: () =>
+        Promise.resolve({ ...READY_INVENTORY, count: 0, fetchedAt: null, syncing: true }),
+      onInventoryChanged: (cb) => {
+        push = cb;
+        return () => {};
+      },
+    });
+    expect(await screen.findByText(/Fetching devices/)).toBeInTheDocument();
+    push({ ...READY_INVENTORY, syncing: true, fetchedSoFar: 1000, totalExpected: 2500 });
+    expect(await screen.findByText("Fetching devices… 1,000 of 2,500")).toBeInTheDocument();
+    push({ ...READY_INVENTORY, count: 2500 });
+    expect(await screen.findByText(/2,500 devices · updated just now/)).toBeInTheDocument();
+  });
+
+  it("says plainly when a search or a device read fails", async () => {
+    renderWorkspace({
+      searchDevices: () =>
+        Promise.reject({
+          kind: "invalidInput",
+          message: "The search text is not valid: it is 5000 characters long.",
+          requestId: null,
+        }),
+    });
+    expect(await screen.findByText(/5000 characters long/)).toBeInTheDocument();
+  });
+
+  it("shows Graph's request ID when reading a device fails", async () => {
+    renderWorkspace({
+      deviceDetails: () =>
+        Promise.reject({
+          kind: "permissionDenied",
+          message: "Microsoft Graph answered 403.",
+          requestId: "req-42",
+        }),
+    });
+    await waitFor(() => expect(screen.getByText("3 devices")).toBeInTheDocument());
+    await userEvent.click(await screen.findByText("PC-0003"));
+    expect(
+      await screen.findByText(/Microsoft Graph answered 403\. \(request ID req-42\)/),
+    ).toBeInTheDocument();
+  });
+
+  it("signs out from the account menu", async () => {
+    const signOut = vi.fn(() => Promise.resolve());
+    renderWorkspace({ signOut });
+    await userEvent.click(screen.getByRole("button", { name: "Avery Admin" }));
+    expect(await screen.findByText("Profile: Demo tenant")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
+    expect(signOut).toHaveBeenCalledOnce();
+  });
+});

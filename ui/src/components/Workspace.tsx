@@ -1,0 +1,189 @@
+import {
+  Button,
+  makeStyles,
+  Menu,
+  MenuDivider,
+  MenuGroupHeader,
+  MenuItem,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  MessageBar,
+  MessageBarBody,
+  ProgressBar,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowClockwiseRegular, PersonRegular, SignOutRegular } from "@fluentui/react-icons";
+import { useEffect, useState } from "react";
+
+import {
+  toErrorReport,
+  type ConnectionSummary,
+  type Device,
+  type ErrorReport,
+  type InventoryStatus,
+} from "../backend";
+import { useBackend } from "../backend/context";
+import { ago } from "../format";
+import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
+import { DeviceFinder } from "./DeviceFinder";
+
+const useStyles = makeStyles({
+  root: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    flexGrow: 1,
+    minHeight: 0,
+  },
+  bar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
+  inventory: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexGrow: 1 },
+  progress: { width: "160px" },
+  panes: {
+    display: "grid",
+    gridTemplateColumns: "minmax(0, 3fr) minmax(300px, 2fr)",
+    gap: tokens.spacingHorizontalL,
+    flexGrow: 1,
+    minHeight: 0,
+  },
+  placeholder: {
+    display: "flex",
+    alignItems: "center",
+    justifyContent: "center",
+    color: tokens.colorNeutralForeground3,
+    border: `${tokens.strokeWidthThin} dashed ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalL,
+    textAlign: "center",
+  },
+});
+
+interface Props {
+  summary: ConnectionSummary;
+  onSignedOut(): void;
+}
+
+/** Signed in: the device list, the chosen device, and who is signed in where. */
+export function Workspace({ summary, onSignedOut }: Props) {
+  const backend = useBackend();
+  const styles = useStyles();
+  const [inventory, setInventory] = useState<InventoryStatus | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const [device, setDevice] = useState<Device | null>(null);
+  const [error, setError] = useState<ErrorReport | null>(null);
+
+  useEffect(() => {
+    let wasReady = false;
+    const apply = (status: InventoryStatus) => {
+      setInventory(status);
+      // Ask the search again once a fetch completes, so results come from the fresh copy.
+      if (!status.syncing && (status.count > 0 || wasReady)) setGeneration((g) => g + 1);
+      wasReady = !status.syncing;
+    };
+    const stop = backend.onInventoryChanged(apply);
+    backend.inventoryStatus().then(apply, (e: unknown) => setError(toErrorReport(e)));
+    return stop;
+  }, [backend]);
+
+  async function refresh() {
+    setError(null);
+    try {
+      await backend.refreshInventory("full");
+    } catch (e) {
+      setError(toErrorReport(e));
+    }
+  }
+
+  async function signOut() {
+    try {
+      await backend.signOut();
+      onSignedOut();
+    } catch (e) {
+      setError(toErrorReport(e));
+    }
+  }
+
+  return (
+    <div className={styles.root}>
+      {summary.notice && (
+        <MessageBar intent="warning" id="tenant-notice">
+          <MessageBarBody>{summary.notice}</MessageBarBody>
+        </MessageBar>
+      )}
+      <div className={styles.bar}>
+        <div className={styles.inventory} id="inventory-status">
+          {inventory?.syncing ? (
+            <>
+              <ProgressBar
+                className={styles.progress}
+                value={
+                  inventory.totalExpected
+                    ? inventory.fetchedSoFar / inventory.totalExpected
+                    : undefined
+                }
+              />
+              <Text>
+                Fetching devices… {inventory.fetchedSoFar.toLocaleString()}
+                {inventory.totalExpected ? ` of ${inventory.totalExpected.toLocaleString()}` : ""}
+              </Text>
+            </>
+          ) : (
+            <Text>
+              {inventory && inventory.fetchedAt
+                ? `${inventory.count.toLocaleString()} devices · updated ${ago(inventory.fetchedAt)}`
+                : "Device list not fetched yet"}
+            </Text>
+          )}
+          <Button
+            size="small"
+            appearance="subtle"
+            icon={<ArrowClockwiseRegular />}
+            disabled={inventory?.syncing}
+            onClick={() => void refresh()}
+          >
+            Refresh
+          </Button>
+        </div>
+        <Menu>
+          <MenuTrigger disableButtonEnhancement>
+            <Button id="account-menu" icon={<PersonRegular />} appearance="subtle">
+              {summary.account?.displayName ?? summary.profile}
+            </Button>
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              <MenuGroupHeader>{summary.account?.username ?? "Signed in"}</MenuGroupHeader>
+              <MenuItem disabled>Profile: {summary.profile}</MenuItem>
+              <MenuItem disabled>Tenant: {summary.tenant}</MenuItem>
+              {summary.granted.map((scope) => (
+                <MenuItem disabled key={scope}>
+                  {scope.split("/").pop()}
+                </MenuItem>
+              ))}
+              <MenuDivider />
+              <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()} id="sign-out">
+                Sign out
+              </MenuItem>
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+      </div>
+      {(error ?? inventory?.error) && (
+        <MessageBar intent="error">
+          <MessageBarBody>{(error ?? inventory?.error)?.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      <div className={styles.panes}>
+        <DeviceFinder generation={generation} onOpen={setDevice} />
+        {device ? (
+          <DeviceDetailsPanel key={device.id} device={device} />
+        ) : (
+          <div className={styles.placeholder}>
+            <Text>Pick a device to see what decides an action and what was already sent.</Text>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
