@@ -70,7 +70,21 @@ impl App {
 
     pub async fn click(&self, css: &str) -> Result<(), String> {
         let element = self.find(css).await?;
+        // WebKitWebDriver does not scroll a nested scroller for us; a person would scroll first.
+        let arg = serde_json::to_value(&element).map_err(|e| e.to_string())?;
+        bounded(
+            &format!("scrolling to {css}"),
+            self.client
+                .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]),
+        )
+        .await?;
         bounded(&format!("clicking {css}"), element.click()).await
+    }
+
+    /// Types into the element as a person would, key by key (`\u{E007}` is Enter).
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<(), String> {
+        let element = self.find(css).await?;
+        bounded(&format!("typing into {css}"), element.send_keys(text)).await
     }
 
     /// Waits until the element exists and its text satisfies `expected`; returns the text.

@@ -16,7 +16,68 @@ pub const ALL: &[(&str, Scenario)] = &[
         "second_launch_hands_over_to_the_first",
         second_launch_hands_over_to_the_first,
     ),
+    (
+        "demo_search_by_serial_shows_the_device",
+        demo_search_by_serial_shows_the_device,
+    ),
 ];
+
+/// The lookup a person does on the phone with a user: open the demo, type a serial, press Enter,
+/// and read the device's details, live from the (simulated) Graph.
+fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
+    Box::pin(async move {
+        // The demo fleet is the same in every run: pick a Mac from it here.
+        let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES)
+            .map_err(|e| e.to_string())?;
+        let mac = demo
+            .sim()
+            .devices()
+            .into_iter()
+            .find(|d| d.platform == tenant_sim::fleet::Platform::MacOs)
+            .ok_or("the demo fleet has no Mac")?;
+        drop(demo);
+
+        ctx.app.click("#start-demo").await?;
+        ctx.app
+            .wait_for_text("#tenant-notice", "the demo notice", |t| {
+                t.contains("no real device is affected")
+            })
+            .await?;
+        ctx.app
+            .wait_for_text("#inventory-status", "the fetched device list", |t| {
+                t.starts_with("500 devices")
+            })
+            .await?;
+        ctx.app
+            .type_into("#device-search", &mac.serial_number)
+            .await?;
+        ctx.app
+            .wait_for_text("#result-count", "exactly one match", |t| t == "1 device")
+            .await?;
+        ctx.app.type_into("#device-search", "\u{E007}").await?;
+        let title = ctx
+            .app
+            .wait_for_text("#device-title", "the device's name", |t| {
+                t == mac.device_name
+            })
+            .await?;
+        check!(title == mac.device_name, "details show {title:?}");
+        let serial = ctx
+            .app
+            .wait_for_text("[data-field='Serial number']", "the serial", |t| {
+                t == mac.serial_number
+            })
+            .await?;
+        check!(serial == mac.serial_number, "serial shows {serial:?}");
+        ctx.app
+            .wait_for_text("#device-details h3", "the action results heading", |t| {
+                t == "Actions on this device"
+            })
+            .await?;
+        ctx.app.screenshot("device-details").await?;
+        Ok(())
+    })
+}
 
 fn main_window_names_the_product<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {

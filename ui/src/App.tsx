@@ -44,6 +44,12 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalXL,
   },
   workspace: { overflowY: "hidden" },
+  signedOut: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalL,
+    maxWidth: "880px",
+  },
 });
 
 type Session =
@@ -75,7 +81,7 @@ export function App() {
         <main className={signedIn ? `${styles.main} ${styles.workspace}` : styles.main}>
           {session.status === "checking" && <Spinner label="Starting…" />}
           {session.status === "signedOut" && (
-            <>
+            <div className={styles.signedOut}>
               {session.error && (
                 <MessageBar intent="error">
                   <MessageBarBody>{session.error.message}</MessageBarBody>
@@ -83,7 +89,7 @@ export function App() {
               )}
               <Welcome onSignedIn={(summary) => setSession({ status: "signedIn", summary })} />
               <AboutPanel />
-            </>
+            </div>
           )}
           {session.status === "signedIn" && (
             <Workspace

@@ -6,7 +6,7 @@ import { ago, ownershipLabel, platformLabel } from "../format";
 import type { SearchResults } from "./useDeviceSearch";
 
 const ROW_HEIGHT = 34;
-const COLUMNS = "minmax(160px, 2fr) 110px minmax(110px, 1fr) minmax(160px, 2fr) 90px 110px";
+const COLUMNS = "minmax(130px, 2fr) 100px minmax(90px, 1fr) minmax(120px, 2fr) 72px 92px";
 
 const useStyles = makeStyles({
   grid: {

@@ -22,7 +22,12 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalL,
     maxWidth: "760px",
   },
-  card: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  card: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    "& h3, & p": { margin: 0 },
+  },
   steps: {
     margin: 0,
     paddingLeft: tokens.spacingHorizontalXL,
