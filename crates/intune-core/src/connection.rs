@@ -99,10 +99,6 @@ impl Connection {
         &self.graph
     }
 
-    pub fn demo(&self) -> Option<&Demo> {
-        self.demo.as_ref()
-    }
-
     pub fn is_demo(&self) -> bool {
         self.demo.is_some()
     }

@@ -224,27 +224,21 @@ impl Inventory {
             (RefreshMode::Changes, Some(_), Some(at)) if started - at < FULL_AFTER => Some(at),
             _ => None,
         };
-        let result = match since {
-            Some(at) => {
-                let filter = format!(
-                    "lastSyncDateTime gt {}",
-                    (at - OVERLAP).to_rfc3339_opts(SecondsFormat::Secs, true)
-                );
-                remote::list(client, Some(&filter), |p| {
-                    self.write().progress = Some(p);
-                    on_progress(p);
-                })
-                .await
-                .map(|changed| merge(current.as_deref(), changed))
-            }
-            None => {
-                remote::list(client, None, |p| {
-                    self.write().progress = Some(p);
-                    on_progress(p);
-                })
-                .await
-            }
-        };
+        let filter = since.map(|at| {
+            format!(
+                "lastSyncDateTime gt {}",
+                (at - OVERLAP).to_rfc3339_opts(SecondsFormat::Secs, true)
+            )
+        });
+        let result = remote::list(client, filter.as_deref(), |p| {
+            self.write().progress = Some(p);
+            on_progress(p);
+        })
+        .await
+        .map(|fetched| match since {
+            Some(_) => merge(current.as_deref(), fetched),
+            None => fetched,
+        });
         let devices = match result {
             Ok(devices) => devices,
             Err(error) => {

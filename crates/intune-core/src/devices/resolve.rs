@@ -58,16 +58,11 @@ pub async fn resolve(
         }
     };
     // A serial match beats name matches: serials are unique, names are not.
-    if let Some(serial) = candidates
-        .iter()
-        .position(|d| d.serial_number.eq_ignore_ascii_case(text))
-        && candidates
-            .iter()
-            .filter(|d| d.serial_number.eq_ignore_ascii_case(text))
-            .count()
-            == 1
-    {
-        return Ok(candidates.swap_remove(serial));
+    let by_serial: Vec<usize> = (0..candidates.len())
+        .filter(|&i| candidates[i].serial_number.eq_ignore_ascii_case(text))
+        .collect();
+    if let [only] = by_serial[..] {
+        return Ok(candidates.swap_remove(only));
     }
     match candidates.len() {
         0 => Err(Error::DeviceNotFound(text.into())),

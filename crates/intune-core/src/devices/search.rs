@@ -155,14 +155,6 @@ impl DeviceIndex {
         &self.devices
     }
 
-    pub fn into_devices(self) -> Vec<Device> {
-        self.devices
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Device> {
-        self.devices.iter().find(|d| d.id == id)
-    }
-
     /// Matching devices, best first, then by name.
     pub fn search(&self, query: &DeviceQuery, now: DateTime<Utc>) -> Result<Vec<&Device>> {
         let text = query.normalised_text()?;

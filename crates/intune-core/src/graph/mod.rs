@@ -61,8 +61,7 @@ impl Default for RetryPolicy {
 /// Told each time the client waits before trying again, so a UI can show "throttled, N s left".
 pub type WaitObserver = Arc<dyn Fn(Duration) + Send + Sync>;
 
-/// A successful answer.
-#[derive(Debug)]
+/// A successful answer. Its body may hold a secret (a FileVault key), so Debug leaves it out.
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
@@ -72,10 +71,27 @@ pub struct Answer {
 
 impl Answer {
     pub fn json<T: DeserializeOwned>(&self, what: &str) -> Result<T> {
+        // serde's message can quote the body; only where it failed is kept.
         serde_json::from_slice(&self.body).map_err(|e| Error::MalformedResponse {
-            what: format!("{what}: {e}"),
+            what: format!(
+                "{what}: {:?} at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
             request_id: self.request_id.clone(),
         })
+    }
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("request_id", &self.request_id)
+            .field("client_request_id", &self.client_request_id)
+            .finish()
     }
 }
 
@@ -255,18 +271,10 @@ impl GraphClient {
                             retry_after
                         }
                         (s, body) => {
-                            let parsed = error_body::parse(
-                                s.as_u16(),
-                                body.as_deref().unwrap_or_default(),
-                                request_id,
-                            );
-                            tracing::warn!(status = s.as_u16(), code = %parsed.code, request_id = ?parsed.request_id, "Graph refused");
-                            return Err(Error::Graph {
-                                status: s.as_u16(),
-                                code: parsed.code,
-                                message: parsed.message,
-                                request_id: parsed.request_id,
-                            });
+                            let error =
+                                graph_error(s, body.as_deref().unwrap_or_default(), request_id);
+                            tracing::warn!(status = s.as_u16(), kind = ?error.kind(), request_id = ?error.request_id(), "Graph refused");
+                            return Err(error);
                         }
                     }
                 }
@@ -320,19 +328,21 @@ fn give_up(
         };
     }
     match body {
-        Some(body) => {
-            let parsed = error_body::parse(status.as_u16(), body, request_id);
-            Error::Graph {
-                status: status.as_u16(),
-                code: parsed.code,
-                message: parsed.message,
-                request_id: parsed.request_id,
-            }
-        }
+        Some(body) => graph_error(status, body, request_id),
         None => Error::MalformedResponse {
             what: "the answer was cut off".into(),
             request_id,
         },
+    }
+}
+
+fn graph_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> Error {
+    let parsed = error_body::parse(status.as_u16(), body, request_id);
+    Error::Graph {
+        status: status.as_u16(),
+        code: parsed.code,
+        message: parsed.message,
+        request_id: parsed.request_id,
     }
 }
 
