@@ -12,7 +12,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::about,
-            commands::session::session_status,
+            commands::session::open_session,
             commands::session::start_demo,
             commands::session::sign_out,
             commands::devices::inventory_status,

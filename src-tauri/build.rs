@@ -3,7 +3,7 @@ fn main() {
     // only what its capability grants.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "about",
-        "session_status",
+        "open_session",
         "start_demo",
         "sign_out",
         "inventory_status",

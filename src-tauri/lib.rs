@@ -31,7 +31,8 @@ pub fn run() {
             let log_dir = state::init_logging(app.handle());
             tracing::info!(version = %app.package_info().version, "Intune Actions started");
             let cache_dir = app.path().app_cache_dir().ok();
-            app.manage(state::AppState::new(log_dir, cache_dir));
+            let config_dir = state::config_dir(app.handle());
+            app.manage(state::AppState::new(log_dir, cache_dir, config_dir));
             tray::create(app.handle())?;
             Ok(())
         })

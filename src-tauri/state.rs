@@ -8,15 +8,20 @@ use intune_core::devices::Inventory;
 use intune_core::logging::{self, LogOptions};
 use intune_core::{Error, ErrorReport};
 use tauri::{AppHandle, Manager};
-use tokio::sync::RwLock;
+use tokio::sync::{Mutex, RwLock};
 
 pub struct AppState {
     /// Where the log files go; `None` when the folder could not be created (stderr only then).
     pub log_dir: Option<PathBuf>,
     /// Where device inventories are cached (no secret in them).
     pub cache_dir: Option<PathBuf>,
+    /// Where the profiles file is (shared with the command line).
+    pub config_dir: Option<PathBuf>,
     /// The tenant signed in to, if any.
     pub tenant: RwLock<Option<Arc<Tenant>>>,
+    /// Whether the start-up plan (demo, resume, welcome) has run; held while it runs, so a second
+    /// caller waits for its outcome instead of starting a second demo.
+    pub opened: Mutex<bool>,
 }
 
 /// A signed-in tenant and its device inventory.
@@ -26,11 +31,17 @@ pub struct Tenant {
 }
 
 impl AppState {
-    pub fn new(log_dir: Option<PathBuf>, cache_dir: Option<PathBuf>) -> Self {
+    pub fn new(
+        log_dir: Option<PathBuf>,
+        cache_dir: Option<PathBuf>,
+        config_dir: Option<PathBuf>,
+    ) -> Self {
         AppState {
             log_dir,
             cache_dir,
+            config_dir,
             tenant: RwLock::new(None),
+            opened: Mutex::new(false),
         }
     }
 
@@ -60,4 +71,12 @@ pub fn init_logging(app: &AppHandle) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// The profiles folder: `INTUNE_ACTIONS_CONFIG_DIR` when set, else this instance's config folder.
+pub fn config_dir(app: &AppHandle) -> Option<PathBuf> {
+    std::env::var_os(intune_core::profile::CONFIG_DIR_ENV)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| app.path().app_config_dir().ok())
 }

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use intune_core::connection::{Connection, ConnectionSummary};
+use intune_core::connection::{Connection, ConnectionSummary, StartPlan, start_plan};
+use intune_core::profile::ProfileFile;
+use intune_core::secret_store;
 use intune_core::demo::demo_device_count;
 use intune_core::devices::{Inventory, InventoryFile, RefreshMode};
 use intune_core::{Error, ErrorReport};
@@ -11,18 +13,31 @@ use tauri::{AppHandle, State};
 use super::devices::start_refresh;
 use crate::state::{AppState, Tenant};
 
-/// Who is signed in, or `null` when nobody is.
+/// Who is signed in, or `null` when nobody is. The first call also opens what the saved profiles
+/// ask for: the demo tenant when there is no profile, else the active profile's saved sign-in.
 #[tauri::command]
 #[specta::specta]
-pub async fn session_status(
+pub async fn open_session(
+    app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<ConnectionSummary>, ErrorReport> {
-    Ok(state
-        .tenant
-        .read()
-        .await
-        .as_ref()
-        .map(|t| t.connection.summary()))
+    let mut opened = state.opened.lock().await;
+    if let Some(tenant) = state.tenant.read().await.as_ref() {
+        return Ok(Some(tenant.connection.summary()));
+    }
+    if *opened {
+        return Ok(None);
+    }
+    *opened = true;
+    let config_dir = state.config_dir.clone().ok_or_else(|| {
+        Error::Internal("this system reports no configuration folder".into()).report()
+    })?;
+    let connection = match start_plan(&ProfileFile::in_dir(&config_dir).load()?) {
+        StartPlan::Welcome => return Ok(None),
+        StartPlan::Demo => Connection::start_demo(demo_device_count()).await?,
+        StartPlan::Resume(profile) => Connection::resume(&profile, secret_store::native()?)?,
+    };
+    activate(&app, &state, connection).await.map(Some)
 }
 
 /// Starts the simulated demo tenant, signs in to it and begins fetching its devices.

@@ -22,7 +22,8 @@ pub const ALL: &[(&str, Scenario)] = &[
     ),
 ];
 
-/// The lookup a person does on the phone with a user: open the demo, type a serial, press Enter,
+/// The lookup a person does on the phone with a user: start the app (which opens the demo when no
+/// profile exists), type a serial, press Enter,
 /// and read the device's details, live from the (simulated) Graph.
 fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {
@@ -37,7 +38,7 @@ fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
             .ok_or("the demo fleet has no Mac")?;
         drop(demo);
 
-        ctx.app.click("#start-demo").await?;
+        // No profile is configured in the test's home, so the app opens the demo by itself.
         ctx.app
             .wait_for_text("#tenant-notice", "the demo notice", |t| {
                 t.contains("no real device is affected")
@@ -96,6 +97,7 @@ fn main_window_names_the_product<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
 /// only Rust can know: the version it was built as, the per-instance log folder) shows up.
 fn about_details_come_from_rust<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {
+        ctx.app.click("#about-open").await?;
         ctx.app.click("#about-load").await?;
         let expected_version = format!("{} (debug)", env!("CARGO_PKG_VERSION"));
         ctx.app
@@ -142,6 +144,7 @@ fn second_launch_hands_over_to_the_first<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
         }
         let status = second.wait().map_err(|e| e.to_string())?;
         check!(status.success(), "the second copy exited with {status}");
+        ctx.app.click("#about-open").await?;
         ctx.app.click("#about-load").await?;
         ctx.app
             .wait_for_text("#about-version", "the first copy still answering", |t| {

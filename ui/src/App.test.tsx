@@ -5,9 +5,15 @@ import { describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import type { Backend } from "./backend";
 import { BackendProvider } from "./backend/context";
-import { fakeBackend, mockMediaQueries, READY_INVENTORY, SAMPLE_SUMMARY } from "./test/backend";
+import {
+  fakeBackend,
+  mockMediaQueries,
+  READY_INVENTORY,
+  SAMPLE_ABOUT,
+  SAMPLE_SUMMARY,
+} from "./test/backend";
 
-function renderApp(backend: Backend = fakeBackend({ sessionStatus: () => Promise.resolve(null) })) {
+function renderApp(backend: Backend = fakeBackend({ openSession: () => Promise.resolve(null) })) {
   return render(
     <BackendProvider backend={backend}>
       <App />
@@ -26,12 +32,58 @@ describe("App", () => {
     expect(checklist).toHaveTextContent("PrivilegedOperations.All");
   });
 
+  it("shows the tenant Rust opened at start (the demo when no profile exists) without a click", async () => {
+    mockMediaQueries([]);
+    const openSession = vi.fn(() => Promise.resolve(SAMPLE_SUMMARY));
+    renderApp(
+      fakeBackend({
+        openSession,
+        inventoryStatus: () => Promise.resolve(READY_INVENTORY),
+        searchDevices: () =>
+          Promise.resolve({ source: "inventory", page: { total: 0, offset: 0, devices: [] } }),
+      }),
+    );
+    expect(await screen.findByText(/no real device is affected/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Open the demo tenant" })).toBeNull();
+    expect(openSession).toHaveBeenCalled();
+  });
+
+  it("shows why the saved sign-in could not be resumed on the first screen", async () => {
+    mockMediaQueries([]);
+    renderApp(
+      fakeBackend({
+        openSession: () =>
+          Promise.reject({
+            kind: "signInRequired",
+            message:
+              'The sign-in is no longer valid (profile "Contoso" is not signed in). Sign in again.',
+            requestId: null,
+          }),
+      }),
+    );
+    expect(await screen.findByText(/profile "Contoso" is not signed in/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Open the demo tenant" })).toBeEnabled();
+  });
+
+  it("shows the app details from the About button on every screen", async () => {
+    mockMediaQueries([]);
+    renderApp(
+      fakeBackend({
+        openSession: () => Promise.resolve(null),
+        about: () => Promise.resolve(SAMPLE_ABOUT),
+      }),
+    );
+    await userEvent.click(screen.getByRole("button", { name: "About" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Show app details" }));
+    expect(await screen.findByText("9.8.7 (debug)")).toBeInTheDocument();
+  });
+
   it("opens the demo tenant and says no real device is affected", async () => {
     mockMediaQueries([]);
     const startDemo = vi.fn(() => Promise.resolve(SAMPLE_SUMMARY));
     renderApp(
       fakeBackend({
-        sessionStatus: () => Promise.resolve(null),
+        openSession: () => Promise.resolve(null),
         startDemo,
         inventoryStatus: () => Promise.resolve(READY_INVENTORY),
         searchDevices: () =>
@@ -48,7 +100,7 @@ describe("App", () => {
     mockMediaQueries([]);
     renderApp(
       fakeBackend({
-        sessionStatus: () => Promise.resolve(null),
+        openSession: () => Promise.resolve(null),
         startDemo: () =>
           Promise.reject({
             kind: "internal",

@@ -1,4 +1,12 @@
 import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
   FluentProvider,
   makeStyles,
   MessageBar,
@@ -7,6 +15,7 @@ import {
   Subtitle2,
   tokens,
 } from "@fluentui/react-components";
+import { InfoRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 
 import appIcon from "../../icons/128x128.png";
@@ -34,6 +43,7 @@ const useStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
   icon: { width: "28px", height: "28px" },
+  title: { flexGrow: 1 },
   main: {
     flexGrow: 1,
     minHeight: 0,
@@ -64,7 +74,7 @@ export function App() {
   const [session, setSession] = useState<Session>({ status: "checking" });
 
   useEffect(() => {
-    backend.sessionStatus().then(
+    backend.openSession().then(
       (summary) => setSession(summary ? { status: "signedIn", summary } : { status: "signedOut" }),
       (error: unknown) => setSession({ status: "signedOut", error: toErrorReport(error) }),
     );
@@ -76,10 +86,13 @@ export function App() {
       <div className={styles.shell}>
         <header className={styles.header}>
           <img className={styles.icon} src={appIcon} alt="" />
-          <Subtitle2 as="h1">Intune Actions</Subtitle2>
+          <Subtitle2 as="h1" className={styles.title}>
+            Intune Actions
+          </Subtitle2>
+          <AboutDialog />
         </header>
         <main className={signedIn ? `${styles.main} ${styles.workspace}` : styles.main}>
-          {session.status === "checking" && <Spinner label="Starting…" />}
+          {session.status === "checking" && <Spinner label="Opening your tenant…" />}
           {session.status === "signedOut" && (
             <div className={styles.signedOut}>
               {session.error && (
@@ -88,7 +101,6 @@ export function App() {
                 </MessageBar>
               )}
               <Welcome onSignedIn={(summary) => setSession({ status: "signedIn", summary })} />
-              <AboutPanel />
             </div>
           )}
           {session.status === "signedIn" && (
@@ -100,5 +112,31 @@ export function App() {
         </main>
       </div>
     </FluentProvider>
+  );
+}
+
+/** Version, platform and log folder, reachable from every screen. */
+function AboutDialog() {
+  return (
+    <Dialog>
+      <DialogTrigger disableButtonEnhancement>
+        <Button id="about-open" appearance="subtle" icon={<InfoRegular />}>
+          About
+        </Button>
+      </DialogTrigger>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>About Intune Actions</DialogTitle>
+          <DialogContent>
+            <AboutPanel />
+          </DialogContent>
+          <DialogActions>
+            <DialogTrigger disableButtonEnhancement>
+              <Button appearance="secondary">Close</Button>
+            </DialogTrigger>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
   );
 }

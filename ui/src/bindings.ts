@@ -9,8 +9,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  Version, build, platform and log folder, for the About panel. */
 	about: () => __TAURI_INVOKE<About_Serialize>("about"),
-	/**  Who is signed in, or `null` when nobody is. */
-	sessionStatus: () => typedError<ConnectionSummary_Serialize | null, ErrorReport_Serialize>(__TAURI_INVOKE("session_status")),
+	/**
+	 *  Who is signed in, or `null` when nobody is. The first call also opens what the saved profiles
+	 *  ask for: the demo tenant when there is no profile, else the active profile's saved sign-in.
+	 */
+	openSession: () => typedError<ConnectionSummary_Serialize | null, ErrorReport_Serialize>(__TAURI_INVOKE("open_session")),
 	/**  Starts the simulated demo tenant, signs in to it and begins fetching its devices. */
 	startDemo: () => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("start_demo")),
 	/**  Signs out: tokens and the device cache go; the demo tenant stops. */

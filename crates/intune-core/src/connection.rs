@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::credential::Delegated;
 use crate::demo::Demo;
 use crate::graph::GraphClient;
-use crate::profile::Profile;
+use crate::profile::{Profile, ProfileSet};
 use crate::secret_store::SecretStore;
 use crate::session::Session;
 use crate::signin::Account;
@@ -28,6 +28,25 @@ pub struct ConnectionSummary {
     pub is_demo: bool,
     /// Shown wherever the connection is in use, e.g. the demo's "no real device is affected".
     pub notice: Option<String>,
+}
+
+/// What the app opens with, decided from the saved profiles.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartPlan {
+    /// No profile is configured: a newcomer gets the demo tenant, signed in, at once.
+    Demo,
+    /// Resume the active profile with the refresh token in the keychain.
+    Resume(Profile),
+    /// Profiles exist but none is active: let the admin choose.
+    Welcome,
+}
+
+pub fn start_plan(profiles: &ProfileSet) -> StartPlan {
+    match profiles.active() {
+        Some(profile) => StartPlan::Resume(profile.clone()),
+        None if profiles.profiles.is_empty() => StartPlan::Demo,
+        None => StartPlan::Welcome,
+    }
 }
 
 pub struct Connection {
@@ -114,5 +133,44 @@ impl Connection {
             Some(demo) => format!("demo|{}|{}", crate::demo::DEMO_SEED, demo.device_count()),
             None => format!("{}|{}", self.graph.root(), self.profile.tenant),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Cloud, SignInMethod};
+
+    fn profile(name: &str) -> Profile {
+        Profile {
+            name: name.into(),
+            cloud: Cloud::Global,
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: "14d82eec-204b-4c2f-b7e8-296a70dab67e".into(),
+            method: SignInMethod::Browser,
+        }
+    }
+
+    #[test]
+    fn no_profile_opens_the_demo() {
+        assert_eq!(start_plan(&ProfileSet::default()), StartPlan::Demo);
+    }
+
+    #[test]
+    fn the_active_profile_is_resumed() {
+        let mut set = ProfileSet::default();
+        set.add(profile("Contoso")).expect("valid");
+        set.add(profile("Fabrikam")).expect("valid");
+        set.use_profile("Fabrikam").expect("exists");
+        assert_eq!(start_plan(&set), StartPlan::Resume(profile("Fabrikam")));
+    }
+
+    #[test]
+    fn profiles_without_an_active_one_wait_for_the_admin() {
+        let set = ProfileSet {
+            active: None,
+            profiles: vec![profile("Contoso")],
+        };
+        assert_eq!(start_plan(&set), StartPlan::Welcome);
     }
 }

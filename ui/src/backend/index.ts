@@ -30,7 +30,7 @@ export type InventoryStatus = InventoryStatus_Serialize;
 /** Every call rejects with an `ErrorReport` when Rust says no. */
 export interface Backend {
   about(): Promise<About>;
-  sessionStatus(): Promise<ConnectionSummary | null>;
+  openSession(): Promise<ConnectionSummary | null>;
   startDemo(): Promise<ConnectionSummary>;
   signOut(): Promise<void>;
   inventoryStatus(): Promise<InventoryStatus>;
@@ -52,7 +52,7 @@ async function unwrap<T>(outcome: Promise<Outcome<T>>): Promise<T> {
 
 export const tauriBackend: Backend = {
   about: () => commands.about(),
-  sessionStatus: () => unwrap(commands.sessionStatus()),
+  openSession: () => unwrap(commands.openSession()),
   startDemo: () => unwrap(commands.startDemo()),
   signOut: () => unwrap(commands.signOut()).then(() => undefined),
   inventoryStatus: () => unwrap(commands.inventoryStatus()),

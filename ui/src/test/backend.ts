@@ -14,7 +14,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
   const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected call: ${name}`));
   return {
     about: unexpected("about"),
-    sessionStatus: unexpected("sessionStatus"),
+    openSession: unexpected("openSession"),
     startDemo: unexpected("startDemo"),
     signOut: unexpected("signOut"),
     inventoryStatus: unexpected("inventoryStatus"),
