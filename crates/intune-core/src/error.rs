@@ -116,6 +116,10 @@ pub enum Error {
         candidates: String,
     },
 
+    /// Nothing to show or do, with what the admin can do instead.
+    #[error("{what}")]
+    Unavailable { what: String, next: String },
+
     #[error("{0}")]
     Internal(String),
 }
@@ -146,13 +150,15 @@ impl Error {
             Error::MalformedResponse { .. } => ErrorKind::ServiceError,
             Error::DeviceNotFound(_) => ErrorKind::NotFound,
             Error::Ambiguous { .. } => ErrorKind::Ambiguous,
+            Error::Unavailable { .. } => ErrorKind::NotFound,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
     /// What the person in front of the screen can do about it.
-    pub fn next_step(&self) -> &'static str {
+    pub fn next_step(&self) -> &str {
         match self {
+            Error::Unavailable { next, .. } => next,
             Error::InvalidInput { .. } => "Correct the value and try again.",
             Error::Storage { .. } => {
                 "Check that the folder exists, is writable by your account and that the disk is not full."

@@ -2,6 +2,8 @@
 //! so the desktop app, the command line and the tests share one implementation.
 
 pub mod about;
+pub mod actions;
+pub mod audit;
 pub mod connection;
 pub mod credential;
 pub mod demo;

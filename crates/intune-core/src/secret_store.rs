@@ -125,6 +125,49 @@ pub fn native() -> Result<SecretStore> {
     }
 }
 
+/// Secrets held in this process's memory only, for the demo tenant: its PINs and passcodes are
+/// simulated and must not outlive the simulated tenant, so they never reach the real keychain.
+#[derive(Default)]
+pub struct SessionMemory {
+    entries: std::sync::Mutex<std::collections::HashMap<String, zeroize::Zeroizing<Vec<u8>>>>,
+}
+
+impl SessionMemory {
+    pub fn store() -> SecretStore {
+        SecretStore::new(Arc::new(SessionMemory::default()))
+    }
+
+    fn entries(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, zeroize::Zeroizing<Vec<u8>>>>
+    {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl RawStore for SessionMemory {
+    fn set(&self, account: &str, value: &[u8]) -> Result<()> {
+        self.entries()
+            .insert(account.to_string(), zeroize::Zeroizing::new(value.to_vec()));
+        Ok(())
+    }
+
+    fn get(&self, account: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.entries().get(account).map(|v| v.to_vec()))
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        self.entries().remove(account);
+        Ok(())
+    }
+
+    fn max_len(&self) -> Option<usize> {
+        None
+    }
+}
+
 /// Which secret: one profile's refresh token, client secret, a device's lock PIN, …
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretKey {

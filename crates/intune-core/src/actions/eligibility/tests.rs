@@ -1,0 +1,484 @@
+//! One row per rule: a device that triggers it and a close one that does not, so every row of
+//! the reference tables is proven both ways.
+
+use chrono::TimeZone;
+
+use super::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()
+}
+
+fn base(platform: Platform, os: &str) -> Device {
+    Device {
+        id: "00000000-0000-4000-8000-000000000001".into(),
+        device_name: "TEST-01".into(),
+        platform,
+        operating_system: os.into(),
+        os_version: "1".into(),
+        model: "Model".into(),
+        manufacturer: "Maker".into(),
+        serial_number: "SERIAL1".into(),
+        user_principal_name: "ada@contoso.com".into(),
+        user_display_name: "Ada".into(),
+        email_address: "ada@contoso.com".into(),
+        ownership: Ownership::Company,
+        enrollment_type: "appleBulkWithUser".into(),
+        is_supervised: true,
+        is_encrypted: true,
+        compliance_state: "compliant".into(),
+        management_state: "managed".into(),
+        last_sync: Some(now() - Duration::hours(2)),
+        enrolled: None,
+        azure_ad_device_id: String::new(),
+    }
+}
+
+fn mac() -> Device {
+    base(Platform::MacOs, "macOS")
+}
+fn iphone() -> Device {
+    base(Platform::Ios, "iOS")
+}
+fn android(enrollment: &str) -> Device {
+    Device {
+        enrollment_type: enrollment.into(),
+        is_supervised: false,
+        ..base(Platform::Android, "Android")
+    }
+}
+fn windows() -> Device {
+    Device {
+        enrollment_type: "windowsAzureADJoin".into(),
+        is_supervised: false,
+        ..base(Platform::Windows, "Windows")
+    }
+}
+
+fn result(action: &str, state: &str, hours_ago: i64, secret: bool) -> ActionResult {
+    ActionResult {
+        action_name: action.into(),
+        action_state: state.into(),
+        started: Some(now() - Duration::hours(hours_ago)),
+        last_updated: Some(now() - Duration::hours(hours_ago)),
+        has_secret: secret,
+        error_code: None,
+    }
+}
+
+/// A device, and everything else the verdict may depend on.
+#[derive(Clone)]
+struct Case {
+    device: Device,
+    results: Vec<ActionResult>,
+    kept_pin: Option<PinRecord>,
+    history: History,
+}
+
+impl From<Device> for Case {
+    fn from(device: Device) -> Self {
+        Case {
+            device,
+            results: Vec::new(),
+            kept_pin: None,
+            history: History::default(),
+        }
+    }
+}
+
+impl Case {
+    fn with_result(mut self, r: ActionResult) -> Self {
+        self.results.push(r);
+        self
+    }
+    fn verdict(&self, action: ActionKind) -> Verdict {
+        assess_one(
+            &Facts {
+                device: &self.device,
+                results: &self.results,
+                kept_pin: self.kept_pin,
+                history: self.history,
+                now: now(),
+            },
+            action,
+        )
+    }
+    fn rules(&self, action: ActionKind) -> Vec<String> {
+        self.verdict(action)
+            .reasons
+            .into_iter()
+            .map(|r| r.rule)
+            .collect()
+    }
+}
+
+fn with(device: Device, change: impl FnOnce(&mut Device)) -> Case {
+    let mut device = device;
+    change(&mut device);
+    device.into()
+}
+
+/// (rule, action, a case that triggers it, a case that does not).
+fn rows() -> Vec<(&'static str, ActionKind, Case, Case)> {
+    let kept_unused = Case {
+        kept_pin: Some(PinRecord {
+            locked_at: now() - Duration::days(2),
+            used_at: None,
+        }),
+        ..mac().into()
+    };
+    let kept_used = Case {
+        kept_pin: Some(PinRecord {
+            locked_at: now() - Duration::days(2),
+            used_at: Some(now() - Duration::days(1)),
+        }),
+        ..mac().into()
+    };
+    let revealed = Case {
+        history: History {
+            recent_passcode_access: 2,
+            last_key_reveal: Some(now() - Duration::days(1)),
+        },
+        ..iphone().into()
+    };
+    let mac_key_shown = Case {
+        history: History {
+            recent_passcode_access: 0,
+            last_key_reveal: Some(now() - Duration::days(1)),
+        },
+        ..mac().into()
+    };
+    vec![
+        (
+            "leaving-management",
+            RemoteLock,
+            with(mac(), |d| d.management_state = "retirePending".into()),
+            with(mac(), |d| d.management_state = "retireCanceled".into()),
+        ),
+        (
+            "never-checked-in",
+            RemoteLock,
+            with(iphone(), |d| d.last_sync = None),
+            iphone().into(),
+        ),
+        (
+            "stale-check-in",
+            ResetPasscode,
+            with(iphone(), |d| d.last_sync = Some(now() - Duration::days(12))),
+            with(iphone(), |d| d.last_sync = Some(now() - Duration::days(6))),
+        ),
+        (
+            "already-pending",
+            RotateFileVaultKey,
+            Case::from(mac()).with_result(result("rotateFileVaultKey", "pending", 1, false)),
+            Case::from(mac()).with_result(result("rotateFileVaultKey", "done", 1, false)),
+        ),
+        ("lock-windows", RemoteLock, windows().into(), mac().into()),
+        (
+            "lock-unknown-platform",
+            RemoteLock,
+            base(Platform::Other, "Linux").into(),
+            iphone().into(),
+        ),
+        (
+            "lock-android-personal",
+            RemoteLock,
+            with(android("userEnrollment"), |d| {
+                d.ownership = Ownership::Personal
+            }),
+            android("androidEnterpriseFullyManaged").into(),
+        ),
+        (
+            "lock-android-mode-unknown",
+            RemoteLock,
+            android("androidDeviceAdmin").into(),
+            android("androidEnterpriseDedicatedDevice").into(),
+        ),
+        ("lock-mac-unused-pin", RemoteLock, kept_unused, kept_used),
+        (
+            "lock-not-compliant",
+            RemoteLock,
+            with(iphone(), |d| d.compliance_state = "noncompliant".into()),
+            iphone().into(),
+        ),
+        (
+            "lock-needs-passcode",
+            RemoteLock,
+            iphone().into(),
+            mac().into(),
+        ),
+        ("lock-mac-pin", RemoteLock, mac().into(), iphone().into()),
+        (
+            "filevault-not-mac",
+            RotateFileVaultKey,
+            iphone().into(),
+            mac().into(),
+        ),
+        (
+            "filevault-personal",
+            RotateFileVaultKey,
+            with(mac(), |d| d.ownership = Ownership::Personal),
+            mac().into(),
+        ),
+        (
+            "filevault-ownership-unknown",
+            RotateFileVaultKey,
+            with(mac(), |d| d.ownership = Ownership::Unknown),
+            mac().into(),
+        ),
+        (
+            "filevault-not-encrypted",
+            RotateFileVaultKey,
+            with(mac(), |d| d.is_encrypted = false),
+            mac().into(),
+        ),
+        (
+            "filevault-escrow-unknown",
+            RotateFileVaultKey,
+            mac().into(),
+            windows().into(),
+        ),
+        (
+            "filevault-key-shown",
+            RotateFileVaultKey,
+            mac_key_shown,
+            mac().into(),
+        ),
+        (
+            "recover-not-ios",
+            RecoverPasscode,
+            android("androidEnterpriseFullyManaged").into(),
+            iphone().into(),
+        ),
+        (
+            "recover-unsupervised",
+            RecoverPasscode,
+            with(iphone(), |d| d.is_supervised = false),
+            iphone().into(),
+        ),
+        (
+            "recover-enrollment",
+            RecoverPasscode,
+            with(iphone(), |d| {
+                d.enrollment_type = "deviceEnrollmentManager".into()
+            }),
+            iphone().into(),
+        ),
+        (
+            "recover-escrow-unknown",
+            RecoverPasscode,
+            iphone().into(),
+            with(iphone(), |d| d.is_supervised = false),
+        ),
+        (
+            "recover-failed-before",
+            RecoverPasscode,
+            Case::from(iphone()).with_result(result("recoverPasscode", "failed", 5, false)),
+            Case::from(iphone()).with_result(result("recoverPasscode", "done", 5, false)),
+        ),
+        (
+            "recover-repeated",
+            RecoverPasscode,
+            revealed,
+            iphone().into(),
+        ),
+        (
+            "recover-readback",
+            RecoverPasscode,
+            iphone().into(),
+            mac().into(),
+        ),
+        (
+            "reset-platform",
+            ResetPasscode,
+            mac().into(),
+            iphone().into(),
+        ),
+        (
+            "reset-ios-removes",
+            ResetPasscode,
+            base(Platform::IpadOs, "iPadOS").into(),
+            android("androidEnterpriseFullyManaged").into(),
+        ),
+        (
+            "reset-ios-escrow-possible",
+            ResetPasscode,
+            iphone().into(),
+            with(iphone(), |d| d.enrollment_type = "userEnrollment".into()),
+        ),
+        (
+            "reset-ios-unlock-token",
+            ResetPasscode,
+            iphone().into(),
+            android("androidEnterpriseFullyManaged").into(),
+        ),
+        (
+            "reset-android-policy",
+            ResetPasscode,
+            android("androidEnterpriseDedicatedDevice").into(),
+            iphone().into(),
+        ),
+        (
+            "reset-android-corporate-work-profile",
+            ResetPasscode,
+            android("androidEnterpriseCorporateWorkProfile").into(),
+            android("androidEnterpriseFullyManaged").into(),
+        ),
+        (
+            "reset-android-work-profile-only",
+            ResetPasscode,
+            with(android("userEnrollment"), |d| {
+                d.ownership = Ownership::Personal
+            }),
+            android("androidEnterpriseFullyManaged").into(),
+        ),
+        (
+            "reset-android-visible",
+            ResetPasscode,
+            android("androidAOSPUserOwnedDeviceEnrollment").into(),
+            iphone().into(),
+        ),
+    ]
+}
+
+#[test]
+fn every_rule_fires_where_it_should_and_not_where_it_should_not() {
+    for (rule, action, hit, miss) in rows() {
+        assert!(
+            hit.rules(action).iter().any(|r| r == rule),
+            "{rule} did not fire on {:?}: {:?}",
+            hit.device,
+            hit.rules(action)
+        );
+        assert!(
+            !miss.rules(action).iter().any(|r| r == rule),
+            "{rule} fired on {:?}",
+            miss.device
+        );
+    }
+}
+
+#[test]
+fn every_rule_of_the_table_has_a_row() {
+    let covered: Vec<&str> = rows().iter().map(|row| row.0).collect();
+    for rule in RULES {
+        assert!(covered.contains(&rule.id), "no test row for {}", rule.id);
+    }
+}
+
+#[test]
+fn a_corporate_encrypted_mac_is_ready_for_everything_a_mac_takes() {
+    let case = Case::from(mac());
+    assert_eq!(case.verdict(RemoteLock).readiness, Readiness::Ready);
+    assert_eq!(case.verdict(RotateFileVaultKey).readiness, Readiness::Ready);
+    assert_eq!(case.verdict(RecoverPasscode).readiness, Readiness::Blocked);
+    let reset = case.verdict(ResetPasscode);
+    assert_eq!(reset.readiness, Readiness::Blocked);
+    assert_eq!(
+        reset.reasons[0].fix.as_deref(),
+        Some("Use Remote lock: its six-digit PIN unlocks the Mac.")
+    );
+}
+
+#[test]
+fn windows_gets_no_lock_and_says_what_to_do_instead() {
+    let verdict = Case::from(windows()).verdict(RemoteLock);
+    assert_eq!(verdict.readiness, Readiness::Blocked);
+    assert!(!verdict.overridable);
+    assert!(verdict.reasons[0].text.starts_with("Windows:"));
+    assert!(verdict.reasons[0].fix.is_some());
+}
+
+#[test]
+fn a_personal_mac_rotates_only_through_policy() {
+    let verdict = with(mac(), |d| d.ownership = Ownership::Personal).verdict(RotateFileVaultKey);
+    assert_eq!(verdict.readiness, Readiness::Blocked);
+    assert!(
+        verdict.reasons[0]
+            .text
+            .contains("rotate only through policy")
+    );
+}
+
+#[test]
+fn an_unused_pin_blocks_a_second_lock_but_may_be_overridden_with_a_reason() {
+    let case = Case {
+        kept_pin: Some(PinRecord {
+            locked_at: now() - Duration::days(3),
+            used_at: None,
+        }),
+        ..mac().into()
+    };
+    let verdict = case.verdict(RemoteLock);
+    assert_eq!(verdict.readiness, Readiness::Blocked);
+    assert!(verdict.overridable);
+    assert!(verdict.needs_justification);
+    assert!(
+        verdict.reasons[0].text.contains("2026-11-17"),
+        "{:?}",
+        verdict.reasons[0]
+    );
+    // A non-overridable blocker alongside it makes the whole verdict final.
+    let retiring = Case {
+        device: Device {
+            management_state: "wipePending".into(),
+            ..case.device.clone()
+        },
+        ..case
+    };
+    assert!(!retiring.verdict(RemoteLock).overridable);
+}
+
+#[test]
+fn a_pin_intune_still_shows_counts_as_unused_until_marked_used_or_30_days_pass() {
+    let shown = Case::from(mac()).with_result(result("remoteLock", "done", 48, true));
+    assert!(
+        shown
+            .rules(RemoteLock)
+            .contains(&"lock-mac-unused-pin".to_string())
+    );
+
+    let mut marked = shown.clone();
+    marked.kept_pin = Some(PinRecord {
+        locked_at: now() - Duration::hours(48),
+        used_at: Some(now() - Duration::hours(1)),
+    });
+    assert_eq!(marked.verdict(RemoteLock).readiness, Readiness::Ready);
+
+    let old = Case::from(mac()).with_result(result("remoteLock", "done", 31 * 24, true));
+    assert_eq!(old.verdict(RemoteLock).readiness, Readiness::Ready);
+    let failed = Case::from(mac()).with_result(result("remoteLock", "failed", 2, false));
+    assert_eq!(failed.verdict(RemoteLock).readiness, Readiness::Ready);
+}
+
+#[test]
+fn recover_always_needs_a_justification_and_warns_what_is_not_reported() {
+    let verdict = Case::from(iphone()).verdict(RecoverPasscode);
+    assert_eq!(verdict.readiness, Readiness::Warning);
+    assert!(verdict.needs_justification);
+    assert_eq!(verdict.reasons[0].severity, Severity::Warning);
+    assert_eq!(
+        verdict.reasons.last().map(|r| r.severity),
+        Some(Severity::Note)
+    );
+}
+
+#[test]
+fn android_reset_is_a_reset_and_ios_reset_is_a_removal() {
+    let android = Case::from(android("androidEnterpriseFullyManaged")).verdict(ResetPasscode);
+    assert_eq!(android.label, "Reset passcode");
+    assert!(android.effect.contains("new one"));
+    let ios = Case::from(iphone()).verdict(ResetPasscode);
+    assert_eq!(ios.label, "Remove passcode");
+    assert!(ios.effect.contains("removed"));
+    assert_eq!(ios.readiness, Readiness::Ready);
+}
+
+#[test]
+fn verdicts_serialise_with_stable_names() {
+    let json = serde_json::to_value(Case::from(windows()).verdict(RemoteLock)).expect("json");
+    assert_eq!(json["action"], "remoteLock");
+    assert_eq!(json["readiness"], "blocked");
+    assert_eq!(json["reasons"][0]["rule"], "lock-windows");
+    assert_eq!(json["reasons"][0]["severity"], "blocker");
+}

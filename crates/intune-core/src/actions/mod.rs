@@ -1,0 +1,18 @@
+//! The remote actions: which apply to a device and why, how to choose between recovering and
+//! removing a passcode, sending them safely, following their outcome, and the secrets they yield.
+
+pub mod eligibility;
+pub mod guidance;
+pub mod kind;
+pub mod limiter;
+pub mod pins;
+pub mod reveal;
+pub mod service;
+
+pub use eligibility::{Facts, History, PinRecord, Readiness, Reason, Severity, Verdict};
+pub use kind::ActionKind;
+pub use reveal::{Revealed, SecretKind};
+pub use service::{
+    ActionService, Actor, DeviceOutcome, DeviceReview, FollowUpdate, ResultMark, RunReport,
+    SendRequest, SendState,
+};

@@ -1,0 +1,315 @@
+//! Reading a secret back, only on an explicit reveal with a justification, and always audited:
+//! a macOS unlock PIN (kept in the keychain, else read from Intune), a passcode Intune reported
+//! (Android's reset, or a recovered one if Intune returns it), a FileVault recovery key.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ActionKind;
+use super::service::ActionService;
+use crate::audit::{self, AuditEvent, AuditRecord};
+use crate::devices::{DeviceDetails, Platform, remote};
+use crate::graph::{GraphClient, Version};
+use crate::{Error, Result, Secret};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum SecretKind {
+    UnlockPin,
+    Passcode,
+    FileVaultKey,
+}
+
+impl SecretKind {
+    pub fn subject(self) -> &'static str {
+        match self {
+            SecretKind::UnlockPin => "unlockPin",
+            SecretKind::Passcode => "passcode",
+            SecretKind::FileVaultKey => "fileVaultKey",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::UnlockPin => "unlock PIN",
+            SecretKind::Passcode => "passcode",
+            SecretKind::FileVaultKey => "FileVault recovery key",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SecretKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "pin" | "unlock-pin" => Some(SecretKind::UnlockPin),
+            "passcode" => Some(SecretKind::Passcode),
+            "filevault-key" | "filevault" | "key" => Some(SecretKind::FileVaultKey),
+            _ => None,
+        }
+    }
+}
+
+/// A revealed secret. `value` stays a [`Secret`] until the front end shows it.
+#[derive(Debug)]
+pub struct Revealed {
+    pub kind: SecretKind,
+    pub device_id: String,
+    pub device_name: String,
+    pub value: Secret,
+    /// Where it came from: "keychain" or "intune".
+    pub source: &'static str,
+    /// When the action that produced it started, when known.
+    pub produced_at: Option<DateTime<Utc>>,
+    /// What to do now that it was shown.
+    pub advice: Vec<String>,
+}
+
+/// A secret value of an action result, with when that action started.
+pub struct ResultSecret {
+    pub value: Secret,
+    pub started: Option<DateTime<Utc>>,
+}
+
+/// The value (unlock PIN or passcode) of the newest result of `action`, read now.
+pub async fn read_result_secret(
+    graph: &GraphClient,
+    device_id: &str,
+    action: ActionKind,
+) -> Result<Option<ResultSecret>> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Raw {
+        action_name: Option<String>,
+        start_date_time: Option<String>,
+        unlock_pin: Option<String>,
+        passcode: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Results {
+        #[serde(default, rename = "deviceActionResults")]
+        results: Option<Vec<Raw>>,
+    }
+    if !remote::is_guid(device_id) {
+        return Err(Error::InvalidInput {
+            what: "the device ID",
+            why: format!("{device_id:?} is not a GUID"),
+        });
+    }
+    let url = format!(
+        "{}/{device_id}?$select=deviceActionResults",
+        graph.url(Version::V1, "deviceManagement/managedDevices")
+    );
+    let answer: Results = match graph.get_json(&url, "the device's action results").await {
+        Err(Error::Graph { status: 404, .. }) => {
+            return Err(Error::DeviceNotFound(device_id.into()));
+        }
+        other => other?,
+    };
+    let newest = answer
+        .results
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            r.action_name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(action.segment()))
+        })
+        .map(|r| {
+            let started = r
+                .start_date_time
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc));
+            (started, r.unlock_pin.or(r.passcode))
+        })
+        .max_by_key(|(started, _)| *started);
+    Ok(newest.and_then(|(started, value)| {
+        value.filter(|v| !v.is_empty()).map(|v| ResultSecret {
+            value: Secret::new(v),
+            started,
+        })
+    }))
+}
+
+impl ActionService {
+    /// Reveals a secret of a device. A justification is required; the reveal (or the attempt that
+    /// found nothing) is audited, never the value.
+    pub async fn reveal(
+        &self,
+        kind: SecretKind,
+        device_id: &str,
+        justification: Option<&str>,
+    ) -> Result<Revealed> {
+        let justification =
+            audit::justification(justification, &format!("Revealing the {}", kind.label()))?;
+        let details = remote::details(self.graph(), device_id, self.admin_center()).await?;
+        let found = match kind {
+            SecretKind::UnlockPin => self.unlock_pin(&details).await,
+            SecretKind::Passcode => self.passcode(&details).await,
+            SecretKind::FileVaultKey => self.filevault_key(&details).await,
+        };
+        let device = &details.device;
+        let (outcome, detail) = match &found {
+            Ok(revealed) => ("shown", format!("Read from {}.", revealed.source)),
+            Err(error) => ("none", error.report().message),
+        };
+        self.audit().append(AuditRecord {
+            event: AuditEvent::Reveal,
+            subject: kind.subject().into(),
+            device_id: device.id.clone(),
+            device_name: device.device_name.clone(),
+            account: self.actor().account.clone(),
+            tenant: self.actor().tenant.clone(),
+            justification: Some(justification),
+            outcome: outcome.into(),
+            detail: Some(detail),
+            request_id: None,
+            client_request_id: None,
+        })?;
+        found
+    }
+
+    async fn unlock_pin(&self, details: &DeviceDetails) -> Result<Revealed> {
+        let device = &details.device;
+        if device.platform != Platform::MacOs {
+            return Err(unavailable(
+                "only a Mac's remote lock has an unlock PIN",
+                "Other devices unlock with their own passcode.",
+            ));
+        }
+        let advice = vec![
+            "Give it to the user by phone after checking who they are; never by email or chat."
+                .into(),
+            "Once the Mac is unlocked, mark the PIN used so a new lock is allowed again.".into(),
+        ];
+        if let Some(pin) = self.pins().pin(&device.id)? {
+            let kept = self.pins().record(&device.id)?;
+            return Ok(Revealed {
+                kind: SecretKind::UnlockPin,
+                device_id: device.id.clone(),
+                device_name: device.device_name.clone(),
+                value: pin,
+                source: "keychain",
+                produced_at: kept.map(|k| k.locked_at),
+                advice,
+            });
+        }
+        match read_result_secret(self.graph(), &device.id, ActionKind::RemoteLock).await? {
+            Some(found) => {
+                // Keep it now: Intune drops it after 30 days or the next action.
+                let locked_at = found.started.unwrap_or_else(Utc::now);
+                if let Err(error) = self.pins().keep(device, &found.value, locked_at) {
+                    tracing::warn!(kind = ?error.kind(), "a revealed unlock PIN could not be kept");
+                }
+                Ok(Revealed {
+                    kind: SecretKind::UnlockPin,
+                    device_id: device.id.clone(),
+                    device_name: device.device_name.clone(),
+                    value: found.value,
+                    source: "intune",
+                    produced_at: found.started,
+                    advice,
+                })
+            }
+            None => Err(unavailable(
+                "neither your keychain nor Intune holds an unlock PIN for this Mac",
+                "Intune shows a PIN for 30 days after a lock, until another action is sent. If the Mac is locked and the PIN is lost, contact Microsoft support with the device ID.",
+            )),
+        }
+    }
+
+    async fn passcode(&self, details: &DeviceDetails) -> Result<Revealed> {
+        let device = &details.device;
+        let action = match device.platform {
+            Platform::Android => ActionKind::ResetPasscode,
+            Platform::Ios | Platform::IpadOs => ActionKind::RecoverPasscode,
+            _ => {
+                return Err(unavailable(
+                    "Intune reports passcodes only for Android resets and iPhone or iPad recoveries",
+                    "Use remote lock for a Mac.",
+                ));
+            }
+        };
+        match read_result_secret(self.graph(), &device.id, action).await? {
+            Some(found) => Ok(Revealed {
+                kind: SecretKind::Passcode,
+                device_id: device.id.clone(),
+                device_name: device.device_name.clone(),
+                value: found.value,
+                source: "intune",
+                produced_at: found.started,
+                advice: vec![
+                    "Give it to the user by phone after checking who they are; never by email or chat.".into(),
+                    if action == ActionKind::ResetPasscode {
+                        "Ask the user to change it at once.".into()
+                    } else {
+                        "A recovered passcode is the user's own: they keep using it.".into()
+                    },
+                ],
+            }),
+            None if action == ActionKind::RecoverPasscode => Err(unavailable(
+                "Intune reported no readable passcode for this device through Graph (Microsoft does not document returning one)",
+                &format!(
+                    "Open the device in the Intune admin center to see what Intune shows: {}",
+                    details.admin_center_url
+                ),
+            )),
+            None => Err(unavailable(
+                "Intune holds no new passcode for this device",
+                "A reset passcode is shown for 7 days after the reset completes: reset it again if the user still needs one.",
+            )),
+        }
+    }
+
+    async fn filevault_key(&self, details: &DeviceDetails) -> Result<Revealed> {
+        #[derive(Deserialize)]
+        struct KeyAnswer {
+            value: Option<String>,
+        }
+        let device = &details.device;
+        if device.platform != Platform::MacOs {
+            return Err(unavailable("FileVault is macOS only", "Nothing to reveal."));
+        }
+        let url = self.graph().url(
+            Version::Beta,
+            &format!(
+                "deviceManagement/managedDevices/{}/getFileVaultKey",
+                device.id
+            ),
+        );
+        let answer: KeyAnswer = match self.graph().get_json(&url, "the FileVault key").await {
+            Err(Error::Graph { status: 404, .. }) => {
+                return Err(unavailable(
+                    "Intune holds no FileVault recovery key for this Mac",
+                    "Check that a disk encryption policy escrows the personal recovery key.",
+                ));
+            }
+            other => other?,
+        };
+        let value = answer
+            .value
+            .filter(|v| !v.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| {
+                unavailable("Intune returned an empty FileVault key", "Try again later.")
+            })?;
+        Ok(Revealed {
+            kind: SecretKind::FileVaultKey,
+            device_id: device.id.clone(),
+            device_name: device.device_name.clone(),
+            value,
+            source: "intune",
+            produced_at: None,
+            advice: vec![
+                "Intune records that you read this key.".into(),
+                "Once the user has unlocked the Mac, rotate the key: a key that was shown should not stay valid.".into(),
+            ],
+        })
+    }
+}
+
+fn unavailable(what: &str, next: &str) -> Error {
+    Error::Unavailable {
+        what: what.to_string(),
+        next: next.to_string(),
+    }
+}

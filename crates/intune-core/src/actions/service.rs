@@ -1,0 +1,765 @@
+//! Sending actions and reading their outcome: one service per signed-in tenant, shared by the app
+//! and the command line.
+//!
+//! A run takes a LIST of devices (one device is a run of one). Each device is read live first and
+//! judged by the eligibility engine; blocked devices are not sent. Sends run a few at a time under
+//! a client-side write limit, each with a fresh `client-request-id`. A send whose outcome is
+//! unknown (no answer came back) is never blindly repeated: the device's action results are read
+//! first, and only a request that provably did not arrive is sent again, once.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::ActionKind;
+use super::eligibility::{self, Facts, Readiness, Verdict};
+use super::guidance::{self, Guidance};
+use super::limiter::WriteLimiter;
+use super::pins::{KeptPin, PinKeeper};
+use crate::audit::{self, AuditEvent, AuditLog, AuditRecord};
+use crate::devices::{ActionResult, DeviceDetails, Platform, remote};
+use crate::graph::GraphClient;
+use crate::{Error, ErrorReport, Result};
+
+/// Who acts, for the audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub profile: String,
+    pub account: String,
+    pub tenant: String,
+}
+
+/// A device read now, with every verdict and, for iPhones and iPads, the recover-or-remove
+/// guidance.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceReview {
+    pub details: DeviceDetails,
+    pub verdicts: Vec<Verdict>,
+    pub guidance: Option<Guidance>,
+    pub kept_pin: Option<KeptPin>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SendRequest {
+    pub action: ActionKind,
+    /// Managed device IDs.
+    pub devices: Vec<String>,
+    pub justification: Option<String>,
+    /// Send a second macOS lock although a PIN is unused (refused without it).
+    #[serde(default)]
+    pub override_unused_pin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum SendState {
+    /// Intune accepted it (204): the device acts at its next check-in.
+    Queued,
+    /// Not sent: the eligibility check stopped it.
+    Blocked,
+    /// Intune refused it, or the device could not be read.
+    Failed,
+    /// No answer came back and the device's results could not tell: do not send again yet.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceOutcome {
+    pub device_id: String,
+    pub device_name: String,
+    pub state: SendState,
+    /// What happened, in a sentence.
+    pub message: String,
+    pub error: Option<ErrorReport>,
+    pub verdict: Option<Verdict>,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    /// The answer was lost, and the device's action results showed whether it arrived.
+    pub reconciled: bool,
+    /// The action's result as it was before this send: the outcome to follow is a newer one.
+    pub baseline: Option<ResultMark>,
+}
+
+/// Enough of an action result to tell a newer one from it. Intune's times may have whole-second
+/// precision, so two requests in one second differ only in their state or last update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ResultMark {
+    pub started: Option<DateTime<Utc>>,
+    pub state: String,
+    pub last_updated: Option<DateTime<Utc>>,
+}
+
+impl ResultMark {
+    fn of(result: &ActionResult) -> ResultMark {
+        ResultMark {
+            started: result.started,
+            state: result.action_state.clone(),
+            last_updated: result.last_updated,
+        }
+    }
+
+    /// Whether `result` is another request than the one this mark was taken of.
+    fn is_older_than(&self, result: &ActionResult) -> bool {
+        match (result.started, self.started) {
+            (Some(now), Some(before)) if now != before => now > before,
+            _ => result.action_state != self.state || result.last_updated > self.last_updated,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub action: ActionKind,
+    pub outcomes: Vec<DeviceOutcome>,
+    pub queued: u32,
+    pub blocked: u32,
+    pub failed: u32,
+    pub unknown: u32,
+}
+
+/// Where a followed action stands.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpdate {
+    pub device_id: String,
+    pub action: ActionKind,
+    /// Intune's `actionState` of the request sent, once it shows.
+    pub result: Option<ActionResult>,
+    /// done, failed, canceled or notSupported: nothing more will change.
+    pub finished: bool,
+    /// The macOS unlock PIN was read back and kept in the keychain.
+    pub pin_kept: bool,
+    pub message: String,
+}
+
+/// How often to read a device while following an action.
+#[derive(Debug, Clone)]
+pub struct FollowPolicy {
+    pub first_wait: Duration,
+    pub max_wait: Duration,
+}
+
+impl Default for FollowPolicy {
+    fn default() -> Self {
+        FollowPolicy {
+            first_wait: Duration::from_secs(2),
+            max_wait: Duration::from_secs(30),
+        }
+    }
+}
+
+pub struct ActionService {
+    graph: GraphClient,
+    admin_center: String,
+    actor: Actor,
+    audit: AuditLog,
+    pins: PinKeeper,
+    limiter: WriteLimiter,
+    concurrency: usize,
+    follow: FollowPolicy,
+}
+
+impl ActionService {
+    pub fn new(
+        graph: GraphClient,
+        admin_center: &str,
+        actor: Actor,
+        audit: AuditLog,
+        pins: PinKeeper,
+    ) -> Self {
+        ActionService {
+            graph,
+            admin_center: admin_center.to_string(),
+            actor,
+            audit,
+            pins,
+            limiter: WriteLimiter::default(),
+            concurrency: 4,
+            follow: FollowPolicy::default(),
+        }
+    }
+
+    /// Tests and benchmarks: a tighter write limit, other concurrency, faster following.
+    pub fn tuned(
+        mut self,
+        limiter: WriteLimiter,
+        concurrency: usize,
+        follow: FollowPolicy,
+    ) -> Self {
+        self.limiter = limiter;
+        self.concurrency = concurrency.max(1);
+        self.follow = follow;
+        self
+    }
+
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    pub fn pins(&self) -> &PinKeeper {
+        &self.pins
+    }
+
+    pub fn graph(&self) -> &GraphClient {
+        &self.graph
+    }
+
+    pub fn admin_center(&self) -> &str {
+        &self.admin_center
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The device read now, judged for every action.
+    pub async fn review(&self, device_id: &str) -> Result<DeviceReview> {
+        let details = remote::details(&self.graph, device_id, &self.admin_center).await?;
+        let kept_pin = self.pins.record(&details.device.id)?;
+        let history = self.audit.history(&details.device.id, Utc::now())?;
+        let facts = Facts {
+            device: &details.device,
+            results: &details.action_results,
+            kept_pin: kept_pin.as_ref().map(KeptPin::record),
+            history,
+            now: Utc::now(),
+        };
+        let verdicts = eligibility::assess(&facts);
+        let guidance = guidance::guidance(&facts);
+        Ok(DeviceReview {
+            verdicts,
+            guidance,
+            kept_pin,
+            details,
+        })
+    }
+
+    /// Sends the action to every device of the request, a few at a time, reporting each outcome
+    /// to `on_outcome` as it is known.
+    pub async fn send(
+        &self,
+        request: &SendRequest,
+        on_outcome: impl Fn(&DeviceOutcome),
+    ) -> Result<RunReport> {
+        let mut ids: Vec<String> = Vec::new();
+        for id in &request.devices {
+            let id = id.trim().to_string();
+            if !remote::is_guid(&id) {
+                return Err(Error::InvalidInput {
+                    what: "the device ID",
+                    why: format!("{id:?} is not a GUID"),
+                });
+            }
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        if ids.is_empty() {
+            return Err(Error::InvalidInput {
+                what: "the device list",
+                why: "it is empty".into(),
+            });
+        }
+        let justification = if request.action.needs_justification() || request.override_unused_pin {
+            let why = if request.override_unused_pin {
+                "Overriding the unused-PIN guard"
+            } else {
+                "Recovering a passcode"
+            };
+            Some(audit::justification(request.justification.as_deref(), why)?)
+        } else {
+            request
+                .justification
+                .as_deref()
+                .and_then(|j| audit::justification(Some(j), "").ok())
+        };
+        let on_outcome = &on_outcome;
+        let outcomes: Vec<DeviceOutcome> = futures::stream::iter(ids)
+            .map(|id| {
+                let justification = justification.clone();
+                async move {
+                    let outcome = self.send_one(request, &id, justification).await;
+                    on_outcome(&outcome);
+                    outcome
+                }
+            })
+            .buffered(self.concurrency)
+            .collect()
+            .await;
+        let count = |state| outcomes.iter().filter(|o| o.state == state).count() as u32;
+        Ok(RunReport {
+            action: request.action,
+            queued: count(SendState::Queued),
+            blocked: count(SendState::Blocked),
+            failed: count(SendState::Failed),
+            unknown: count(SendState::Unknown),
+            outcomes,
+        })
+    }
+
+    async fn send_one(
+        &self,
+        request: &SendRequest,
+        device_id: &str,
+        justification: Option<String>,
+    ) -> DeviceOutcome {
+        let action = request.action;
+        let mut outcome = DeviceOutcome {
+            device_id: device_id.to_string(),
+            device_name: String::new(),
+            state: SendState::Failed,
+            message: String::new(),
+            error: None,
+            verdict: None,
+            request_id: None,
+            client_request_id: None,
+            reconciled: false,
+            baseline: None,
+        };
+        let review = match self.review(device_id).await {
+            Ok(review) => review,
+            Err(error) => {
+                outcome.message = format!(
+                    "The device could not be read, so nothing was sent: {}",
+                    error.report().message
+                );
+                outcome.error = Some(error.report());
+                return outcome;
+            }
+        };
+        let device = &review.details.device;
+        outcome.device_name = device.device_name.clone();
+        outcome.baseline = latest(&review.details.action_results, action).map(ResultMark::of);
+        let verdict = review
+            .verdicts
+            .iter()
+            .find(|v| v.action == action)
+            .cloned()
+            .expect("assess covers every action");
+        let record = |event, outcome_word: &str, detail: Option<String>| AuditRecord {
+            event,
+            subject: action.segment().into(),
+            device_id: device.id.clone(),
+            device_name: device.device_name.clone(),
+            account: self.actor.account.clone(),
+            tenant: self.actor.tenant.clone(),
+            justification: justification.clone(),
+            outcome: outcome_word.into(),
+            detail,
+            request_id: None,
+            client_request_id: None,
+        };
+        if verdict.readiness == Readiness::Blocked {
+            let why = blocker_text(&verdict);
+            if !(verdict.overridable && request.override_unused_pin) {
+                let _ =
+                    self.audit
+                        .append(record(AuditEvent::Blocked, "blocked", Some(why.clone())));
+                outcome.state = SendState::Blocked;
+                outcome.message = format!("Not sent: {why}");
+                outcome.verdict = Some(verdict);
+                return outcome;
+            }
+            if let Err(error) =
+                self.audit
+                    .append(record(AuditEvent::Override, "overridden", Some(why)))
+            {
+                // An override that cannot be recorded is not made.
+                outcome.message =
+                    "Not sent: the override could not be recorded in the audit.".into();
+                outcome.error = Some(error.report());
+                return outcome;
+            }
+        }
+        outcome.verdict = Some(verdict);
+
+        let sent = self.post(action, &device.id).await;
+        let (state, message, error, ids, reconciled) = match sent {
+            Ok(ids) => (
+                SendState::Queued,
+                queued_message(action, device.platform),
+                None,
+                Some(ids),
+                false,
+            ),
+            Err(Error::OutcomeUnknown(_)) => {
+                self.reconcile(
+                    action,
+                    &device.id,
+                    outcome.baseline.as_ref(),
+                    device.platform,
+                )
+                .await
+            }
+            Err(error) => (
+                SendState::Failed,
+                format!("Intune refused it: {}", error.report().message),
+                Some(error.report()),
+                None,
+                false,
+            ),
+        };
+        outcome.state = state;
+        outcome.message = message;
+        outcome.reconciled = reconciled;
+        outcome.request_id = ids
+            .as_ref()
+            .and_then(|i: &Ids| i.request_id.clone())
+            .or_else(|| error.as_ref().and_then(|e| e.request_id.clone()));
+        outcome.client_request_id = ids.and_then(|i| i.client_request_id);
+        outcome.error = error;
+        let word = match state {
+            SendState::Queued => "queued",
+            SendState::Failed => "refused",
+            SendState::Unknown => "unknown",
+            SendState::Blocked => "blocked",
+        };
+        let mut entry = record(AuditEvent::Send, word, Some(outcome.message.clone()));
+        entry.request_id = outcome.request_id.clone();
+        entry.client_request_id = outcome.client_request_id.clone();
+        if let Err(error) = self.audit.append(entry) {
+            tracing::error!(kind = ?error.kind(), "an action was sent but could not be audited");
+            outcome.message = format!(
+                "{} The audit could not be written: {}",
+                outcome.message,
+                error.report().message
+            );
+        }
+        outcome
+    }
+
+    async fn post(&self, action: ActionKind, device_id: &str) -> Result<Ids> {
+        self.limiter.acquire().await;
+        let url = self.graph.url(
+            action.version(),
+            &format!(
+                "deviceManagement/managedDevices/{device_id}/{}",
+                action.segment()
+            ),
+        );
+        let answer = self.graph.post(&url).await?;
+        Ok(Ids {
+            request_id: answer.request_id,
+            client_request_id: Some(answer.client_request_id),
+        })
+    }
+
+    /// No answer came back: read the device to learn whether the request arrived.
+    async fn reconcile(
+        &self,
+        action: ActionKind,
+        device_id: &str,
+        baseline: Option<&ResultMark>,
+        platform: Platform,
+    ) -> (SendState, String, Option<ErrorReport>, Option<Ids>, bool) {
+        match remote::details(&self.graph, device_id, &self.admin_center).await {
+            Ok(details) if newer(&details.action_results, action, baseline).is_some() => (
+                SendState::Queued,
+                format!(
+                    "{} (The answer was lost on the way back; the device's action results show the request arrived, so it was not sent again.)",
+                    queued_message(action, platform)
+                ),
+                None,
+                None,
+                true,
+            ),
+            Ok(_) => match self.post(action, device_id).await {
+                Ok(ids) => (
+                    SendState::Queued,
+                    format!(
+                        "{} (The first request was lost before it arrived, as the device's action results showed; it was sent once more.)",
+                        queued_message(action, platform)
+                    ),
+                    None,
+                    Some(ids),
+                    true,
+                ),
+                Err(error @ Error::OutcomeUnknown(_)) => unknown(error),
+                Err(error) => (
+                    SendState::Failed,
+                    format!("Intune refused it: {}", error.report().message),
+                    Some(error.report()),
+                    None,
+                    true,
+                ),
+            },
+            Err(_) => unknown(Error::OutcomeUnknown(format!("POST {}", action.segment()))),
+        }
+    }
+
+    /// Reads the device until the action sent after `baseline` was taken finishes, `stop_after`
+    /// passes, or the caller drops the future. Each reading goes to `on_update`. A finished
+    /// macOS lock's PIN is read back and kept in the keychain at once.
+    pub async fn follow(
+        &self,
+        device_id: &str,
+        action: ActionKind,
+        baseline: Option<&ResultMark>,
+        stop_after: Duration,
+        on_update: impl Fn(&FollowUpdate),
+    ) -> Result<FollowUpdate> {
+        let deadline = tokio::time::Instant::now() + stop_after;
+        let mut wait = self.follow.first_wait;
+        loop {
+            let details = remote::details(&self.graph, device_id, &self.admin_center).await?;
+            let result = newer(&details.action_results, action, baseline).cloned();
+            let finished = result.as_ref().is_some_and(|r| is_final(&r.action_state));
+            let mut update = FollowUpdate {
+                device_id: details.device.id.clone(),
+                action,
+                message: progress_message(action, details.device.platform, result.as_ref()),
+                result,
+                finished,
+                pin_kept: false,
+            };
+            if finished {
+                self.finish(&details, &mut update).await;
+                on_update(&update);
+                return Ok(update);
+            }
+            on_update(&update);
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(update);
+            }
+            tokio::time::sleep(wait.min(deadline - now)).await;
+            wait = (wait * 3 / 2).min(self.follow.max_wait);
+        }
+    }
+
+    /// Records the outcome, and keeps a macOS unlock PIN the moment Intune shows it.
+    async fn finish(&self, details: &DeviceDetails, update: &mut FollowUpdate) {
+        let device = &details.device;
+        let Some(result) = &update.result else { return };
+        if update.action == ActionKind::RemoteLock
+            && device.platform == Platform::MacOs
+            && result.action_state == "done"
+        {
+            match super::reveal::read_result_secret(&self.graph, &device.id, ActionKind::RemoteLock)
+                .await
+            {
+                Ok(Some(pin)) => {
+                    match self
+                        .pins
+                        .keep(device, &pin.value, pin.started.unwrap_or_else(Utc::now))
+                    {
+                        Ok(_) => {
+                            update.pin_kept = true;
+                            update.message = "Locked. The unlock PIN is kept in your keychain: reveal it when the user calls.".into();
+                        }
+                        Err(error) => {
+                            update.message = format!(
+                                "Locked, but the unlock PIN could not be kept in the keychain ({}). Reveal it now and write it down: Intune shows it for 30 days at most.",
+                                error.report().message
+                            );
+                        }
+                    }
+                }
+                Ok(None) => {
+                    update.message = "Locked, but Intune returned no unlock PIN. Check the device in the Intune admin center.".into();
+                }
+                Err(error) => {
+                    update.message = format!(
+                        "Locked, but the unlock PIN could not be read yet ({}). Reveal it soon: Intune shows it for 30 days at most.",
+                        error.report().message
+                    );
+                }
+            }
+        }
+        let _ = self.audit.append(AuditRecord {
+            event: AuditEvent::Outcome,
+            subject: update.action.segment().into(),
+            device_id: device.id.clone(),
+            device_name: device.device_name.clone(),
+            account: self.actor.account.clone(),
+            tenant: self.actor.tenant.clone(),
+            justification: None,
+            outcome: result.action_state.clone(),
+            detail: Some(update.message.clone()),
+            request_id: None,
+            client_request_id: None,
+        });
+    }
+
+    /// The admin confirms the user typed the PIN: it leaves the keychain, and locks are allowed.
+    pub fn mark_pin_used(&self, device_id: &str) -> Result<KeptPin> {
+        let kept = self.pins.mark_used(device_id)?;
+        self.audit.append(AuditRecord {
+            event: AuditEvent::Pin,
+            subject: "unlockPin".into(),
+            device_id: kept.device_id.clone(),
+            device_name: kept.device_name.clone(),
+            account: self.actor.account.clone(),
+            tenant: self.actor.tenant.clone(),
+            justification: None,
+            outcome: "used".into(),
+            detail: Some("Marked used: the PIN was deleted from the keychain.".into()),
+            request_id: None,
+            client_request_id: None,
+        })?;
+        Ok(kept)
+    }
+}
+
+struct Ids {
+    request_id: Option<String>,
+    client_request_id: Option<String>,
+}
+
+fn unknown(error: Error) -> (SendState, String, Option<ErrorReport>, Option<Ids>, bool) {
+    (
+        SendState::Unknown,
+        "No answer came back and the device's action results could not confirm it: do not send it again yet; check the device's action results in a minute.".into(),
+        Some(error.report()),
+        None,
+        false,
+    )
+}
+
+/// The action's newest result.
+fn latest(results: &[ActionResult], action: ActionKind) -> Option<&ActionResult> {
+    results
+        .iter()
+        .filter(|r| r.action_name.eq_ignore_ascii_case(action.segment()))
+        .max_by_key(|r| r.started)
+}
+
+/// The action's newest result if it is not the one `baseline` was taken of: the request arrived.
+fn newer<'a>(
+    results: &'a [ActionResult],
+    action: ActionKind,
+    baseline: Option<&ResultMark>,
+) -> Option<&'a ActionResult> {
+    latest(results, action).filter(|r| baseline.is_none_or(|b| b.is_older_than(r)))
+}
+
+fn is_final(state: &str) -> bool {
+    matches!(state, "done" | "failed" | "canceled" | "notSupported")
+}
+
+fn blocker_text(verdict: &Verdict) -> String {
+    verdict
+        .reasons
+        .iter()
+        .filter(|r| r.severity == super::Severity::Blocker)
+        .map(|r| r.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn queued_message(action: ActionKind, platform: Platform) -> String {
+    format!(
+        "{}: Intune accepted it; the device acts when it next checks in.",
+        action.label(platform)
+    )
+}
+
+fn progress_message(
+    action: ActionKind,
+    platform: Platform,
+    result: Option<&ActionResult>,
+) -> String {
+    let label = action.label(platform);
+    match result.map(|r| r.action_state.as_str()) {
+        None => format!("{label}: sent; Intune does not show it on the device yet."),
+        Some("pending") => format!("{label}: pending until the device checks in."),
+        Some("active") => format!("{label}: the device is carrying it out."),
+        Some("done") => match (action, platform) {
+            (ActionKind::RotateFileVaultKey, _) => {
+                "The Mac made a new recovery key: reveal it when needed (reading it is audited by Intune).".into()
+            }
+            (ActionKind::ResetPasscode, Platform::Android) => {
+                "The passcode was reset: reveal the new one for the user (shown for 7 days).".into()
+            }
+            (ActionKind::ResetPasscode, _) => {
+                "The passcode was removed: the device opens without one until the user sets a new passcode.".into()
+            }
+            (ActionKind::RecoverPasscode, _) => {
+                "Intune reports the recovery done: reveal the passcode, or open the device in the Intune admin center if none can be read.".into()
+            }
+            (ActionKind::RemoteLock, _) => "Locked.".into(),
+        },
+        Some("failed") => {
+            let code = result
+                .and_then(|r| r.error_code)
+                .map(|c| format!(" (error code {c})"))
+                .unwrap_or_default();
+            let hint = match action {
+                ActionKind::RemoteLock if platform == Platform::MacOs => {
+                    " A second lock fails while the first PIN is unused."
+                }
+                ActionKind::RecoverPasscode => " The passcode is probably not escrowed: remove it instead.",
+                ActionKind::ResetPasscode if platform == Platform::Android => {
+                    " The device probably has no passcode policy."
+                }
+                ActionKind::ResetPasscode => " Intune's unlock token is probably out of date: only a wipe helps.",
+                ActionKind::RotateFileVaultKey => " The personal recovery key is probably not escrowed to Intune.",
+                _ => "",
+            };
+            format!("{label} failed on the device{code}.{hint}")
+        }
+        Some(other) => format!("{label}: Intune reports \"{other}\"."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn result(second: u32, state: &str, updated: u32) -> ActionResult {
+        let at = |s| Some(Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, s).unwrap());
+        ActionResult {
+            action_name: "remoteLock".into(),
+            action_state: state.into(),
+            started: at(second),
+            last_updated: at(updated),
+            has_secret: false,
+            error_code: None,
+        }
+    }
+
+    #[test]
+    fn a_newer_request_is_told_apart_even_within_the_same_second() {
+        let before = ResultMark::of(&result(1, "done", 3));
+        assert!(before.is_older_than(&result(5, "done", 5)), "a later start");
+        assert!(
+            before.is_older_than(&result(1, "pending", 1)),
+            "same second, other state"
+        );
+        assert!(
+            before.is_older_than(&result(1, "done", 9)),
+            "same second, updated later"
+        );
+        assert!(
+            !before.is_older_than(&result(1, "done", 3)),
+            "the same result"
+        );
+        assert!(
+            !before.is_older_than(&result(0, "pending", 0)),
+            "an earlier start"
+        );
+    }
+
+    #[test]
+    fn with_no_baseline_any_result_is_the_new_one() {
+        let results = [result(1, "pending", 1)];
+        assert!(newer(&results, ActionKind::RemoteLock, None).is_some());
+        assert!(newer(&results, ActionKind::RotateFileVaultKey, None).is_none());
+    }
+}

@@ -1,0 +1,598 @@
+//! The local audit: every action sent, its outcome, every reveal and every override, per profile.
+//!
+//! One JSON object per line, appended and never rewritten. Each entry carries the hash of the one
+//! before it and its own hash over its canonical JSON (keys sorted), so editing, removing or
+//! reordering an entry breaks the chain and `verify` says where. No secret is ever written here:
+//! an entry names what was revealed, never the value.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::actions::History;
+use crate::{Error, Result};
+
+/// The hash an empty log's first entry points back to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The longest justification kept; longer text is refused, not cut.
+pub const MAX_JUSTIFICATION: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum AuditEvent {
+    /// An action request left for Intune (or was refused by it).
+    Send,
+    /// The device reported back: done, failed.
+    Outcome,
+    /// A secret was shown to the admin (or an attempt found none).
+    Reveal,
+    /// The admin overrode a safety block (a second macOS lock while a PIN is unused).
+    Override,
+    /// The eligibility check stopped an action before it was sent.
+    Blocked,
+    /// A kept macOS unlock PIN was marked used or removed.
+    Pin,
+}
+
+/// What an entry records. Field names are the CSV's columns and part of the file format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    pub event: AuditEvent,
+    /// The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`).
+    pub subject: String,
+    pub device_id: String,
+    pub device_name: String,
+    pub account: String,
+    pub tenant: String,
+    pub justification: Option<String>,
+    /// `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, …
+    pub outcome: String,
+    /// A plain sentence: why it failed or was blocked, what was reconciled.
+    pub detail: Option<String>,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub seq: u32,
+    pub time: DateTime<Utc>,
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    pub prev: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    pub intact: bool,
+    pub entries: u32,
+    /// The newest entry's hash: note it down to detect a later removal of the newest entries.
+    pub head: String,
+    /// The first line that does not fit the chain, and why.
+    pub broken_at: Option<u32>,
+    pub problem: Option<String>,
+}
+
+/// Which entries to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuditFilter {
+    /// Matches device name, device ID, account, subject or justification (case-insensitive).
+    pub text: String,
+    pub event: Option<AuditEvent>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    /// The audit of one profile, in `data_dir/audit/`.
+    pub fn for_profile(data_dir: &Path, profile: &str) -> AuditLog {
+        // Profile names may hold any character; hex keeps the file name portable.
+        let name: String = profile.bytes().map(|b| format!("{b:02x}")).collect();
+        AuditLog {
+            path: data_dir.join("audit").join(format!("{name}.jsonl")),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one entry. An exclusive lock on the file keeps the chain whole when the app and the
+    /// command line write at once.
+    pub fn append(&self, record: AuditRecord) -> Result<AuditEntry> {
+        self.append_at(record, Utc::now())
+    }
+
+    pub fn append_at(&self, record: AuditRecord, time: DateTime<Utc>) -> Result<AuditEntry> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| self.storage(e))?;
+        }
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| self.storage(e))?;
+        file.lock().map_err(|e| self.storage(e))?;
+        let result = (|| {
+            let (seq, prev) = match last_line(&mut file).map_err(|e| self.storage(e))? {
+                Some(line) => {
+                    let last: AuditEntry = serde_json::from_str(&line).map_err(|_| {
+                        self.storage(invalid_data(
+                            "its last line is damaged; run `intune-actions audit --verify`",
+                        ))
+                    })?;
+                    (last.seq + 1, last.hash)
+                }
+                None => (1, GENESIS.to_string()),
+            };
+            let mut entry = AuditEntry {
+                seq,
+                time: time.trunc_subsecs(3),
+                record,
+                prev,
+                hash: String::new(),
+            };
+            entry.hash = hash_of(&entry)?;
+            let mut line = serde_json::to_string(&entry)
+                .map_err(|e| Error::Internal(format!("audit entry: {e}")))?;
+            line.push('\n');
+            file.write_all(line.as_bytes())
+                .and_then(|_| file.sync_data())
+                .map_err(|e| self.storage(e))?;
+            Ok(entry)
+        })();
+        let _ = file.unlock();
+        result
+    }
+
+    /// Every entry, oldest first. Lines that cannot be read are skipped here; `verify` reports them.
+    pub fn entries(&self) -> Result<Vec<AuditEntry>> {
+        Ok(self
+            .lines()?
+            .iter()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect())
+    }
+
+    /// Newest first, filtered.
+    pub fn list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let text = filter.text.trim().to_lowercase();
+        let mut entries: Vec<AuditEntry> = self
+            .entries()?
+            .into_iter()
+            .filter(|e| filter.event.is_none_or(|ev| e.record.event == ev))
+            .filter(|e| filter.since.is_none_or(|since| e.time >= since))
+            .filter(|e| {
+                text.is_empty()
+                    || [
+                        e.record.device_name.as_str(),
+                        e.record.device_id.as_str(),
+                        e.record.account.as_str(),
+                        e.record.subject.as_str(),
+                        e.record.justification.as_deref().unwrap_or(""),
+                    ]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(&text))
+            })
+            .collect();
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// Walks the whole chain.
+    pub fn verify(&self) -> Result<Verification> {
+        let mut prev = GENESIS.to_string();
+        let mut count = 0;
+        for (index, line) in self.lines()?.iter().enumerate() {
+            let number = index as u32 + 1;
+            let broken = |problem: &str| Verification {
+                intact: false,
+                entries: count,
+                head: prev.clone(),
+                broken_at: Some(number),
+                problem: Some(problem.to_string()),
+            };
+            let Ok(entry) = serde_json::from_str::<AuditEntry>(line) else {
+                return Ok(broken("the line is not an audit entry"));
+            };
+            if entry.seq != number {
+                return Ok(broken("entries are missing or out of order"));
+            }
+            if entry.prev != prev {
+                return Ok(broken("it does not follow the entry before it"));
+            }
+            if hash_of(&entry)? != entry.hash {
+                return Ok(broken("its content was changed after it was written"));
+            }
+            prev = entry.hash;
+            count = number;
+        }
+        Ok(Verification {
+            intact: true,
+            entries: count,
+            head: prev,
+            broken_at: None,
+            problem: None,
+        })
+    }
+
+    /// What the eligibility check needs to know about a device's past.
+    pub fn history(&self, device_id: &str, now: DateTime<Utc>) -> Result<History> {
+        let week_ago = now - Duration::days(7);
+        let mut history = History::default();
+        for entry in self
+            .entries()?
+            .iter()
+            .filter(|e| e.record.device_id == device_id)
+        {
+            let r = &entry.record;
+            let passcode_access = (r.event == AuditEvent::Send
+                && r.subject == "recoverPasscode"
+                && r.outcome == "queued")
+                || (r.event == AuditEvent::Reveal
+                    && r.subject == "passcode"
+                    && r.outcome == "shown");
+            if passcode_access && entry.time >= week_ago {
+                history.recent_passcode_access += 1;
+            }
+            if r.event == AuditEvent::Reveal && r.subject == "fileVaultKey" && r.outcome == "shown"
+            {
+                history.last_key_reveal = Some(entry.time);
+            }
+        }
+        Ok(history)
+    }
+
+    fn lines(&self) -> Result<Vec<String>> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => Ok(text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(self.storage(e)),
+        }
+    }
+
+    fn storage(&self, source: std::io::Error) -> Error {
+        Error::Storage {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+/// A justification as the admin typed it: required, one line, at most [`MAX_JUSTIFICATION`].
+pub fn justification(text: Option<&str>, why_needed: &str) -> Result<String> {
+    let text = text
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        return Err(Error::InvalidInput {
+            what: "the justification",
+            why: format!("{why_needed} needs a business justification (e.g. the ticket number)"),
+        });
+    }
+    if text.chars().count() > MAX_JUSTIFICATION {
+        return Err(Error::InvalidInput {
+            what: "the justification",
+            why: format!("it is longer than {MAX_JUSTIFICATION} characters"),
+        });
+    }
+    Ok(text)
+}
+
+/// The entries as CSV, for a spreadsheet. Cells that a spreadsheet would run as a formula are
+/// prefixed with `'`.
+pub fn to_csv(entries: &[AuditEntry]) -> String {
+    let mut out = String::from(
+        "seq,time,event,subject,deviceName,deviceId,account,tenant,justification,outcome,detail,requestId,clientRequestId,hash\n",
+    );
+    for e in entries {
+        let r = &e.record;
+        let event = serde_json::to_value(r.event)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let cells = [
+            e.seq.to_string(),
+            e.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            event,
+            r.subject.clone(),
+            r.device_name.clone(),
+            r.device_id.clone(),
+            r.account.clone(),
+            r.tenant.clone(),
+            r.justification.clone().unwrap_or_default(),
+            r.outcome.clone(),
+            r.detail.clone().unwrap_or_default(),
+            r.request_id.clone().unwrap_or_default(),
+            r.client_request_id.clone().unwrap_or_default(),
+            e.hash.clone(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// SHA-256 over the entry's canonical JSON without its own hash (serde_json sorts object keys).
+fn hash_of(entry: &AuditEntry) -> Result<String> {
+    let mut value =
+        serde_json::to_value(entry).map_err(|e| Error::Internal(format!("audit entry: {e}")))?;
+    if let Value::Object(map) = &mut value {
+        map.remove("hash");
+    }
+    let canonical = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(hex::encode(Sha256::digest(&canonical)))
+}
+
+/// The file's last non-empty line, read from its end.
+fn last_line(file: &mut File) -> std::io::Result<Option<String>> {
+    let len = file.seek(SeekFrom::End(0))?;
+    let start = len.saturating_sub(64 * 1024);
+    file.seek(SeekFrom::Start(start))?;
+    let mut tail = String::new();
+    file.read_to_string(&mut tail)?;
+    Ok(tail
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(str::to_owned))
+}
+
+fn invalid_data(why: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, why.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(event: AuditEvent, subject: &str, outcome: &str) -> AuditRecord {
+        AuditRecord {
+            event,
+            subject: subject.into(),
+            device_id: "dev-1".into(),
+            device_name: "MAC-ADA-001".into(),
+            account: "admin@contoso.com".into(),
+            tenant: "contoso".into(),
+            justification: Some("INC-42, user locked out".into()),
+            outcome: outcome.into(),
+            detail: None,
+            request_id: Some("req-1".into()),
+            client_request_id: Some("cli-1".into()),
+        }
+    }
+
+    fn log_with(n: usize) -> (tempfile::TempDir, AuditLog) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = AuditLog::for_profile(dir.path(), "Contoso");
+        for _ in 0..n {
+            log.append(record(AuditEvent::Send, "remoteLock", "queued"))
+                .expect("append");
+        }
+        (dir, log)
+    }
+
+    fn rewrite(log: &AuditLog, change: impl FnOnce(&mut Vec<String>)) {
+        let mut lines: Vec<String> = std::fs::read_to_string(log.path())
+            .expect("read")
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        change(&mut lines);
+        std::fs::write(log.path(), lines.join("\n") + "\n").expect("write");
+    }
+
+    #[test]
+    fn entries_chain_and_verify() {
+        let (_dir, log) = log_with(3);
+        let entries = log.entries().expect("entries");
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].prev, GENESIS);
+        assert_eq!(entries[1].prev, entries[0].hash);
+        assert_eq!(entries[2].seq, 3);
+        let v = log.verify().expect("verify");
+        assert!(v.intact);
+        assert_eq!(v.entries, 3);
+        assert_eq!(v.head, entries[2].hash);
+    }
+
+    #[test]
+    fn an_edited_entry_is_detected() {
+        let (_dir, log) = log_with(3);
+        rewrite(&log, |lines| {
+            lines[1] = lines[1].replace("INC-42", "INC-43");
+        });
+        let v = log.verify().expect("verify");
+        assert!(!v.intact);
+        assert_eq!(v.broken_at, Some(2));
+        assert!(v.problem.expect("a problem").contains("changed"));
+    }
+
+    #[test]
+    fn a_removed_or_reordered_entry_is_detected() {
+        let (_dir, log) = log_with(3);
+        rewrite(&log, |lines| {
+            lines.remove(1);
+        });
+        assert_eq!(log.verify().expect("verify").broken_at, Some(2));
+
+        let (_dir, log) = log_with(3);
+        rewrite(&log, |lines| lines.swap(0, 1));
+        assert_eq!(log.verify().expect("verify").broken_at, Some(1));
+    }
+
+    #[test]
+    fn a_recomputed_hash_without_the_chain_is_still_detected() {
+        let (_dir, log) = log_with(2);
+        // A forger edits entry 1 and fixes its own hash, but entry 2 still points at the old one.
+        rewrite(&log, |lines| {
+            let mut e: AuditEntry = serde_json::from_str(&lines[0]).expect("entry");
+            e.record.justification = Some("nothing to see".into());
+            e.hash = hash_of(&e).expect("hash");
+            lines[0] = serde_json::to_string(&e).expect("json");
+        });
+        let v = log.verify().expect("verify");
+        assert_eq!(v.broken_at, Some(2));
+    }
+
+    #[test]
+    fn a_missing_file_is_an_empty_intact_log() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = AuditLog::for_profile(dir.path(), "Nobody");
+        assert!(log.entries().expect("entries").is_empty());
+        assert!(log.verify().expect("verify").intact);
+    }
+
+    #[test]
+    fn list_filters_and_puts_the_newest_first() {
+        let (_dir, log) = log_with(1);
+        log.append(record(AuditEvent::Reveal, "unlockPin", "shown"))
+            .expect("append");
+        let all = log.list(&AuditFilter::default()).expect("list");
+        assert_eq!(all[0].record.event, AuditEvent::Reveal);
+        let reveals = log
+            .list(&AuditFilter {
+                event: Some(AuditEvent::Reveal),
+                ..AuditFilter::default()
+            })
+            .expect("list");
+        assert_eq!(reveals.len(), 1);
+        let by_text = log
+            .list(&AuditFilter {
+                text: "inc-42".into(),
+                ..AuditFilter::default()
+            })
+            .expect("list");
+        assert_eq!(by_text.len(), 2);
+        assert!(
+            log.list(&AuditFilter {
+                text: "nomatch".into(),
+                ..AuditFilter::default()
+            })
+            .expect("list")
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn history_counts_recent_passcode_access_and_the_last_key_reveal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = AuditLog::for_profile(dir.path(), "Contoso");
+        let now = Utc::now();
+        log.append_at(
+            record(AuditEvent::Send, "recoverPasscode", "queued"),
+            now - Duration::days(10),
+        )
+        .expect("append");
+        log.append_at(
+            record(AuditEvent::Send, "recoverPasscode", "queued"),
+            now - Duration::days(1),
+        )
+        .expect("append");
+        log.append_at(record(AuditEvent::Reveal, "passcode", "shown"), now)
+            .expect("append");
+        log.append_at(record(AuditEvent::Reveal, "fileVaultKey", "shown"), now)
+            .expect("append");
+        let history = log.history("dev-1", now).expect("history");
+        assert_eq!(history.recent_passcode_access, 2);
+        assert!(history.last_key_reveal.is_some());
+        assert_eq!(
+            log.history("other", now).expect("history"),
+            History::default()
+        );
+    }
+
+    #[test]
+    fn justifications_are_required_trimmed_and_bounded() {
+        assert!(justification(None, "Recovering a passcode").is_err());
+        assert!(justification(Some("   "), "x").is_err());
+        assert_eq!(
+            justification(Some("  INC-1 \n user   locked out "), "x").expect("ok"),
+            "INC-1 user locked out"
+        );
+        let long = "x".repeat(MAX_JUSTIFICATION + 1);
+        assert!(justification(Some(&long), "x").is_err());
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let (_dir, log) = log_with(0);
+        let mut r = record(AuditEvent::Send, "remoteLock", "queued");
+        r.justification = Some("=HYPERLINK(\"x\"), ok".into());
+        log.append(r).expect("append");
+        let csv = to_csv(&log.entries().expect("entries"));
+        let mut lines = csv.lines();
+        assert!(lines.next().expect("header").starts_with("seq,time,event"));
+        let row = lines.next().expect("row");
+        assert!(row.contains("\"'=HYPERLINK(\"\"x\"\"), ok\""), "{row}");
+        assert!(row.contains(",send,remoteLock,"));
+    }
+
+    #[test]
+    fn two_writers_keep_one_chain() {
+        let (_dir, log) = log_with(0);
+        let path = log.path().to_path_buf();
+        let dir = path
+            .parent()
+            .and_then(Path::parent)
+            .expect("data dir")
+            .to_path_buf();
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    let log = AuditLog::for_profile(&dir, "Contoso");
+                    for _ in 0..10 {
+                        log.append(record(AuditEvent::Send, "remoteLock", "queued"))
+                            .expect("append");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("writer");
+        }
+        let v = log.verify().expect("verify");
+        assert!(v.intact, "{v:?}");
+        assert_eq!(v.entries, 40);
+    }
+}

@@ -1,0 +1,719 @@
+//! The remote actions against the simulated tenant: every platform branch, refusals before and
+//! by Intune, throttling, lost answers reconciled without a duplicate, outcomes followed, secrets
+//! kept and revealed, and the audit.
+
+mod support;
+
+use std::time::Duration;
+
+use intune_core::ErrorKind;
+use intune_core::actions::limiter::WriteLimiter;
+use intune_core::actions::pins::PinKeeper;
+use intune_core::actions::service::FollowPolicy;
+use intune_core::actions::{
+    ActionKind, ActionService, Actor, Readiness, SecretKind, SendRequest, SendState,
+};
+use intune_core::audit::{AuditEvent, AuditLog};
+use intune_core::secret_store::SessionMemory;
+use support::{graph_for, quick_policy};
+use tenant_sim::fleet::{AndroidMode, CheckIn, Platform};
+use tenant_sim::{Faults, RateLimit, ReceiptOutcome, SimConfig};
+
+struct Rig {
+    demo: intune_core::demo::Demo,
+    service: ActionService,
+    dir: tempfile::TempDir,
+}
+
+fn config() -> SimConfig {
+    SimConfig {
+        devices: 300,
+        // Devices that check in at all apply an action at the next read.
+        checkin_delay: Duration::ZERO,
+        ..SimConfig::default()
+    }
+}
+
+async fn rig(config: SimConfig) -> Rig {
+    rig_with(config, WriteLimiter::default()).await
+}
+
+async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
+    let (demo, client) = graph_for(config, quick_policy()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let service = ActionService::new(
+        client,
+        "https://intune.microsoft.com",
+        Actor {
+            profile: "Sim".into(),
+            account: "admin@contoso.com".into(),
+            tenant: demo.profile().tenant.clone(),
+        },
+        AuditLog::for_profile(dir.path(), "Sim"),
+        PinKeeper::new(SessionMemory::store(), "Sim", dir.path()),
+    )
+    .tuned(
+        limiter,
+        4,
+        FollowPolicy {
+            first_wait: Duration::from_millis(20),
+            max_wait: Duration::from_millis(100),
+        },
+    );
+    Rig { demo, service, dir }
+}
+
+impl Rig {
+    fn device(&self, f: impl Fn(&tenant_sim::Device) -> bool) -> tenant_sim::Device {
+        self.demo
+            .sim()
+            .devices()
+            .into_iter()
+            .find(|d| f(d))
+            .expect("the fleet has one")
+    }
+
+    fn sim_device(&self, id: &str) -> tenant_sim::Device {
+        self.device(|d| d.id == id)
+    }
+
+    fn receipts(&self, id: &str) -> Vec<tenant_sim::Receipt> {
+        self.demo
+            .sim()
+            .received()
+            .into_iter()
+            .filter(|r| r.device_id == id)
+            .collect()
+    }
+
+    async fn send(
+        &self,
+        action: ActionKind,
+        ids: &[&str],
+        why: Option<&str>,
+    ) -> intune_core::actions::RunReport {
+        self.service
+            .send(&request(action, ids, why), |_| {})
+            .await
+            .expect("the run starts")
+    }
+
+    async fn follow(
+        &self,
+        id: &str,
+        action: ActionKind,
+    ) -> intune_core::actions::service::FollowUpdate {
+        self.service
+            .follow(id, action, None, Duration::from_secs(10), |_| {})
+            .await
+            .expect("followed")
+    }
+
+    /// Every file the test's app folders hold, as text.
+    fn written(&self) -> String {
+        fn walk(dir: &std::path::Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push_str(&String::from_utf8_lossy(
+                        &std::fs::read(&path).unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        let mut out = String::new();
+        walk(self.dir.path(), &mut out);
+        out
+    }
+}
+
+fn request(action: ActionKind, ids: &[&str], why: Option<&str>) -> SendRequest {
+    SendRequest {
+        action,
+        devices: ids.iter().map(|s| s.to_string()).collect(),
+        justification: why.map(str::to_owned),
+        override_unused_pin: false,
+    }
+}
+
+fn prompt(d: &tenant_sim::Device) -> bool {
+    d.hidden.check_in != CheckIn::Never
+}
+
+fn corporate_mac(d: &tenant_sim::Device) -> bool {
+    d.platform == Platform::MacOs && d.owner_type == "company" && d.is_encrypted && prompt(d)
+}
+
+#[tokio::test]
+async fn a_corporate_mac_is_locked_once_its_pin_kept_revealed_and_audited_but_never_written() {
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+
+    let review = rig.service.review(&mac.id).await.expect("review");
+    let lock = review
+        .verdicts
+        .iter()
+        .find(|v| v.action == ActionKind::RemoteLock)
+        .expect("lock");
+    assert_eq!(lock.readiness, Readiness::Ready);
+
+    let report = rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    assert_eq!(report.queued, 1, "{report:?}");
+    let outcome = &report.outcomes[0];
+    assert_eq!(outcome.state, SendState::Queued);
+    assert!(outcome.request_id.is_some() && outcome.client_request_id.is_some());
+    assert_eq!(rig.receipts(&mac.id).len(), 1);
+    assert_eq!(
+        rig.receipts(&mac.id)[0].client_request_id,
+        outcome.client_request_id
+    );
+
+    let done = rig.follow(&mac.id, ActionKind::RemoteLock).await;
+    assert!(done.finished && done.pin_kept, "{done:?}");
+    assert_eq!(
+        done.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("done")
+    );
+
+    let hidden_pin = rig
+        .sim_device(&mac.id)
+        .hidden
+        .unused_lock_pin
+        .expect("the Mac has a PIN");
+    let missing = rig
+        .service
+        .reveal(SecretKind::UnlockPin, &mac.id, None)
+        .await;
+    assert_eq!(
+        missing.map(|_| ()).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    let revealed = rig
+        .service
+        .reveal(
+            SecretKind::UnlockPin,
+            &mac.id,
+            Some("INC-7 user at the desk"),
+        )
+        .await
+        .expect("revealed");
+    assert_eq!(revealed.value.expose(), hidden_pin);
+    assert_eq!(revealed.source, "keychain");
+
+    let events: Vec<(AuditEvent, String)> = rig
+        .service
+        .audit()
+        .entries()
+        .expect("audit")
+        .into_iter()
+        .map(|e| (e.record.event, e.record.outcome))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            (AuditEvent::Send, "queued".into()),
+            (AuditEvent::Outcome, "done".into()),
+            (AuditEvent::Reveal, "shown".into()),
+        ]
+    );
+    assert!(rig.service.audit().verify().expect("verify").intact);
+    assert!(
+        !rig.written().contains(&hidden_pin),
+        "the PIN reached a file"
+    );
+}
+
+#[tokio::test]
+async fn a_second_mac_lock_is_refused_while_the_pin_is_unused_unless_overridden_with_a_reason() {
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+    rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    rig.follow(&mac.id, ActionKind::RemoteLock).await;
+
+    let again = rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    assert_eq!(again.blocked, 1);
+    assert!(
+        again.outcomes[0].message.contains("still unused"),
+        "{}",
+        again.outcomes[0].message
+    );
+    assert_eq!(rig.receipts(&mac.id).len(), 1, "nothing more was sent");
+
+    let mut forced = request(ActionKind::RemoteLock, &[&mac.id], None);
+    forced.override_unused_pin = true;
+    let refused = rig.service.send(&forced, |_| {}).await;
+    assert_eq!(
+        refused.map(|_| ()).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+
+    forced.justification = Some("User swears the Mac is not locked".into());
+    let sent = rig.service.send(&forced, |_| {}).await.expect("run");
+    assert_eq!(sent.queued, 1);
+    let failed = rig
+        .service
+        .follow(
+            &mac.id,
+            ActionKind::RemoteLock,
+            sent.outcomes[0].baseline.as_ref(),
+            Duration::from_secs(10),
+            |_| {},
+        )
+        .await
+        .expect("followed");
+    assert_eq!(
+        failed.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("failed")
+    );
+    assert!(
+        failed.message.contains("first PIN is unused"),
+        "{}",
+        failed.message
+    );
+    let overrides = rig
+        .service
+        .audit()
+        .entries()
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.record.event == AuditEvent::Override)
+        .count();
+    assert_eq!(overrides, 1);
+
+    // The kept PIN survives Intune dropping it, and once used a new lock is allowed again.
+    assert!(rig.service.pins().pin(&mac.id).expect("read").is_some());
+    rig.service.mark_pin_used(&mac.id).expect("marked");
+    assert!(rig.service.pins().pin(&mac.id).expect("read").is_none());
+}
+
+#[tokio::test]
+async fn unsupported_platforms_and_unknown_devices_are_stopped_before_anything_is_sent() {
+    let rig = rig(config()).await;
+    let pc = rig.device(|d| d.platform == Platform::Windows);
+    let report = rig.send(ActionKind::RemoteLock, &[&pc.id], None).await;
+    assert_eq!(report.blocked, 1);
+    assert!(report.outcomes[0].message.contains("Windows"));
+    assert!(rig.receipts(&pc.id).is_empty());
+
+    let personal_mac = rig.device(|d| d.platform == Platform::MacOs && d.owner_type == "personal");
+    let report = rig
+        .send(ActionKind::RotateFileVaultKey, &[&personal_mac.id], None)
+        .await;
+    assert_eq!(report.blocked, 1);
+    assert!(report.outcomes[0].message.contains("through policy"));
+
+    let ghost = "11111111-2222-4333-8444-555555555555";
+    let report = rig.send(ActionKind::RemoteLock, &[ghost], None).await;
+    assert_eq!(report.failed, 1);
+    assert_eq!(
+        report.outcomes[0].error.as_ref().map(|e| e.kind),
+        Some(ErrorKind::NotFound)
+    );
+    assert!(rig.demo.sim().received().is_empty());
+
+    let bad = rig
+        .service
+        .send(
+            &request(ActionKind::RemoteLock, &["not-a-guid"], None),
+            |_| {},
+        )
+        .await;
+    assert_eq!(bad.map(|_| ()).unwrap_err().kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_missing_permission_is_refused_by_intune_in_plain_words() {
+    let rig = rig(SimConfig {
+        consented_permissions: vec![tenant_sim::config::READ_ALL.into()],
+        ..config()
+    })
+    .await;
+    let mac = rig.device(corporate_mac);
+    let report = rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    assert_eq!(report.failed, 1);
+    let error = report.outcomes[0].error.as_ref().expect("an error");
+    assert_eq!(error.kind, ErrorKind::PermissionDenied);
+    assert!(
+        error.message.contains("Help Desk Operator"),
+        "{}",
+        error.message
+    );
+    assert!(error.request_id.is_some());
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_reconciled_from_the_action_results_and_never_sent_twice() {
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+    rig.demo.sim().set_faults(Faults {
+        drop_after_rate: 1.0,
+        ..Faults::default()
+    });
+    let report = rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    let outcome = &report.outcomes[0];
+    assert_eq!(outcome.state, SendState::Queued, "{outcome:?}");
+    assert!(outcome.reconciled);
+    let receipts = rig.receipts(&mac.id);
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert_eq!(receipts[0].outcome, ReceiptOutcome::AppliedThenDropped);
+}
+
+#[tokio::test]
+async fn a_request_lost_before_it_arrived_is_sent_once_more_and_then_left_unknown() {
+    let rig = rig(config()).await;
+    let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
+    rig.demo.sim().set_faults(Faults {
+        drop_before_rate: 1.0,
+        ..Faults::default()
+    });
+    let report = rig.send(ActionKind::RemoteLock, &[&iphone.id], None).await;
+    let outcome = &report.outcomes[0];
+    assert_eq!(outcome.state, SendState::Unknown, "{outcome:?}");
+    assert!(outcome.message.contains("do not send it again yet"));
+    let receipts = rig.receipts(&iphone.id);
+    assert_eq!(
+        receipts.len(),
+        2,
+        "one check, then exactly one more try: {receipts:?}"
+    );
+    assert!(
+        receipts
+            .iter()
+            .all(|r| r.outcome == ReceiptOutcome::Dropped)
+    );
+    assert!(rig.sim_device(&iphone.id).action_results.is_empty());
+}
+
+#[tokio::test]
+async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_one_request() {
+    // Intune allows 4 writes per second here; the client keeps to 3.
+    let rig = rig_with(
+        SimConfig {
+            write_limit: RateLimit {
+                count: 4,
+                window: Duration::from_secs(1),
+            },
+            ..config()
+        },
+        WriteLimiter::new(3, Duration::from_secs(1)),
+    )
+    .await;
+    let ids: Vec<String> = rig
+        .demo
+        .sim()
+        .devices()
+        .into_iter()
+        .filter(|d| d.platform == Platform::Ios)
+        .take(9)
+        .map(|d| d.id)
+        .collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let seen = std::sync::Mutex::new(0);
+    let report = rig
+        .service
+        .send(&request(ActionKind::RemoteLock, &refs, None), |_| {
+            *seen.lock().expect("lock") += 1
+        })
+        .await
+        .expect("run");
+    assert_eq!(report.queued, 9, "{report:?}");
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        9,
+        "every outcome was reported as it came"
+    );
+    let received = rig.demo.sim().received();
+    assert_eq!(received.len(), 9);
+    assert!(
+        received
+            .iter()
+            .all(|r| r.outcome == ReceiptOutcome::Applied)
+    );
+    for id in &ids {
+        assert_eq!(rig.receipts(id).len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn throttling_by_intune_is_waited_out_without_duplicates() {
+    let rig = rig(SimConfig {
+        write_limit: RateLimit {
+            count: 2,
+            window: Duration::from_secs(1),
+        },
+        ..config()
+    })
+    .await;
+    let ids: Vec<String> = rig
+        .demo
+        .sim()
+        .devices()
+        .into_iter()
+        .filter(|d| {
+            d.platform == Platform::Android
+                && d.hidden.android_mode == Some(AndroidMode::FullyManaged)
+        })
+        .take(5)
+        .map(|d| d.id)
+        .collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let report = rig.send(ActionKind::RemoteLock, &refs, None).await;
+    assert_eq!(report.queued, 5, "{report:?}");
+    let received = rig.demo.sim().received();
+    assert!(
+        received
+            .iter()
+            .any(|r| r.outcome == ReceiptOutcome::Throttled)
+    );
+    for id in &ids {
+        let applied = rig
+            .receipts(id)
+            .iter()
+            .filter(|r| r.outcome == ReceiptOutcome::Applied)
+            .count();
+        assert_eq!(applied, 1, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn recovering_a_passcode_needs_a_reason_and_shows_one_only_when_intune_returns_it() {
+    for readable in [true, false] {
+        let rig = rig(SimConfig {
+            recovered_passcode_readable: readable,
+            ..config()
+        })
+        .await;
+        let iphone = rig.device(|d| {
+            d.platform.is_ios_family() && d.is_supervised && d.hidden.passcode_escrowed && prompt(d)
+        });
+        let unjustified = rig
+            .service
+            .send(
+                &request(ActionKind::RecoverPasscode, &[&iphone.id], None),
+                |_| {},
+            )
+            .await;
+        assert_eq!(
+            unjustified.map(|_| ()).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        assert!(rig.receipts(&iphone.id).is_empty());
+
+        let report = rig
+            .send(
+                ActionKind::RecoverPasscode,
+                &[&iphone.id],
+                Some("INC-9 locked out"),
+            )
+            .await;
+        assert_eq!(report.queued, 1);
+        let done = rig.follow(&iphone.id, ActionKind::RecoverPasscode).await;
+        assert_eq!(
+            done.result.as_ref().map(|r| r.action_state.as_str()),
+            Some("done")
+        );
+
+        let revealed = rig
+            .service
+            .reveal(SecretKind::Passcode, &iphone.id, Some("INC-9 locked out"))
+            .await;
+        if readable {
+            let passcode = revealed.expect("readable").value;
+            assert_eq!(passcode.expose().len(), 6);
+            assert!(!rig.written().contains(passcode.expose()));
+        } else {
+            let error = revealed.map(|_| ()).unwrap_err().report();
+            assert_eq!(error.kind, ErrorKind::NotFound);
+            assert!(error.message.contains("admin center"), "{}", error.message);
+            assert!(error.message.contains(&iphone.id));
+        }
+        let last = rig
+            .service
+            .audit()
+            .entries()
+            .expect("audit")
+            .pop()
+            .expect("an entry");
+        assert_eq!(last.record.event, AuditEvent::Reveal);
+        assert_eq!(last.record.outcome, if readable { "shown" } else { "none" });
+
+        // Repeated access shows up in the next verdict.
+        let review = rig.service.review(&iphone.id).await.expect("review");
+        let recover = review
+            .verdicts
+            .iter()
+            .find(|v| v.action == ActionKind::RecoverPasscode)
+            .expect("verdict");
+        assert!(recover.reasons.iter().any(|r| r.rule == "recover-repeated"));
+    }
+}
+
+#[tokio::test]
+async fn recovery_fails_on_an_unescrowed_device_and_the_guidance_turns_to_removal() {
+    let rig = rig(config()).await;
+    let iphone = rig.device(|d| {
+        d.platform.is_ios_family() && d.is_supervised && !d.hidden.passcode_escrowed && prompt(d)
+    });
+    let before = rig.service.review(&iphone.id).await.expect("review");
+    assert_eq!(
+        before.guidance.as_ref().map(|g| g.recommended),
+        Some(ActionKind::RecoverPasscode)
+    );
+    rig.send(ActionKind::RecoverPasscode, &[&iphone.id], Some("INC-10"))
+        .await;
+    let failed = rig.follow(&iphone.id, ActionKind::RecoverPasscode).await;
+    assert_eq!(
+        failed.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("failed")
+    );
+    assert!(failed.message.contains("remove it instead"));
+    let after = rig.service.review(&iphone.id).await.expect("review");
+    assert_eq!(
+        after.guidance.map(|g| g.recommended),
+        Some(ActionKind::ResetPasscode)
+    );
+}
+
+#[tokio::test]
+async fn ios_removal_clears_the_passcode_and_android_reset_makes_one_only_with_a_policy() {
+    let rig = rig(config()).await;
+    let iphone =
+        rig.device(|d| d.platform.is_ios_family() && !d.hidden.unlock_token_stale && prompt(d));
+    rig.send(ActionKind::ResetPasscode, &[&iphone.id], None)
+        .await;
+    let removed = rig.follow(&iphone.id, ActionKind::ResetPasscode).await;
+    assert_eq!(
+        removed.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("done")
+    );
+    assert!(removed.message.contains("removed"));
+
+    let stale =
+        rig.device(|d| d.platform.is_ios_family() && d.hidden.unlock_token_stale && prompt(d));
+    rig.send(ActionKind::ResetPasscode, &[&stale.id], None)
+        .await;
+    let failed = rig.follow(&stale.id, ActionKind::ResetPasscode).await;
+    assert!(
+        failed.message.contains("only a wipe helps"),
+        "{}",
+        failed.message
+    );
+
+    let with_policy =
+        rig.device(|d| d.platform == Platform::Android && d.hidden.passcode_policy && prompt(d));
+    rig.send(ActionKind::ResetPasscode, &[&with_policy.id], None)
+        .await;
+    let reset = rig.follow(&with_policy.id, ActionKind::ResetPasscode).await;
+    assert_eq!(
+        reset.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("done")
+    );
+    let passcode = rig
+        .service
+        .reveal(SecretKind::Passcode, &with_policy.id, Some("INC-11"))
+        .await
+        .expect("a new passcode");
+    assert_eq!(passcode.value.expose().len(), 9, "dddd-dddd");
+
+    let without =
+        rig.device(|d| d.platform == Platform::Android && !d.hidden.passcode_policy && prompt(d));
+    rig.send(ActionKind::ResetPasscode, &[&without.id], None)
+        .await;
+    let failed = rig.follow(&without.id, ActionKind::ResetPasscode).await;
+    assert!(
+        failed.message.contains("passcode policy"),
+        "{}",
+        failed.message
+    );
+    assert!(!rig.written().contains(passcode.value.expose()));
+}
+
+#[tokio::test]
+async fn a_filevault_key_rotates_through_beta_and_the_new_key_is_read_on_reveal() {
+    let rig = rig(config()).await;
+    let mac = rig.device(|d| corporate_mac(d) && d.hidden.filevault_key.is_some());
+    let old_key = mac.hidden.filevault_key.clone().expect("escrowed");
+    let report = rig
+        .send(ActionKind::RotateFileVaultKey, &[&mac.id], None)
+        .await;
+    assert_eq!(report.queued, 1);
+    assert_eq!(rig.receipts(&mac.id)[0].version, "beta");
+    let done = rig.follow(&mac.id, ActionKind::RotateFileVaultKey).await;
+    assert_eq!(
+        done.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("done")
+    );
+
+    let key = rig
+        .service
+        .reveal(
+            SecretKind::FileVaultKey,
+            &mac.id,
+            Some("INC-12 user forgot password"),
+        )
+        .await
+        .expect("the new key");
+    assert_ne!(key.value.expose(), old_key);
+    assert_eq!(
+        Some(key.value.expose().to_string()),
+        rig.sim_device(&mac.id).hidden.filevault_key
+    );
+    assert!(key.advice.iter().any(|a| a.contains("rotate the key")));
+    assert!(!rig.written().contains(key.value.expose()));
+
+    let review = rig.service.review(&mac.id).await.expect("review");
+    let rotate = review
+        .verdicts
+        .iter()
+        .find(|v| v.action == ActionKind::RotateFileVaultKey)
+        .expect("verdict");
+    assert!(
+        rotate
+            .reasons
+            .iter()
+            .any(|r| r.rule == "filevault-key-shown")
+    );
+
+    let unescrowed = rig.device(|d| corporate_mac(d) && d.hidden.filevault_key.is_none());
+    let none = rig
+        .service
+        .reveal(SecretKind::FileVaultKey, &unescrowed.id, Some("INC-13"))
+        .await;
+    assert_eq!(none.map(|_| ()).unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn an_offline_device_stays_pending_and_following_stops_when_asked() {
+    let rig = rig(config()).await;
+    let offline =
+        rig.device(|d| d.platform == Platform::Ios && d.hidden.check_in == CheckIn::Never);
+    rig.send(ActionKind::RemoteLock, &[&offline.id], None).await;
+    let updates = std::sync::Mutex::new(Vec::new());
+    let last = rig
+        .service
+        .follow(
+            &offline.id,
+            ActionKind::RemoteLock,
+            None,
+            Duration::from_millis(200),
+            |u| updates.lock().expect("lock").push(u.clone()),
+        )
+        .await
+        .expect("followed");
+    assert!(!last.finished);
+    assert!(last.message.contains("pending"), "{}", last.message);
+    assert!(
+        updates.lock().expect("lock").len() >= 2,
+        "it read the device more than once"
+    );
+    // A second lock now would only duplicate the pending one: the verdict says so.
+    let review = rig.service.review(&offline.id).await.expect("review");
+    let lock = review
+        .verdicts
+        .iter()
+        .find(|v| v.action == ActionKind::RemoteLock)
+        .expect("verdict");
+    assert!(lock.reasons.iter().any(|r| r.rule == "already-pending"));
+}
