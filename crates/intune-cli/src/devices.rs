@@ -155,7 +155,7 @@ pub async fn run(options: &Options, command: DevicesCommand) -> CliResult {
     }
 }
 
-fn print_json(value: &impl serde::Serialize) {
+pub fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
         Err(e) => eprintln!("error: {}", Error::Internal(e.to_string()).report().message),
@@ -211,7 +211,7 @@ fn print_table(devices: &[Device]) {
     }
 }
 
-fn print_details(details: &DeviceDetails) {
+pub fn print_details(details: &DeviceDetails) {
     let d = &details.device;
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let fields = [

@@ -11,8 +11,12 @@
 //! - 7: several devices match (the message lists them)
 //! - 8: a permission or Intune role is missing
 //! - 9: Microsoft Graph is throttling; try again later
+//! - 10: blocked: the eligibility check stopped every device, nothing was sent
+//! - 11: failed: nothing succeeded (refused, outcome unknown, or the device reported failure)
+//! - 12: partly failed: some devices succeeded, some did not
 
 mod account;
+mod actions;
 mod context;
 mod devices;
 mod profiles;
@@ -20,6 +24,7 @@ mod profiles;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use intune_core::actions::ActionKind;
 use intune_core::{ErrorKind, ErrorReport, about};
 
 #[derive(Parser)]
@@ -57,6 +62,25 @@ enum Command {
     /// Find devices and show what decides an action.
     #[command(subcommand)]
     Devices(devices::DevicesCommand),
+    /// Which devices an action applies to, and why (nothing is sent).
+    Check(actions::CheckArgs),
+    /// Remote lock: macOS, iOS/iPadOS and corporate Android; a Mac's unlock PIN is kept in the keychain.
+    Lock(actions::SendArgs),
+    /// Rotate the FileVault recovery key of corporate Macs.
+    RotateFilevaultKey(actions::SendArgs),
+    /// Recover the escrowed passcode of supervised iPhones and iPads (needs --reason).
+    RecoverPasscode(actions::SendArgs),
+    /// Reset the passcode (Android: a new one) or remove it (iPhone, iPad: none).
+    #[command(alias = "remove-passcode")]
+    ResetPasscode(actions::SendArgs),
+    /// One device: its facts, action results, kept PIN and what applies now.
+    Status { device: String },
+    /// Show a secret: pin, passcode or filevault-key (needs --reason; audited).
+    Reveal(actions::RevealArgs),
+    /// The user typed the Mac's unlock PIN: delete it from the keychain and allow new locks.
+    PinUsed { device: String },
+    /// The local audit of this profile: list, --csv, or --verify.
+    Audit(actions::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,19 +89,51 @@ fn main() -> ExitCode {
         json: cli.json,
         profile: cli.profile,
     };
+    let done = |result: CliResult| result.map(|()| 0);
     let result = match cli.command {
         Command::About => {
             print_about(options.json);
-            Ok(())
+            Ok(0)
         }
-        Command::Profiles(command) => profiles::run(command, options.json),
-        Command::Login(args) => context::block_on(account::login(&options, args)),
-        Command::Whoami => context::block_on(account::whoami(&options)),
-        Command::Logout => account::logout(&options),
-        Command::Devices(command) => context::block_on(devices::run(&options, command)),
+        Command::Profiles(command) => done(profiles::run(command, options.json)),
+        Command::Login(args) => done(context::block_on(account::login(&options, args))),
+        Command::Whoami => done(context::block_on(account::whoami(&options))),
+        Command::Logout => done(account::logout(&options)),
+        Command::Devices(command) => done(context::block_on(devices::run(&options, command))),
+        Command::Check(args) => block_on_exit(actions::check(&options, args)),
+        Command::Lock(args) => block_on_exit(actions::send(&options, ActionKind::RemoteLock, args)),
+        Command::RotateFilevaultKey(args) => block_on_exit(actions::send(
+            &options,
+            ActionKind::RotateFileVaultKey,
+            args,
+        )),
+        Command::RecoverPasscode(args) => {
+            block_on_exit(actions::send(&options, ActionKind::RecoverPasscode, args))
+        }
+        Command::ResetPasscode(args) => {
+            block_on_exit(actions::send(&options, ActionKind::ResetPasscode, args))
+        }
+        Command::Status { device } => block_on_exit(actions::status(&options, device)),
+        Command::Reveal(args) => block_on_exit(actions::reveal(&options, args)),
+        Command::PinUsed { device } => block_on_exit(actions::pin_used(&options, device)),
+        Command::Audit(args) => actions::audit(&options, args),
     };
+    finish(&options, result)
+}
+
+/// Runs an async command that chooses its own exit code.
+fn block_on_exit(future: impl std::future::Future<Output = actions::Exit>) -> actions::Exit {
+    let mut code = 0;
+    context::block_on(async {
+        code = future.await?;
+        Ok(())
+    })
+    .map(|()| code)
+}
+
+fn finish(options: &context::Options, result: actions::Exit) -> ExitCode {
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(report) => {
             if options.json {
                 println!("{}", serde_json::json!({ "error": report }));

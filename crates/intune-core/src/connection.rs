@@ -1,15 +1,19 @@
 //! A connection to one tenant: the profile, how the admin is signed in, and the Graph client
 //! built on it. The desktop app and the CLI both start from here.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::actions::pins::PinKeeper;
+use crate::actions::{ActionService, Actor};
+use crate::audit::AuditLog;
 use crate::credential::Delegated;
 use crate::demo::Demo;
 use crate::graph::GraphClient;
 use crate::profile::{Profile, ProfileSet};
-use crate::secret_store::SecretStore;
+use crate::secret_store::{self, SecretStore, SessionMemory};
 use crate::session::Session;
 use crate::signin::Account;
 use crate::{Error, Result};
@@ -124,6 +128,29 @@ impl Connection {
 
     pub fn admin_center(&self) -> &str {
         self.profile.cloud.admin_center_url()
+    }
+
+    /// The actions of this tenant: audited in `data_dir`, with unlock PINs in the OS keychain (the
+    /// demo's stay in memory, like its simulated devices).
+    pub fn actions(&self, data_dir: &Path) -> Result<ActionService> {
+        let summary = self.summary();
+        let actor = Actor {
+            profile: self.profile.name.clone(),
+            account: summary.account.map(|a| a.username).unwrap_or_default(),
+            tenant: summary.tenant,
+        };
+        let pins = if self.is_demo() {
+            PinKeeper::in_memory(SessionMemory::store(), &self.profile.name)
+        } else {
+            PinKeeper::new(secret_store::native()?, &self.profile.name, data_dir)
+        };
+        Ok(ActionService::new(
+            self.graph.clone(),
+            self.admin_center(),
+            actor,
+            AuditLog::for_profile(data_dir, &self.profile.name),
+            pins,
+        ))
     }
 
     /// Names the tenant an inventory copy belongs to, so a copy never crosses tenants.

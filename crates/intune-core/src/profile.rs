@@ -249,6 +249,24 @@ pub fn default_config_dir() -> Result<PathBuf> {
         })
 }
 
+/// Overrides the data folder, which holds the audit and the index of kept unlock PINs.
+pub const DATA_DIR_ENV: &str = "INTUNE_ACTIONS_DATA_DIR";
+
+/// The folder the desktop app keeps its data in (Tauri's app data dir): the audit and the index of
+/// kept unlock PINs, shared by the app and the command line. Never a secret.
+pub fn default_data_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir()
+        .map(|dir| dir.join(crate::APP_IDENTIFIER))
+        .ok_or_else(|| {
+            Error::Internal(
+                "this system reports no data folder; set INTUNE_ACTIONS_DATA_DIR".into(),
+            )
+        })
+}
+
 /// Where the profiles file lives, and reading and writing it whole.
 pub struct ProfileFile {
     path: PathBuf,

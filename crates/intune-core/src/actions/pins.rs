@@ -69,6 +69,14 @@ impl PinKeeper {
         }
     }
 
+    /// Where kept PINs live, for messages: the demo's do not outlive the process.
+    pub fn where_kept(&self) -> &'static str {
+        match self.index {
+            Index::File(_) => "in your keychain",
+            Index::Memory(_) => "for this demo session only",
+        }
+    }
+
     /// Keeps the PIN of the lock sent at `locked_at`, replacing an older one of the device.
     pub fn keep(&self, device: &Device, pin: &Secret, locked_at: DateTime<Utc>) -> Result<KeptPin> {
         self.store.set(&self.key(&device.id), pin)?;

@@ -559,7 +559,10 @@ impl ActionService {
                     {
                         Ok(_) => {
                             update.pin_kept = true;
-                            update.message = "Locked. The unlock PIN is kept in your keychain: reveal it when the user calls.".into();
+                            update.message = format!(
+                                "Locked. The unlock PIN is kept {}: reveal it when the user calls.",
+                                self.pins.where_kept()
+                            );
                         }
                         Err(error) => {
                             update.message = format!(

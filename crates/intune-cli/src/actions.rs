@@ -1,0 +1,544 @@
+//! `intune-actions check | lock | rotate-filevault-key | recover-passcode | reset-passcode |
+//! status | reveal | audit | pin-used`
+//!
+//! Exit codes beyond the common ones: 10 every device was blocked by the eligibility check (nothing
+//! sent); 11 nothing succeeded (Intune refused, the outcome stayed unknown, or with `--wait` the
+//! device reported failure); 12 some devices succeeded and some did not.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use futures::future::join_all;
+use intune_core::actions::{
+    ActionKind, ActionService, DeviceReview, FollowUpdate, Readiness, SecretKind, SendRequest,
+    SendState, Severity, Verdict,
+};
+use intune_core::audit::{self, AuditEvent, AuditFilter};
+use intune_core::connection::Connection;
+use intune_core::devices::resolve::resolve;
+use intune_core::profile::default_data_dir;
+use intune_core::{Error, ErrorReport};
+use serde_json::json;
+
+use crate::context::{self, Options};
+use crate::devices::{print_details, print_json};
+
+pub const EXIT_BLOCKED: u8 = 10;
+pub const EXIT_FAILED: u8 = 11;
+pub const EXIT_PARTLY_FAILED: u8 = 12;
+
+pub type Exit = Result<u8, ErrorReport>;
+
+#[derive(Args)]
+pub struct SendArgs {
+    /// Device IDs, serial numbers or exact device names.
+    #[arg(required = true, value_name = "DEVICE")]
+    devices: Vec<String>,
+    /// The business justification, kept in the audit (required to recover a passcode).
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+    /// Send without asking on the terminal.
+    #[arg(long)]
+    yes: bool,
+    /// Follow each device until it reports the outcome (or --timeout passes).
+    #[arg(long)]
+    wait: bool,
+    /// How long --wait follows, in seconds.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    timeout: u64,
+    /// Lock a Mac although its last unlock PIN is unused (the first PIN is lost from Intune).
+    #[arg(long)]
+    override_unused_pin: bool,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// lock, rotate-filevault-key, recover-passcode or reset-passcode.
+    #[arg(value_parser = parse_action)]
+    action: ActionKind,
+    #[arg(required = true, value_name = "DEVICE")]
+    devices: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RevealWhat {
+    /// A Mac's remote-lock unlock PIN.
+    Pin,
+    /// An Android device's new passcode, or a recovered iPhone/iPad passcode.
+    Passcode,
+    /// A Mac's FileVault personal recovery key.
+    FilevaultKey,
+}
+
+#[derive(Args)]
+pub struct RevealArgs {
+    what: RevealWhat,
+    #[arg(value_name = "DEVICE")]
+    device: String,
+    /// The business justification, kept in the audit (required).
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Print CSV, for a spreadsheet.
+    #[arg(long, conflicts_with = "verify")]
+    csv: bool,
+    /// Check that no entry was changed, removed or reordered.
+    #[arg(long)]
+    verify: bool,
+    /// Only entries whose device, account, action or justification contains this.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    search: String,
+    /// Only this kind of entry: send, outcome, reveal, override, blocked, pin.
+    #[arg(long, value_parser = parse_event)]
+    event: Option<AuditEvent>,
+}
+
+fn parse_action(text: &str) -> Result<ActionKind, String> {
+    ActionKind::parse(text).ok_or_else(|| {
+        format!("{text:?} is not an action; use lock, rotate-filevault-key, recover-passcode or reset-passcode")
+    })
+}
+
+fn parse_event(text: &str) -> Result<AuditEvent, String> {
+    serde_json::from_value(json!(text.trim().to_ascii_lowercase())).map_err(|_| {
+        format!(
+            "{text:?} is not an entry kind; use send, outcome, reveal, override, blocked or pin"
+        )
+    })
+}
+
+struct Tenant {
+    connection: Connection,
+    service: ActionService,
+}
+
+async fn open(options: &Options) -> Result<Tenant, ErrorReport> {
+    let connection = context::connect(options).await?;
+    let service = connection.actions(&default_data_dir()?)?;
+    Ok(Tenant {
+        connection,
+        service,
+    })
+}
+
+/// The managed device IDs the arguments name (ID, serial or exact name each).
+async fn resolve_all(tenant: &Tenant, names: &[String]) -> Result<Vec<String>, ErrorReport> {
+    let inventory = context::inventory(&tenant.connection)?;
+    let mut ids = Vec::new();
+    for name in names {
+        let device = resolve(
+            tenant.connection.graph(),
+            Some(&inventory),
+            name,
+            tenant.connection.admin_center(),
+        )
+        .await?;
+        if !ids.contains(&device.id) {
+            ids.push(device.id);
+        }
+    }
+    Ok(ids)
+}
+
+pub async fn check(options: &Options, args: CheckArgs) -> Exit {
+    let tenant = open(options).await?;
+    let ids = resolve_all(&tenant, &args.devices).await?;
+    let mut rows = Vec::new();
+    for id in &ids {
+        let review = tenant.service.review(id).await?;
+        let verdict = verdict_of(&review, args.action);
+        rows.push((review, verdict));
+    }
+    if options.json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|(r, v)| json!({ "device": r.details.device, "verdict": v }))
+            .collect();
+        print_json(&out);
+    } else {
+        for (review, verdict) in &rows {
+            print_verdict(review, verdict);
+        }
+    }
+    Ok(
+        if rows.iter().any(|(_, v)| v.readiness == Readiness::Blocked) {
+            EXIT_BLOCKED
+        } else {
+            0
+        },
+    )
+}
+
+pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit {
+    let tenant = open(options).await?;
+    let ids = resolve_all(&tenant, &args.devices).await?;
+    let mut reviews = Vec::new();
+    for id in &ids {
+        reviews.push(tenant.service.review(id).await?);
+    }
+    let sendable = |v: &Verdict| {
+        v.readiness != Readiness::Blocked || (v.overridable && args.override_unused_pin)
+    };
+    if !options.json {
+        for review in &reviews {
+            print_verdict(review, &verdict_of(review, action));
+        }
+    }
+    if !reviews.iter().any(|r| sendable(&verdict_of(r, action))) {
+        if options.json {
+            print_json(
+                &json!({ "action": action, "sent": false, "devices": reviews.iter().map(|r| json!({"device": r.details.device, "verdict": verdict_of(r, action)})).collect::<Vec<_>>() }),
+            );
+        } else {
+            eprintln!("Nothing was sent: every device is blocked (see above).");
+        }
+        return Ok(EXIT_BLOCKED);
+    }
+    if !args.yes {
+        confirm(action, &reviews, args.override_unused_pin)?;
+    }
+    let request = SendRequest {
+        action,
+        devices: ids,
+        justification: args.reason.clone(),
+        override_unused_pin: args.override_unused_pin,
+    };
+    let json_out = options.json;
+    let report = tenant
+        .service
+        .send(&request, |outcome| {
+            if !json_out {
+                println!("{}: {}", outcome.device_name, outcome.message);
+                if let Some(id) = &outcome.request_id {
+                    println!("  request ID {id}");
+                }
+            }
+        })
+        .await?;
+    let mut followed: Vec<FollowUpdate> = Vec::new();
+    if args.wait {
+        let stop_after = Duration::from_secs(args.timeout);
+        let follows = report
+            .outcomes
+            .iter()
+            .filter(|o| o.state == SendState::Queued)
+            .map(|o| {
+                let name = o.device_name.clone();
+                tenant.service.follow(
+                    &o.device_id,
+                    action,
+                    o.baseline.as_ref(),
+                    stop_after,
+                    move |u| {
+                        if !json_out {
+                            eprintln!("{name}: {}", u.message);
+                        }
+                    },
+                )
+            });
+        for result in join_all(follows).await {
+            followed.push(result?);
+        }
+        if !json_out {
+            for update in &followed {
+                if !update.finished {
+                    println!(
+                        "Stopped following after {} s; see later with `intune-actions status {}`.",
+                        args.timeout, update.device_id
+                    );
+                } else if update.pin_kept && tenant.connection.is_demo() {
+                    println!(
+                        "The demo tenant ends with this command, and its PIN with it; in the desktop app, reveal it from the device panel."
+                    );
+                } else if update.pin_kept {
+                    println!(
+                        "The unlock PIN is in your keychain: `intune-actions reveal pin {} --reason TEXT`.",
+                        update.device_id
+                    );
+                }
+            }
+        }
+    }
+    if json_out {
+        print_json(
+            &json!({ "action": action, "sent": true, "report": report, "followed": followed }),
+        );
+    }
+    let succeeded = |id: &str| {
+        let queued = report
+            .outcomes
+            .iter()
+            .any(|o| o.device_id == id && o.state == SendState::Queued);
+        let reported_failure = followed.iter().any(|u| {
+            u.device_id == id
+                && u.result
+                    .as_ref()
+                    .is_some_and(|r| r.action_state != "done" && u.finished)
+        });
+        queued && !reported_failure
+    };
+    let ok = report
+        .outcomes
+        .iter()
+        .filter(|o| succeeded(&o.device_id))
+        .count();
+    Ok(if ok == report.outcomes.len() {
+        0
+    } else if ok == 0 && report.blocked as usize == report.outcomes.len() {
+        EXIT_BLOCKED
+    } else if ok == 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_PARTLY_FAILED
+    })
+}
+
+/// Asks on the terminal; without one, refuses (scripts pass --yes).
+fn confirm(
+    action: ActionKind,
+    reviews: &[DeviceReview],
+    overriding: bool,
+) -> Result<(), ErrorReport> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::InvalidInput {
+            what: "the confirmation",
+            why: "there is no terminal to ask on; pass --yes to send without asking".into(),
+        }
+        .report());
+    }
+    let names: Vec<&str> = reviews
+        .iter()
+        .map(|r| r.details.device.device_name.as_str())
+        .collect();
+    let label = reviews
+        .first()
+        .map(|r| action.label(r.details.device.platform))
+        .unwrap_or("Send");
+    let word = if overriding { "override" } else { "yes" };
+    if overriding {
+        eprintln!(
+            "WARNING: the Mac's first unlock PIN is still unused. A second lock fails, and the first PIN disappears from Intune."
+        );
+    }
+    eprint!(
+        "{label} {} device(s): {}? Type {word:?} to send: ",
+        names.len(),
+        names.join(", ")
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::Internal(format!("cannot read the answer: {e}")).report())?;
+    if answer.trim().eq_ignore_ascii_case(word) {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput {
+            what: "the confirmation",
+            why: "it was not given; nothing was sent".into(),
+        }
+        .report())
+    }
+}
+
+pub async fn status(options: &Options, device: String) -> Exit {
+    let tenant = open(options).await?;
+    let id = resolve_all(&tenant, &[device]).await?.remove(0);
+    let review = tenant.service.review(&id).await?;
+    if options.json {
+        print_json(&review);
+        return Ok(0);
+    }
+    print_details(&review.details);
+    if let Some(pin) = &review.kept_pin {
+        println!(
+            "Unlock PIN     kept in your keychain (lock of {}){}",
+            pin.locked_at.format("%Y-%m-%d %H:%M UTC"),
+            if pin.used_at.is_some() {
+                ", marked used"
+            } else {
+                ""
+            }
+        );
+    }
+    println!();
+    for verdict in &review.verdicts {
+        println!("{:<30} {}", verdict.label, readiness(verdict.readiness));
+    }
+    if let Some(guidance) = &review.guidance {
+        println!();
+        println!("Passcode: {}", guidance.headline);
+    }
+    Ok(0)
+}
+
+pub async fn reveal(options: &Options, args: RevealArgs) -> Exit {
+    let tenant = open(options).await?;
+    let id = resolve_all(&tenant, &[args.device]).await?.remove(0);
+    let kind = match args.what {
+        RevealWhat::Pin => SecretKind::UnlockPin,
+        RevealWhat::Passcode => SecretKind::Passcode,
+        RevealWhat::FilevaultKey => SecretKind::FileVaultKey,
+    };
+    let revealed = tenant
+        .service
+        .reveal(kind, &id, args.reason.as_deref())
+        .await?;
+    if options.json {
+        // The value is printed because the admin asked for it by name: this command IS the reveal.
+        print_json(&json!({
+            "kind": revealed.kind,
+            "deviceId": revealed.device_id,
+            "deviceName": revealed.device_name,
+            "value": revealed.value.expose(),
+            "source": revealed.source,
+            "producedAt": revealed.produced_at,
+            "advice": revealed.advice,
+        }));
+    } else {
+        eprintln!("{} of {}:", capitalised(kind.label()), revealed.device_name);
+        println!("{}", revealed.value.expose());
+        for line in &revealed.advice {
+            eprintln!("- {line}");
+        }
+    }
+    Ok(0)
+}
+
+pub async fn pin_used(options: &Options, device: String) -> Exit {
+    let tenant = open(options).await?;
+    let id = resolve_all(&tenant, &[device]).await?.remove(0);
+    let kept = tenant.service.mark_pin_used(&id)?;
+    if options.json {
+        print_json(&kept);
+    } else {
+        println!(
+            "Marked used: the unlock PIN of {} was deleted from your keychain; a new lock is allowed.",
+            kept.device_name
+        );
+    }
+    Ok(0)
+}
+
+/// The audit needs no sign-in: it is read from this computer.
+pub fn audit(options: &Options, args: AuditArgs) -> Exit {
+    let profile = if options.wants_demo() {
+        intune_core::demo::DEMO_PROFILE.to_string()
+    } else {
+        context::profile(options)?.name
+    };
+    let log = audit::AuditLog::for_profile(&default_data_dir()?, &profile);
+    if args.verify {
+        let verification = log.verify()?;
+        if options.json {
+            print_json(&verification);
+        } else if verification.intact {
+            println!(
+                "The audit is intact: {} entries; newest hash {}.",
+                verification.entries, verification.head
+            );
+        } else {
+            println!(
+                "The audit was tampered with at entry {}: {}. {} entries before it are intact.",
+                verification.broken_at.unwrap_or_default(),
+                verification.problem.as_deref().unwrap_or("unknown problem"),
+                verification.entries
+            );
+        }
+        return Ok(if verification.intact { 0 } else { 1 });
+    }
+    let entries = log.list(&AuditFilter {
+        text: args.search,
+        event: args.event,
+        since: None,
+    })?;
+    if args.csv {
+        let mut oldest_first = entries;
+        oldest_first.reverse();
+        print!("{}", audit::to_csv(&oldest_first));
+    } else if options.json {
+        print_json(&entries);
+    } else if entries.is_empty() {
+        println!("No audit entries.");
+    } else {
+        for e in &entries {
+            let r = &e.record;
+            println!(
+                "{:>5}  {}  {:<8} {:<20} {:<9} {}  {}{}",
+                e.seq,
+                e.time.format("%Y-%m-%d %H:%M:%S"),
+                format!("{:?}", r.event).to_lowercase(),
+                r.subject,
+                r.outcome,
+                r.device_name,
+                r.account,
+                r.justification
+                    .as_deref()
+                    .map(|j| format!("  \"{j}\""))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(0)
+}
+
+fn verdict_of(review: &DeviceReview, action: ActionKind) -> Verdict {
+    review
+        .verdicts
+        .iter()
+        .find(|v| v.action == action)
+        .cloned()
+        .expect("every action is judged")
+}
+
+fn print_verdict(review: &DeviceReview, verdict: &Verdict) {
+    let d = &review.details.device;
+    println!(
+        "{} ({}, {} {}, {}): {}: {}",
+        d.device_name,
+        d.serial_number,
+        d.operating_system,
+        d.os_version,
+        d.user_principal_name,
+        verdict.label,
+        readiness(verdict.readiness)
+    );
+    for reason in &verdict.reasons {
+        let mark = match reason.severity {
+            Severity::Blocker => "blocked",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        println!("  {mark:<8} {}", reason.text);
+        if let Some(fix) = &reason.fix {
+            println!("           {fix}");
+        }
+    }
+    if verdict.readiness != Readiness::Blocked {
+        println!("  effect   {}", verdict.effect);
+    } else if verdict.overridable {
+        println!("  override possible with --override-unused-pin and --reason");
+    }
+}
+
+fn readiness(readiness: Readiness) -> &'static str {
+    match readiness {
+        Readiness::Ready => "ready",
+        Readiness::Warning => "ready, with warnings",
+        Readiness::Blocked => "blocked",
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
