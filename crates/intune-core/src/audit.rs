@@ -97,6 +97,49 @@ pub struct AuditFilter {
     pub since: Option<DateTime<Utc>>,
 }
 
+/// The same device's secrets read again and again: worth a second look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RepeatedAccess {
+    pub device_id: String,
+    pub device_name: String,
+    /// Passcode recoveries and reveals of passcodes, PINs and keys in the last 7 days.
+    pub count: u32,
+    pub last: DateTime<Utc>,
+}
+
+/// Devices whose secrets were recovered or revealed at least twice in the 7 days before `now`.
+pub fn repeated_access(entries: &[AuditEntry], now: DateTime<Utc>) -> Vec<RepeatedAccess> {
+    let since = now - Duration::days(7);
+    let mut found: Vec<RepeatedAccess> = Vec::new();
+    for e in entries.iter().filter(|e| e.time >= since) {
+        let r = &e.record;
+        let access = (r.event == AuditEvent::Reveal && r.outcome == "shown")
+            || (r.event == AuditEvent::Send
+                && r.subject == "recoverPasscode"
+                && r.outcome == "queued");
+        if !access {
+            continue;
+        }
+        match found.iter_mut().find(|f| f.device_id == r.device_id) {
+            Some(f) => {
+                f.count += 1;
+                f.last = f.last.max(e.time);
+            }
+            None => found.push(RepeatedAccess {
+                device_id: r.device_id.clone(),
+                device_name: r.device_name.clone(),
+                count: 1,
+                last: e.time,
+            }),
+        }
+    }
+    found.retain(|f| f.count >= 2);
+    found.sort_by_key(|f| std::cmp::Reverse(f.count));
+    found
+}
+
 pub struct AuditLog {
     path: PathBuf,
 }
@@ -538,6 +581,31 @@ mod tests {
         assert_eq!(
             log.history("other", now).expect("history"),
             History::default()
+        );
+    }
+
+    #[test]
+    fn repeated_reveals_of_one_device_are_flagged() {
+        let (_dir, log) = log_with(1);
+        log.append(record(AuditEvent::Reveal, "unlockPin", "shown"))
+            .expect("append");
+        assert!(repeated_access(&log.entries().expect("entries"), Utc::now()).is_empty());
+        log.append(record(AuditEvent::Reveal, "fileVaultKey", "shown"))
+            .expect("append");
+        log.append(record(AuditEvent::Reveal, "passcode", "none"))
+            .expect("append");
+        let flagged = repeated_access(&log.entries().expect("entries"), Utc::now());
+        assert_eq!(flagged.len(), 1);
+        assert_eq!(
+            flagged[0].count, 2,
+            "a reveal that found nothing does not count"
+        );
+        assert!(
+            repeated_access(
+                &log.entries().expect("entries"),
+                Utc::now() + Duration::days(8)
+            )
+            .is_empty()
         );
     }
 

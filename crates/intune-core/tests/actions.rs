@@ -172,6 +172,9 @@ async fn a_corporate_mac_is_locked_once_its_pin_kept_revealed_and_audited_but_ne
 
     let done = rig.follow(&mac.id, ActionKind::RemoteLock).await;
     assert!(done.finished && done.pin_kept, "{done:?}");
+    let review = rig.service.review(&mac.id).await.expect("review");
+    assert!(review.reveals.contains(&SecretKind::UnlockPin));
+    assert!(review.kept_pin.is_some());
     assert_eq!(
         done.result.as_ref().map(|r| r.action_state.as_str()),
         Some("done")

@@ -6,13 +6,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ActionKind;
+use super::pins::KeptPin;
 use super::service::ActionService;
 use crate::audit::{self, AuditEvent, AuditRecord};
-use crate::devices::{DeviceDetails, Platform, remote};
+use crate::devices::{DeviceDetails, Ownership, Platform, remote};
 use crate::graph::{GraphClient, Version};
 use crate::{Error, Result, Secret};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum SecretKind {
@@ -46,6 +47,43 @@ impl SecretKind {
             _ => None,
         }
     }
+}
+
+/// The secrets worth offering to reveal for a device: an unlock PIN that is kept or that Intune
+/// shows, a passcode Intune reported, a corporate encrypted Mac's FileVault key.
+pub fn revealable(details: &DeviceDetails, kept_pin: Option<&KeptPin>) -> Vec<SecretKind> {
+    let device = &details.device;
+    let result = |action: ActionKind| {
+        details
+            .action_results
+            .iter()
+            .filter(|r| r.action_name.eq_ignore_ascii_case(action.segment()))
+            .max_by_key(|r| r.started)
+    };
+    let mut kinds = Vec::new();
+    if device.platform == Platform::MacOs
+        && (kept_pin.is_some_and(|p| p.used_at.is_none())
+            || result(ActionKind::RemoteLock).is_some_and(|r| r.has_secret))
+    {
+        kinds.push(SecretKind::UnlockPin);
+    }
+    let passcode = match device.platform {
+        Platform::Android => result(ActionKind::ResetPasscode).is_some_and(|r| r.has_secret),
+        Platform::Ios | Platform::IpadOs => {
+            result(ActionKind::RecoverPasscode).is_some_and(|r| r.action_state == "done")
+        }
+        _ => false,
+    };
+    if passcode {
+        kinds.push(SecretKind::Passcode);
+    }
+    if device.platform == Platform::MacOs
+        && device.ownership == Ownership::Company
+        && device.is_encrypted
+    {
+        kinds.push(SecretKind::FileVaultKey);
+    }
+    kinds
 }
 
 /// A revealed secret. `value` stays a [`Secret`] until the front end shows it.

@@ -41,6 +41,8 @@ pub struct DeviceReview {
     pub verdicts: Vec<Verdict>,
     pub guidance: Option<Guidance>,
     pub kept_pin: Option<KeptPin>,
+    /// The secrets that can be revealed now (each reveal still asks for a justification).
+    pub reveals: Vec<super::SecretKind>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -240,10 +242,12 @@ impl ActionService {
         };
         let verdicts = eligibility::assess(&facts);
         let guidance = guidance::guidance(&facts);
+        let reveals = super::reveal::revealable(&details, kept_pin.as_ref());
         Ok(DeviceReview {
             verdicts,
             guidance,
             kept_pin,
+            reveals,
             details,
         })
     }

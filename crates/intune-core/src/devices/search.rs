@@ -1,10 +1,15 @@
 //! Searching the local inventory on every keystroke: filters first, then the text, ranked so an
 //! exact serial or name comes first.
 //!
-//! The index keeps one lower-cased "haystack" per device and the devices pre-sorted by name, so an
-//! empty query is a filtered walk and a text query sorts only its matches.
+//! The index keeps one lower-cased "haystack" per device and the devices pre-sorted by name, so a
+//! search is one walk in name order that drops each match into its rank's bucket (no sort). The
+//! last result is kept: another page of it costs nothing, and a longer text (the next keystroke)
+//! searches only the devices the shorter one matched.
+
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
+use memchr::memmem::Finder;
 use serde::{Deserialize, Serialize};
 
 use super::device::{Device, Ownership, Platform};
@@ -108,6 +113,8 @@ enum Rank {
     Other,
 }
 
+const RANKS: usize = Rank::Other as usize + 1;
+
 /// One page of results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -122,25 +129,62 @@ pub struct SearchPage {
 /// The inventory, ready to search.
 pub struct DeviceIndex {
     devices: Vec<Device>,
-    /// name, serial, upn, email, display name, model, id, Entra device id; lower case.
-    haystacks: Vec<Box<str>>,
+    /// Every device's haystack (name, serial, upn, email, display name, model, id, Entra device
+    /// id; lower case), one after another in name order, so a search reads memory in one sweep.
+    text: String,
+    /// For each place in name order: where each field of its haystack starts in `text`, and one
+    /// past the end of the last.
+    fields: Vec<[u32; FIELDS + 1]>,
     /// Device positions sorted by name, then id.
     by_name: Vec<u32>,
+    /// The last search: a page of the same query reuses it, and typing one more character only
+    /// narrows it.
+    last: Mutex<Option<Arc<Hits>>>,
+}
+
+const FIELDS: usize = 8;
+
+struct Hits {
+    text: String,
+    filters: DeviceQuery,
+    /// Matching devices as places in `by_name`, in name order: the next, longer text searches
+    /// only these.
+    matched: Vec<u32>,
+    /// The same devices (positions in `devices`), best match first, then by name.
+    ranked: Vec<u32>,
 }
 
 impl DeviceIndex {
     pub fn new(devices: Vec<Device>) -> Self {
-        let haystacks = devices.iter().map(haystack).collect();
         let mut by_name: Vec<u32> = (0..devices.len() as u32).collect();
         by_name.sort_by_cached_key(|&i| {
             let d = &devices[i as usize];
             (d.device_name.to_lowercase(), d.id.clone())
         });
+        let mut text = String::new();
+        let mut fields = Vec::with_capacity(devices.len());
+        for &position in &by_name {
+            let hay = haystack(&devices[position as usize]);
+            let start = text.len() as u32;
+            fields.push(field_bounds(&hay).map(|b| start + b));
+            text.push_str(&hay);
+            text.push(SEPARATOR);
+        }
+        text.shrink_to_fit();
         DeviceIndex {
             devices,
-            haystacks,
+            text,
+            fields,
             by_name,
+            last: Mutex::new(None),
         }
+    }
+
+    /// The haystack at a place in name order, and its field bounds.
+    fn haystack_at(&self, order: u32) -> (&str, &[u32; FIELDS + 1]) {
+        let bounds = &self.fields[order as usize];
+        let (start, end) = (bounds[0] as usize, bounds[FIELDS] as usize - 1);
+        (&self.text[start..end], bounds)
     }
 
     pub fn len(&self) -> usize {
@@ -157,32 +201,11 @@ impl DeviceIndex {
 
     /// Matching devices, best first, then by name.
     pub fn search(&self, query: &DeviceQuery, now: DateTime<Utc>) -> Result<Vec<&Device>> {
-        let text = query.normalised_text()?;
-        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-        let mut hits: Vec<(Rank, u32)> = Vec::new();
-        for (order, &position) in self.by_name.iter().enumerate() {
-            let device = &self.devices[position as usize];
-            if !query.matches_filters(device, now) {
-                continue;
-            }
-            let hay = &self.haystacks[position as usize];
-            if !words.iter().all(|w| hay.contains(w)) {
-                continue;
-            }
-            let rank = if words.is_empty() {
-                Rank::Other
-            } else {
-                rank(hay, &text)
-            };
-            hits.push((rank, order as u32));
-        }
-        if !words.is_empty() {
-            // Stable order within a rank is the name order the walk already followed.
-            hits.sort_unstable();
-        }
+        let hits = self.hits(query, now)?;
         Ok(hits
-            .into_iter()
-            .map(|(_, order)| &self.devices[self.by_name[order as usize] as usize])
+            .ranked
+            .iter()
+            .map(|&position| &self.devices[position as usize])
             .collect())
     }
 
@@ -193,18 +216,85 @@ impl DeviceIndex {
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<SearchPage> {
-        let hits = self.search(query, now)?;
+        let hits = self.hits(query, now)?;
         let devices = hits
+            .ranked
             .iter()
             .skip(offset)
             .take(limit)
-            .map(|d| (*d).clone())
+            .map(|&position| self.devices[position as usize].clone())
             .collect();
         Ok(SearchPage {
-            total: hits.len() as u32,
+            total: hits.ranked.len() as u32,
             offset: offset as u32,
             devices,
         })
+    }
+
+    fn hits(&self, query: &DeviceQuery, now: DateTime<Utc>) -> Result<Arc<Hits>> {
+        let text = query.normalised_text()?;
+        let filters = DeviceQuery {
+            text: String::new(),
+            ..query.clone()
+        };
+        let previous = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        // Check-in age filters move with the clock: those searches always start afresh.
+        let clock_free =
+            filters.checked_in_within_days.is_none() && filters.not_checked_in_for_days.is_none();
+        let narrowed = previous.filter(|p| clock_free && p.filters == filters);
+        if let Some(same) = narrowed.as_ref().filter(|p| p.text == text) {
+            return Ok(Arc::clone(same));
+        }
+        // Every device matching the longer text also matched the text it extends.
+        let candidates = narrowed.filter(|p| text.starts_with(p.text.as_str()));
+        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        // Built once per search: a SIMD substring finder per word.
+        let finders: Vec<Finder> = words.iter().map(|w| Finder::new(w.as_bytes())).collect();
+        let mut matched = Vec::new();
+        let mut by_rank: [Vec<u32>; RANKS] = Default::default();
+        let filtered = filters != DeviceQuery::default();
+        let mut visit = |order: u32| {
+            let position = self.by_name[order as usize];
+            if filtered && !query.matches_filters(&self.devices[position as usize], now) {
+                return;
+            }
+            let (hay, bounds) = self.haystack_at(order);
+            let rank = match finders.as_slice() {
+                [] => Rank::Other,
+                // One word: its first place in the haystack both decides the match and, since
+                // name and serial come first, most of the rank.
+                [finder] => match finder.find(hay.as_bytes()) {
+                    None => return,
+                    Some(at) => rank_found(hay, &relative(bounds), &text, at),
+                },
+                _ if finders.iter().all(|f| f.find(hay.as_bytes()).is_some()) => {
+                    rank(hay, &relative(bounds), &text)
+                }
+                _ => return,
+            };
+            matched.push(order);
+            // The walk follows name order, so each bucket stays in name order: no sort needed.
+            by_rank[rank as usize].push(position);
+        };
+        match &candidates {
+            Some(previous) => previous.matched.iter().for_each(|&order| visit(order)),
+            None => (0..self.by_name.len() as u32).for_each(visit),
+        }
+        let hits = Arc::new(Hits {
+            text,
+            filters,
+            matched,
+            ranked: by_rank.concat(),
+        });
+        *self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&hits));
+        Ok(hits)
     }
 }
 
@@ -220,13 +310,30 @@ pub fn matches(device: &Device, query: &DeviceQuery, now: DateTime<Utc>) -> Resu
 pub fn rank_devices(devices: &mut [Device], query: &DeviceQuery) -> Result<()> {
     let text = query.normalised_text()?;
     devices.sort_by_cached_key(|d| {
+        let hay = haystack(d);
         (
-            rank(&haystack(d), &text),
+            rank(&hay, &field_bounds(&hay), &text),
             d.device_name.to_lowercase(),
             d.id.clone(),
         )
     });
     Ok(())
+}
+
+/// Bounds within the haystack itself.
+fn relative(bounds: &[u32; FIELDS + 1]) -> [u32; FIELDS + 1] {
+    bounds.map(|b| b - bounds[0])
+}
+
+/// Where each field of a haystack starts, and one past the end of the last.
+fn field_bounds(hay: &str) -> [u32; FIELDS + 1] {
+    let mut bounds = [hay.len() as u32 + 1; FIELDS + 1];
+    bounds[0] = 0;
+    let separators = hay.match_indices(SEPARATOR).map(|(i, _)| i as u32 + 1);
+    for (slot, start) in bounds[1..].iter_mut().zip(separators) {
+        *slot = start;
+    }
+    bounds
 }
 
 fn haystack(d: &Device) -> Box<str> {
@@ -245,16 +352,35 @@ fn haystack(d: &Device) -> Box<str> {
     .into_boxed_str()
 }
 
-fn rank(hay: &str, text: &str) -> Rank {
-    let mut fields = hay.split(SEPARATOR);
-    let name = fields.next().unwrap_or("");
-    let serial = fields.next().unwrap_or("");
-    let upn = fields.next().unwrap_or("");
-    let email = fields.next().unwrap_or("");
-    let _display = fields.next();
-    let _model = fields.next();
-    let id = fields.next().unwrap_or("");
-    let entra_id = fields.next().unwrap_or("");
+/// [`rank`] for a text found first at `at`: an occurrence inside the name or the serial is always
+/// the first one (they lead the haystack), so only a match there needs the substring checks.
+fn rank_found(hay: &str, bounds: &[u32; FIELDS + 1], text: &str, at: usize) -> Rank {
+    let serial_end = bounds[2] as usize - 1;
+    if at < serial_end {
+        return rank(hay, bounds, text);
+    }
+    let field = |i: usize| {
+        let start = bounds[i] as usize;
+        let end = (bounds[i + 1] as usize).saturating_sub(1).max(start);
+        hay.get(start..end).unwrap_or("")
+    };
+    if text == field(6) || text == field(7) {
+        Rank::ExactId
+    } else if text == field(2) || text == field(3) {
+        Rank::ExactUser
+    } else {
+        Rank::Other
+    }
+}
+
+fn rank(hay: &str, bounds: &[u32; FIELDS + 1], text: &str) -> Rank {
+    let field = |i: usize| {
+        let start = bounds[i] as usize;
+        let end = (bounds[i + 1] as usize).saturating_sub(1).max(start);
+        hay.get(start..end).unwrap_or("")
+    };
+    let (name, serial, upn, email, id, entra_id) =
+        (field(0), field(1), field(2), field(3), field(6), field(7));
     if text == id || text == entra_id {
         Rank::ExactId
     } else if text == serial {
@@ -465,5 +591,87 @@ mod tests {
                 .devices
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn typing_forward_backspacing_and_changing_filters_give_what_a_fresh_search_gives() {
+        let fleet: Vec<Device> = (0..60)
+            .map(|n| {
+                let mut d = device(
+                    &format!("id-{n:02}"),
+                    &format!("{}-{n:02}", ["ADA", "ADAM", "BEN", "MAC-ADA"][n % 4]),
+                    &format!("C02{n:02}X"),
+                    &format!("user{n}@contoso.com"),
+                );
+                if n % 3 == 0 {
+                    d.platform = Platform::Ios;
+                }
+                d
+            })
+            .collect();
+        let now = Utc::now();
+        let typed = DeviceIndex::new(fleet.clone());
+        let steps = [
+            DeviceQuery::text("a"),
+            DeviceQuery::text("ad"),
+            DeviceQuery::text("ada"),
+            DeviceQuery::text("adam"),
+            DeviceQuery::text("ada"),
+            DeviceQuery::text("ada m"),
+            DeviceQuery {
+                platforms: vec![Platform::Ios],
+                ..DeviceQuery::text("ada m")
+            },
+            DeviceQuery {
+                platforms: vec![Platform::Ios],
+                ..DeviceQuery::text("c02")
+            },
+            DeviceQuery::text("c02"),
+            DeviceQuery::text("c020"),
+        ];
+        for query in steps {
+            let fresh = DeviceIndex::new(fleet.clone());
+            let expected = names(&fresh.search(&query, now).expect("search"));
+            assert_eq!(
+                names(&typed.search(&query, now).expect("search")),
+                expected,
+                "{query:?}"
+            );
+            let page = typed.page(&query, 1, 2, now).expect("page");
+            assert_eq!(page.total as usize, expected.len());
+        }
+    }
+
+    #[test]
+    fn ranking_from_the_first_occurrence_agrees_with_the_full_ranking() {
+        let devices = [
+            device("id-1", "MAC-ADA-001", "C02ADA", "ada@contoso.com"),
+            device("id-2", "Ben's iPhone", "F2LX", "ben.c02@contoso.com"),
+            device("c02", "c02", "XC02", "c02"),
+        ];
+        for d in &devices {
+            let hay = haystack(d);
+            let bounds = field_bounds(&hay);
+            for text in [
+                "c02",
+                "ada",
+                "mac-ada-001",
+                "c02ada",
+                "ada@contoso.com",
+                "id-1",
+                "aad-id-2",
+                "o",
+                "x",
+                "'",
+            ] {
+                if let Some(at) = hay.find(text) {
+                    assert_eq!(
+                        rank_found(&hay, &bounds, text, at),
+                        rank(&hay, &bounds, text),
+                        "{text} in {hay:?}"
+                    );
+                }
+            }
+        }
     }
 }
