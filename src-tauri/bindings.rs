@@ -18,10 +18,22 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::devices::inventory_status,
             commands::devices::refresh_inventory,
             commands::devices::search_devices,
-            commands::devices::device_details,
             commands::devices::open_in_admin_center,
+            commands::actions::review_device,
+            commands::actions::send_action,
+            commands::actions::follow_action,
+            commands::actions::stop_following,
+            commands::actions::reveal_secret,
+            commands::actions::copy_secret,
+            commands::actions::mark_pin_used,
+            commands::actions::audit_entries,
+            commands::actions::verify_audit,
+            commands::actions::export_audit,
         ])
-        .events(collect_events![commands::devices::InventoryChanged])
+        .events(collect_events![
+            commands::devices::InventoryChanged,
+            commands::actions::ActionProgress
+        ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()
 }

@@ -9,8 +9,17 @@ fn main() {
         "inventory_status",
         "refresh_inventory",
         "search_devices",
-        "device_details",
         "open_in_admin_center",
+        "review_device",
+        "send_action",
+        "follow_action",
+        "stop_following",
+        "reveal_secret",
+        "copy_secret",
+        "mark_pin_used",
+        "audit_entries",
+        "verify_audit",
+        "export_audit",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

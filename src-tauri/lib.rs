@@ -25,6 +25,7 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::show_main(app);
         }))
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
@@ -32,7 +33,10 @@ pub fn run() {
             tracing::info!(version = %app.package_info().version, "Intune Actions started");
             let cache_dir = app.path().app_cache_dir().ok();
             let config_dir = state::config_dir(app.handle());
-            app.manage(state::AppState::new(log_dir, cache_dir, config_dir));
+            let data_dir = state::data_dir(app.handle());
+            app.manage(state::AppState::new(
+                log_dir, cache_dir, config_dir, data_dir,
+            ));
             tray::create(app.handle())?;
             Ok(())
         })

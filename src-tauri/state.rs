@@ -1,12 +1,17 @@
 //! What the app keeps for its lifetime, and its start-up wiring that needs the Tauri handle.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use intune_core::Secret;
+use intune_core::actions::{ActionKind, ActionService, SecretKind};
 use intune_core::connection::Connection;
 use intune_core::devices::Inventory;
 use intune_core::logging::{self, LogOptions};
 use intune_core::{Error, ErrorReport};
+use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Manager};
 use tokio::sync::{Mutex, RwLock};
 
@@ -17,6 +22,8 @@ pub struct AppState {
     pub cache_dir: Option<PathBuf>,
     /// Where the profiles file is (shared with the command line).
     pub config_dir: Option<PathBuf>,
+    /// Where the audit and the index of kept unlock PINs are (shared with the command line).
+    pub data_dir: Option<PathBuf>,
     /// The tenant signed in to, if any.
     pub tenant: RwLock<Option<Arc<Tenant>>>,
     /// Whether the start-up plan (demo, resume, welcome) has run; held while it runs, so a second
@@ -24,10 +31,61 @@ pub struct AppState {
     pub opened: Mutex<bool>,
 }
 
-/// A signed-in tenant and its device inventory.
+/// A signed-in tenant: its device inventory, its actions, and what is being followed.
 pub struct Tenant {
     pub connection: Connection,
     pub inventory: Arc<Inventory>,
+    pub actions: ActionService,
+    followers: std::sync::Mutex<HashMap<(String, ActionKind), JoinHandle<()>>>,
+    /// Secrets shown lately, so Copy works while they are on screen and not after.
+    revealed: std::sync::Mutex<HashMap<(SecretKind, String), (Secret, Instant)>>,
+}
+
+impl Tenant {
+    pub fn new(connection: Connection, inventory: Inventory, actions: ActionService) -> Self {
+        Tenant {
+            connection,
+            inventory: Arc::new(inventory),
+            actions,
+            followers: Default::default(),
+            revealed: Default::default(),
+        }
+    }
+
+    pub fn followers(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(String, ActionKind), JoinHandle<()>>> {
+        self.followers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn remember_revealed(&self, kind: SecretKind, device_id: &str, secret: Secret) {
+        let mut revealed = self
+            .revealed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        revealed.retain(|_, (_, at)| at.elapsed() < Duration::from_secs(300));
+        revealed.insert((kind, device_id.to_string()), (secret, Instant::now()));
+    }
+
+    /// The secret, if it was revealed less than `within` ago.
+    pub fn revealed(&self, kind: SecretKind, device_id: &str, within: Duration) -> Option<Secret> {
+        self.revealed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&(kind, device_id.to_string()))
+            .filter(|(_, at)| at.elapsed() < within)
+            .map(|(secret, _)| secret.clone())
+    }
+}
+
+impl Drop for Tenant {
+    fn drop(&mut self) {
+        for (_, task) in self.followers().drain() {
+            task.abort();
+        }
+    }
 }
 
 impl AppState {
@@ -35,11 +93,13 @@ impl AppState {
         log_dir: Option<PathBuf>,
         cache_dir: Option<PathBuf>,
         config_dir: Option<PathBuf>,
+        data_dir: Option<PathBuf>,
     ) -> Self {
         AppState {
             log_dir,
             cache_dir,
             config_dir,
+            data_dir,
             tenant: RwLock::new(None),
             opened: Mutex::new(false),
         }
@@ -75,8 +135,16 @@ pub fn init_logging(app: &AppHandle) -> Option<PathBuf> {
 
 /// The profiles folder: `INTUNE_ACTIONS_CONFIG_DIR` when set, else this instance's config folder.
 pub fn config_dir(app: &AppHandle) -> Option<PathBuf> {
-    std::env::var_os(intune_core::profile::CONFIG_DIR_ENV)
+    env_dir(intune_core::profile::CONFIG_DIR_ENV).or_else(|| app.path().app_config_dir().ok())
+}
+
+/// The audit's folder: `INTUNE_ACTIONS_DATA_DIR` when set, else this instance's data folder.
+pub fn data_dir(app: &AppHandle) -> Option<PathBuf> {
+    env_dir(intune_core::profile::DATA_DIR_ENV).or_else(|| app.path().app_data_dir().ok())
+}
+
+fn env_dir(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
-        .or_else(|| app.path().app_config_dir().ok())
 }

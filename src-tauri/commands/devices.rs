@@ -5,9 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use intune_core::ErrorReport;
-use intune_core::devices::{
-    DeviceDetails, DeviceQuery, InventoryStatus, RefreshMode, SearchPage, remote,
-};
+use intune_core::devices::{DeviceQuery, InventoryStatus, RefreshMode, SearchPage, remote};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -81,22 +79,6 @@ pub async fn search_devices(
             devices: found.into_iter().skip(offset).take(limit).collect(),
         },
     })
-}
-
-/// The device read now from Graph, with its action results.
-#[tauri::command]
-#[specta::specta]
-pub async fn device_details(
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<DeviceDetails, ErrorReport> {
-    let tenant = state.tenant().await?;
-    Ok(remote::details(
-        tenant.connection.graph(),
-        &id,
-        tenant.connection.admin_center(),
-    )
-    .await?)
 }
 
 /// Opens the device in the Intune admin center, in the system browser. The URL is built here, so

@@ -1,6 +1,7 @@
 //! Thin adapters from IPC to `intune-core`. Each one only gathers its inputs from the app state and
 //! calls the core; every decision lives in the core.
 
+pub mod actions;
 pub mod devices;
 pub mod session;
 

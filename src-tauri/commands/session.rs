@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use intune_core::connection::{Connection, ConnectionSummary, StartPlan, start_plan};
-use intune_core::profile::ProfileFile;
-use intune_core::secret_store;
 use intune_core::demo::demo_device_count;
 use intune_core::devices::{Inventory, InventoryFile, RefreshMode};
+use intune_core::profile::ProfileFile;
+use intune_core::secret_store;
 use intune_core::{Error, ErrorReport};
 use tauri::{AppHandle, State};
 
@@ -72,15 +72,16 @@ async fn activate(
     let cache_dir = state.cache_dir.clone().ok_or_else(|| {
         Error::Internal("this system reports no cache folder for the device list".into()).report()
     })?;
+    let data_dir = state.data_dir.clone().ok_or_else(|| {
+        Error::Internal("this system reports no data folder for the audit".into()).report()
+    })?;
     let inventory = Inventory::open(
         InventoryFile::for_profile(&cache_dir, &connection.profile().name),
         connection.inventory_source(),
     )?;
+    let actions = connection.actions(&data_dir)?;
     let summary = connection.summary();
-    let tenant = Arc::new(Tenant {
-        connection,
-        inventory: Arc::new(inventory),
-    });
+    let tenant = Arc::new(Tenant::new(connection, inventory, actions));
     *state.tenant.write().await = Some(Arc::clone(&tenant));
     tracing::info!(profile = %summary.profile, demo = summary.is_demo, "signed in");
     start_refresh(app.clone(), tenant, RefreshMode::Changes);

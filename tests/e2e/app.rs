@@ -113,6 +113,25 @@ impl App {
         })
     }
 
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Waits until no element matches (a dialog finished closing).
+    pub async fn wait_until_gone(&self, css: &str) -> Result<(), String> {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            match bounded(css, self.client.find_all(Locator::Css(css))).await {
+                Ok(found) if found.is_empty() => return Ok(()),
+                _ => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+        Err(format!(
+            "{css} was still there after {} s",
+            PATIENCE.as_secs()
+        ))
+    }
+
     pub async fn title(&self) -> Result<String, String> {
         bounded("reading the title", self.client.title()).await
     }

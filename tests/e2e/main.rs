@@ -23,6 +23,17 @@ pub struct Ctx<'a> {
     pub app: &'a App,
 }
 
+impl Ctx<'_> {
+    /// A picture of the screen at a step, for a person to look at (`E2E_SCREENSHOTS=1`). Taken with
+    /// `import`, not WebDriver: WebKit's screenshot waits for a paint and can stall the driver.
+    pub fn shot(&self, label: &str) {
+        if std::env::var_os("E2E_SCREENSHOTS").is_some_and(|v| v == "1") {
+            self.desktop
+                .screenshot_screen(&format!("{}-{label}", self.app.name()));
+        }
+    }
+}
+
 pub type Outcome<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + 'a>>;
 pub type Scenario = for<'a> fn(&'a Ctx<'a>) -> Outcome<'a>;
 

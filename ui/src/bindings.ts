@@ -23,17 +23,35 @@ export const commands = {
 	refreshInventory: (mode: RefreshMode) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("refresh_inventory", { mode })),
 	/**  One page of matching devices: from the local copy when it is ready, from Graph before. */
 	searchDevices: (query: DeviceQuery_Deserialize, offset: number, limit: number) => typedError<DeviceSearch_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("search_devices", { query, offset, limit })),
-	/**  The device read now from Graph, with its action results. */
-	deviceDetails: (id: string) => typedError<DeviceDetails_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("device_details", { id })),
 	/**
 	 *  Opens the device in the Intune admin center, in the system browser. The URL is built here, so
 	 *  the web view cannot open anything else.
 	 */
 	openInAdminCenter: (id: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_in_admin_center", { id })),
+	/**  The device read now, with every action's verdict and the passcode guidance. */
+	reviewDevice: (id: string) => typedError<DeviceReview_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("review_device", { id })),
+	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
+	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
+	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */
+	followAction: (deviceId: string, action: ActionKind) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("follow_action", { deviceId, action })),
+	stopFollowing: (deviceId: string, action: ActionKind) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("stop_following", { deviceId, action })),
+	/**  Shows a secret on an explicit request with a justification; audited. */
+	revealSecret: (kind: SecretKind, deviceId: string, justification: string) => typedError<RevealedSecret_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("reveal_secret", { kind, deviceId, justification })),
+	/**
+	 *  Copies a secret shown in the last 30 seconds; the clipboard is cleared 30 seconds later if it
+	 *  still holds it.
+	 */
+	copySecret: (kind: SecretKind, deviceId: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("copy_secret", { kind, deviceId })),
+	markPinUsed: (deviceId: string) => typedError<KeptPin_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("mark_pin_used", { deviceId })),
+	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditView_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("audit_entries", { filter })),
+	verifyAudit: () => typedError<Verification_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("verify_audit")),
+	/**  Writes the whole audit as CSV into the Downloads folder and returns the file's path. */
+	exportAudit: () => typedError<string, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
 };
 
 /** Events */
 export const events = {
+	actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>("action-progress"),
 	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
 };
 
@@ -70,6 +88,24 @@ export type Account = {
 	tenantId: string,
 };
 
+/**  Names are stable: the CLI's `--json`, the audit and the UI branch on them. */
+export type ActionKind = "remoteLock" | "rotateFileVaultKey" | "recoverPasscode" | 
+/**  Graph's `resetPasscode`: "Remove passcode" on iPhone and iPad, "Reset passcode" on Android. */
+"resetPasscode";
+
+/**  Each reading of a followed action. */
+export type ActionProgress = ActionProgress_Serialize | ActionProgress_Deserialize;
+
+/**  Each reading of a followed action. */
+export type ActionProgress_Deserialize = {
+	update: FollowUpdate_Deserialize,
+};
+
+/**  Each reading of a followed action. */
+export type ActionProgress_Serialize = {
+	update: FollowUpdate_Serialize,
+};
+
 /**
  *  An entry of `deviceActionResults`, read live from a single-device GET. Values such as an unlock
  *  PIN or a passcode are not kept here: only whether Intune holds one.
@@ -102,6 +138,114 @@ export type ActionResult_Serialize = {
 	/**  Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed. */
 	hasSecret: boolean,
 	errorCode: number | null,
+};
+
+export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
+
+export type AuditEntry_Deserialize = {
+	seq: number,
+	time: string,
+	prev: string,
+	hash: string,
+} & AuditRecord_Deserialize;
+
+export type AuditEntry_Serialize = {
+	seq: number,
+	time: string,
+	prev: string,
+	hash: string,
+} & AuditRecord_Serialize;
+
+export type AuditEvent = 
+/**  An action request left for Intune (or was refused by it). */
+"send" | 
+/**  The device reported back: done, failed. */
+"outcome" | 
+/**  A secret was shown to the admin (or an attempt found none). */
+"reveal" | 
+/**  The admin overrode a safety block (a second macOS lock while a PIN is unused). */
+"override" | 
+/**  The eligibility check stopped an action before it was sent. */
+"blocked" | 
+/**  A kept macOS unlock PIN was marked used or removed. */
+"pin";
+
+/**  Which entries to list. */
+export type AuditFilter = AuditFilter_Serialize | AuditFilter_Deserialize;
+
+/**  Which entries to list. */
+export type AuditFilter_Deserialize = {
+	/**  Matches device name, device ID, account, subject or justification (case-insensitive). */
+	text?: string,
+	event?: AuditEvent | null,
+	since?: string | null,
+};
+
+/**  Which entries to list. */
+export type AuditFilter_Serialize = {
+	/**  Matches device name, device ID, account, subject or justification (case-insensitive). */
+	text: string,
+	event: AuditEvent | null,
+	since: string | null,
+};
+
+/**  What an entry records. Field names are the CSV's columns and part of the file format. */
+export type AuditRecord = AuditRecord_Serialize | AuditRecord_Deserialize;
+
+/**  What an entry records. Field names are the CSV's columns and part of the file format. */
+export type AuditRecord_Deserialize = {
+	event: AuditEvent,
+	/**  The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`). */
+	subject: string,
+	deviceId: string,
+	deviceName: string,
+	account: string,
+	tenant: string,
+	justification?: string | null,
+	/**  `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, … */
+	outcome: string,
+	/**  A plain sentence: why it failed or was blocked, what was reconciled. */
+	detail?: string | null,
+	requestId?: string | null,
+	clientRequestId?: string | null,
+};
+
+/**  What an entry records. Field names are the CSV's columns and part of the file format. */
+export type AuditRecord_Serialize = {
+	event: AuditEvent,
+	/**  The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`). */
+	subject: string,
+	deviceId: string,
+	deviceName: string,
+	account: string,
+	tenant: string,
+	justification: string | null,
+	/**  `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, … */
+	outcome: string,
+	/**  A plain sentence: why it failed or was blocked, what was reconciled. */
+	detail: string | null,
+	requestId: string | null,
+	clientRequestId: string | null,
+};
+
+export type AuditView = AuditView_Serialize | AuditView_Deserialize;
+
+export type AuditView_Deserialize = {
+	entries: AuditEntry_Deserialize[],
+	repeated: RepeatedAccess[],
+	file: string,
+};
+
+export type AuditView_Serialize = {
+	entries: AuditEntry_Serialize[],
+	repeated: RepeatedAccess[],
+	file: string,
+};
+
+export type Choice = {
+	action: ActionKind,
+	label: string,
+	userSees: string,
 };
 
 /**  Who is signed in where: the account menu and the tray show it. */
@@ -157,6 +301,40 @@ export type DeviceDetails_Serialize = {
 	adminCenterUrl: string,
 };
 
+export type DeviceOutcome = DeviceOutcome_Serialize | DeviceOutcome_Deserialize;
+
+export type DeviceOutcome_Deserialize = {
+	deviceId: string,
+	deviceName: string,
+	state: SendState,
+	/**  What happened, in a sentence. */
+	message: string,
+	error?: ErrorReport_Deserialize | null,
+	verdict?: Verdict_Deserialize | null,
+	requestId?: string | null,
+	clientRequestId?: string | null,
+	/**  The answer was lost, and the device's action results showed whether it arrived. */
+	reconciled: boolean,
+	/**  The action's result as it was before this send: the outcome to follow is a newer one. */
+	baseline?: ResultMark_Deserialize | null,
+};
+
+export type DeviceOutcome_Serialize = {
+	deviceId: string,
+	deviceName: string,
+	state: SendState,
+	/**  What happened, in a sentence. */
+	message: string,
+	error: ErrorReport_Serialize | null,
+	verdict: Verdict_Serialize | null,
+	requestId: string | null,
+	clientRequestId: string | null,
+	/**  The answer was lost, and the device's action results showed whether it arrived. */
+	reconciled: boolean,
+	/**  The action's result as it was before this send: the outcome to follow is a newer one. */
+	baseline: ResultMark_Serialize | null,
+};
+
 /**  What the admin asked for: free text plus optional filters. */
 export type DeviceQuery = DeviceQuery_Serialize | DeviceQuery_Deserialize;
 
@@ -192,6 +370,38 @@ export type DeviceQuery_Serialize = {
 	checkedInWithinDays: number | null,
 	/**  Not checked in for at least this many days (never counts). */
 	notCheckedInForDays: number | null,
+};
+
+/**
+ *  A device read now, with every verdict and, for iPhones and iPads, the recover-or-remove
+ *  guidance.
+ */
+export type DeviceReview = DeviceReview_Serialize | DeviceReview_Deserialize;
+
+/**
+ *  A device read now, with every verdict and, for iPhones and iPads, the recover-or-remove
+ *  guidance.
+ */
+export type DeviceReview_Deserialize = {
+	details: DeviceDetails_Deserialize,
+	verdicts: Verdict_Deserialize[],
+	guidance?: Guidance | null,
+	keptPin?: KeptPin_Deserialize | null,
+	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
+	reveals: SecretKind[],
+};
+
+/**
+ *  A device read now, with every verdict and, for iPhones and iPads, the recover-or-remove
+ *  guidance.
+ */
+export type DeviceReview_Serialize = {
+	details: DeviceDetails_Serialize,
+	verdicts: Verdict_Serialize[],
+	guidance: Guidance | null,
+	keptPin: KeptPin_Serialize | null,
+	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
+	reveals: SecretKind[],
 };
 
 export type DeviceSearch = DeviceSearch_Serialize | DeviceSearch_Deserialize;
@@ -320,6 +530,53 @@ export type ErrorReport_Serialize = {
 	requestId: string | null,
 };
 
+export type Failure = {
+	cause: string,
+	whatToDo: string,
+};
+
+/**  Where a followed action stands. */
+export type FollowUpdate = FollowUpdate_Serialize | FollowUpdate_Deserialize;
+
+/**  Where a followed action stands. */
+export type FollowUpdate_Deserialize = {
+	deviceId: string,
+	action: ActionKind,
+	/**  Intune's `actionState` of the request sent, once it shows. */
+	result?: ActionResult_Deserialize | null,
+	/**  done, failed, canceled or notSupported: nothing more will change. */
+	finished: boolean,
+	/**  The macOS unlock PIN was read back and kept in the keychain. */
+	pinKept: boolean,
+	message: string,
+};
+
+/**  Where a followed action stands. */
+export type FollowUpdate_Serialize = {
+	deviceId: string,
+	action: ActionKind,
+	/**  Intune's `actionState` of the request sent, once it shows. */
+	result: ActionResult_Serialize | null,
+	/**  done, failed, canceled or notSupported: nothing more will change. */
+	finished: boolean,
+	/**  The macOS unlock PIN was read back and kept in the keychain. */
+	pinKept: boolean,
+	message: string,
+};
+
+export type Guidance = {
+	/**  `recoverPasscode` or `resetPasscode` (shown as "Remove passcode"). */
+	recommended: ActionKind,
+	headline: string,
+	/**  The device's facts that decided it. */
+	decidedBy: string[],
+	/**  What the device's user experiences with each choice. */
+	experience: Choice[],
+	ifItFails: Failure[],
+	/**  What Microsoft documents, and what it does not. */
+	documented: string[],
+};
+
 /**  Sent while the device list is fetched and when it is done or failed. */
 export type InventoryChanged = InventoryChanged_Serialize | InventoryChanged_Deserialize;
 
@@ -362,13 +619,144 @@ export type InventoryStatus_Serialize = {
 	error: ErrorReport_Serialize | null,
 };
 
+/**  What the app knows of a kept PIN, without the PIN. */
+export type KeptPin = KeptPin_Serialize | KeptPin_Deserialize;
+
+/**  What the app knows of a kept PIN, without the PIN. */
+export type KeptPin_Deserialize = {
+	deviceId: string,
+	deviceName: string,
+	serialNumber: string,
+	lockedAt: string,
+	keptAt: string,
+	/**  When the admin marked it used; the PIN itself is deleted then. */
+	usedAt?: string | null,
+};
+
+/**  What the app knows of a kept PIN, without the PIN. */
+export type KeptPin_Serialize = {
+	deviceId: string,
+	deviceName: string,
+	serialNumber: string,
+	lockedAt: string,
+	keptAt: string,
+	/**  When the admin marked it used; the PIN itself is deleted then. */
+	usedAt: string | null,
+};
+
 export type Ownership = "company" | "personal" | "unknown";
 
 export type Platform = "macOs" | "ios" | "ipadOs" | "android" | "windows" | "other";
 
+export type Readiness = "ready" | 
+/**  It can be sent, and the admin should read the warnings first. */
+"warning" | "blocked";
+
+export type Reason = Reason_Serialize | Reason_Deserialize;
+
+export type Reason_Deserialize = {
+	/**  The rule's stable id, for scripts and tests. */
+	rule: string,
+	severity: Severity,
+	text: string,
+	/**  What would change the verdict, when something can. */
+	fix?: string | null,
+};
+
+export type Reason_Serialize = {
+	/**  The rule's stable id, for scripts and tests. */
+	rule: string,
+	severity: Severity,
+	text: string,
+	/**  What would change the verdict, when something can. */
+	fix: string | null,
+};
+
 export type RefreshMode = 
 /**  Devices changed since the last fetch, or everything when the copy is old. */
 "changes" | "full";
+
+/**  The same device's secrets read again and again: worth a second look. */
+export type RepeatedAccess = {
+	deviceId: string,
+	deviceName: string,
+	/**  Passcode recoveries and reveals of passcodes, PINs and keys in the last 7 days. */
+	count: number,
+	last: string,
+};
+
+/**
+ *  Enough of an action result to tell a newer one from it. Intune's times may have whole-second
+ *  precision, so two requests in one second differ only in their state or last update.
+ */
+export type ResultMark = ResultMark_Serialize | ResultMark_Deserialize;
+
+/**
+ *  Enough of an action result to tell a newer one from it. Intune's times may have whole-second
+ *  precision, so two requests in one second differ only in their state or last update.
+ */
+export type ResultMark_Deserialize = {
+	started?: string | null,
+	state: string,
+	lastUpdated?: string | null,
+};
+
+/**
+ *  Enough of an action result to tell a newer one from it. Intune's times may have whole-second
+ *  precision, so two requests in one second differ only in their state or last update.
+ */
+export type ResultMark_Serialize = {
+	started: string | null,
+	state: string,
+	lastUpdated: string | null,
+};
+
+/**  A secret the admin asked to see. It leaves Rust only through this answer. */
+export type RevealedSecret = RevealedSecret_Serialize | RevealedSecret_Deserialize;
+
+/**  A secret the admin asked to see. It leaves Rust only through this answer. */
+export type RevealedSecret_Deserialize = {
+	kind: SecretKind,
+	deviceId: string,
+	deviceName: string,
+	value: string,
+	source: string,
+	producedAt?: string | null,
+	advice: string[],
+	hideAfterSeconds: number,
+};
+
+/**  A secret the admin asked to see. It leaves Rust only through this answer. */
+export type RevealedSecret_Serialize = {
+	kind: SecretKind,
+	deviceId: string,
+	deviceName: string,
+	value: string,
+	source: string,
+	producedAt: string | null,
+	advice: string[],
+	hideAfterSeconds: number,
+};
+
+export type RunReport = RunReport_Serialize | RunReport_Deserialize;
+
+export type RunReport_Deserialize = {
+	action: ActionKind,
+	outcomes: DeviceOutcome_Deserialize[],
+	queued: number,
+	blocked: number,
+	failed: number,
+	unknown: number,
+};
+
+export type RunReport_Serialize = {
+	action: ActionKind,
+	outcomes: DeviceOutcome_Serialize[],
+	queued: number,
+	blocked: number,
+	failed: number,
+	unknown: number,
+};
 
 /**  One page of results. */
 export type SearchPage = SearchPage_Serialize | SearchPage_Deserialize;
@@ -394,6 +782,96 @@ export type SearchSource =
 "inventory" | 
 /**  Microsoft Graph, while the local copy is not ready. */
 "graph";
+
+export type SecretKind = "unlockPin" | "passcode" | "fileVaultKey";
+
+export type SendRequest = SendRequest_Serialize | SendRequest_Deserialize;
+
+export type SendRequest_Deserialize = {
+	action: ActionKind,
+	/**  Managed device IDs. */
+	devices: string[],
+	justification?: string | null,
+	/**  Send a second macOS lock although a PIN is unused (refused without it). */
+	overrideUnusedPin?: boolean,
+};
+
+export type SendRequest_Serialize = {
+	action: ActionKind,
+	/**  Managed device IDs. */
+	devices: string[],
+	justification: string | null,
+	/**  Send a second macOS lock although a PIN is unused (refused without it). */
+	overrideUnusedPin: boolean,
+};
+
+export type SendState = 
+/**  Intune accepted it (204): the device acts at its next check-in. */
+"queued" | 
+/**  Not sent: the eligibility check stopped it. */
+"blocked" | 
+/**  Intune refused it, or the device could not be read. */
+"failed" | 
+/**  No answer came back and the device's results could not tell: do not send again yet. */
+"unknown";
+
+export type Severity = "blocker" | "warning" | "note";
+
+export type Verdict = Verdict_Serialize | Verdict_Deserialize;
+
+export type Verdict_Deserialize = {
+	action: ActionKind,
+	label: string,
+	readiness: Readiness,
+	/**  Blockers first, then warnings, then notes. */
+	reasons: Reason_Deserialize[],
+	/**  What the device's user will experience. */
+	effect: string,
+	needsJustification: boolean,
+	/**
+	 *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
+	 *  lock while a PIN is unused): sending then needs `override` and a justification.
+	 */
+	overridable: boolean,
+};
+
+export type Verdict_Serialize = {
+	action: ActionKind,
+	label: string,
+	readiness: Readiness,
+	/**  Blockers first, then warnings, then notes. */
+	reasons: Reason_Serialize[],
+	/**  What the device's user will experience. */
+	effect: string,
+	needsJustification: boolean,
+	/**
+	 *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
+	 *  lock while a PIN is unused): sending then needs `override` and a justification.
+	 */
+	overridable: boolean,
+};
+
+export type Verification = Verification_Serialize | Verification_Deserialize;
+
+export type Verification_Deserialize = {
+	intact: boolean,
+	entries: number,
+	/**  The newest entry's hash: note it down to detect a later removal of the newest entries. */
+	head: string,
+	/**  The first line that does not fit the chain, and why. */
+	brokenAt?: number | null,
+	problem?: string | null,
+};
+
+export type Verification_Serialize = {
+	intact: boolean,
+	entries: number,
+	/**  The newest entry's hash: note it down to detect a later removal of the newest entries. */
+	head: string,
+	/**  The first line that does not fit the chain, and why. */
+	brokenAt: number | null,
+	problem: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

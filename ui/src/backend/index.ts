@@ -4,9 +4,25 @@ import {
   commands,
   events,
   type About,
+  type ActionKind,
   type ActionResult_Serialize,
+  type AuditEvent,
+  type AuditFilter_Deserialize,
+  type AuditView_Serialize,
+  type DeviceReview_Serialize,
+  type FollowUpdate_Serialize,
+  type Guidance as GuidanceType,
+  type KeptPin_Serialize,
+  type Readiness,
+  type Reason_Serialize,
+  type RevealedSecret_Serialize,
+  type RunReport_Serialize,
+  type SecretKind,
+  type SendRequest_Deserialize,
+  type Severity,
+  type Verdict_Serialize,
+  type Verification_Serialize,
   type ConnectionSummary_Serialize,
-  type DeviceDetails_Serialize,
   type DeviceQuery_Deserialize,
   type DeviceSearch_Serialize,
   type Device_Serialize,
@@ -18,10 +34,36 @@ import {
   type RefreshMode,
 } from "../bindings";
 
-export type { About, ErrorKind, ErrorReport, Ownership, Platform, RefreshMode };
+export type {
+  About,
+  ActionKind,
+  AuditEvent,
+  ErrorKind,
+  ErrorReport,
+  Ownership,
+  Platform,
+  Readiness,
+  RefreshMode,
+  SecretKind,
+  Severity,
+};
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;
-export type DeviceDetails = DeviceDetails_Serialize;
+export type DeviceReview = DeviceReview_Serialize;
+export type DeviceDetails = DeviceReview["details"];
+export type Verdict = Verdict_Serialize;
+export type Reason = Reason_Serialize;
+export type Guidance = GuidanceType;
+export type KeptPin = KeptPin_Serialize;
+export type SendRequest = SendRequest_Deserialize;
+export type RunReport = RunReport_Serialize;
+export type DeviceOutcome = RunReport["outcomes"][number];
+export type FollowUpdate = FollowUpdate_Serialize;
+export type RevealedSecret = RevealedSecret_Serialize;
+export type AuditFilter = AuditFilter_Deserialize;
+export type AuditView = AuditView_Serialize;
+export type AuditEntry = AuditView["entries"][number];
+export type Verification = Verification_Serialize;
 export type ActionResult = ActionResult_Serialize;
 export type DeviceQuery = DeviceQuery_Deserialize;
 export type DeviceSearch = DeviceSearch_Serialize;
@@ -36,10 +78,25 @@ export interface Backend {
   inventoryStatus(): Promise<InventoryStatus>;
   refreshInventory(mode: RefreshMode): Promise<void>;
   searchDevices(query: DeviceQuery, offset: number, limit: number): Promise<DeviceSearch>;
-  deviceDetails(id: string): Promise<DeviceDetails>;
+  /** The device read now, with every action's verdict and, for iPhone/iPad, the guidance. */
+  reviewDevice(id: string): Promise<DeviceReview>;
   openInAdminCenter(id: string): Promise<void>;
+  /** Sends, then Rust follows each queued device and reports through `onActionProgress`. */
+  sendAction(request: SendRequest): Promise<RunReport>;
+  followAction(deviceId: string, action: ActionKind): Promise<void>;
+  stopFollowing(deviceId: string, action: ActionKind): Promise<void>;
+  revealSecret(kind: SecretKind, deviceId: string, justification: string): Promise<RevealedSecret>;
+  /** Copies a secret revealed in the last 30 s; Rust clears the clipboard 30 s later. */
+  copySecret(kind: SecretKind, deviceId: string): Promise<void>;
+  markPinUsed(deviceId: string): Promise<KeptPin>;
+  auditEntries(filter: AuditFilter): Promise<AuditView>;
+  verifyAudit(): Promise<Verification>;
+  /** Writes the audit as CSV to the Downloads folder; resolves to the file's path. */
+  exportAudit(): Promise<string>;
   /** Calls back on every inventory change; the returned function stops it. */
   onInventoryChanged(callback: (status: InventoryStatus) => void): () => void;
+  /** Calls back on every reading of a followed action; the returned function stops it. */
+  onActionProgress(callback: (update: FollowUpdate) => void): () => void;
 }
 
 type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -58,23 +115,44 @@ export const tauriBackend: Backend = {
   inventoryStatus: () => unwrap(commands.inventoryStatus()),
   refreshInventory: (mode) => unwrap(commands.refreshInventory(mode)).then(() => undefined),
   searchDevices: (query, offset, limit) => unwrap(commands.searchDevices(query, offset, limit)),
-  deviceDetails: (id) => unwrap(commands.deviceDetails(id)),
+  reviewDevice: (id) => unwrap(commands.reviewDevice(id)),
   openInAdminCenter: (id) => unwrap(commands.openInAdminCenter(id)).then(() => undefined),
-  onInventoryChanged: (callback) => {
-    let stop: (() => void) | null = null;
-    let stopped = false;
-    void events.inventoryChanged
-      .listen((event) => callback(event.payload.status))
-      .then((unlisten) => {
-        if (stopped) unlisten();
-        else stop = unlisten;
-      });
-    return () => {
-      stopped = true;
-      stop?.();
-    };
-  },
+  sendAction: (request) => unwrap(commands.sendAction(request)),
+  followAction: (deviceId, action) =>
+    unwrap(commands.followAction(deviceId, action)).then(() => undefined),
+  stopFollowing: (deviceId, action) =>
+    unwrap(commands.stopFollowing(deviceId, action)).then(() => undefined),
+  revealSecret: (kind, deviceId, justification) =>
+    unwrap(commands.revealSecret(kind, deviceId, justification)),
+  copySecret: (kind, deviceId) => unwrap(commands.copySecret(kind, deviceId)).then(() => undefined),
+  markPinUsed: (deviceId) => unwrap(commands.markPinUsed(deviceId)),
+  auditEntries: (filter) => unwrap(commands.auditEntries(filter)),
+  verifyAudit: () => unwrap(commands.verifyAudit()),
+  exportAudit: () => unwrap(commands.exportAudit()),
+  onInventoryChanged: (callback) =>
+    listen(events.inventoryChanged, (payload) => callback(payload.status)),
+  onActionProgress: (callback) =>
+    listen(events.actionProgress, (payload) => callback(payload.update)),
 };
+
+/** Starts listening at once and stops cleanly even if stopped before the listener is ready. */
+function listen<T>(
+  event: { listen(cb: (e: { payload: T }) => void): Promise<() => void> },
+  callback: (payload: T) => void,
+): () => void {
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  void event
+    .listen((e) => callback(e.payload))
+    .then((unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
 
 /** Turns anything a command rejected with into the one error shape the UI renders. */
 export function toErrorReport(error: unknown): ErrorReport {

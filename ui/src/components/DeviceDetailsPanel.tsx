@@ -9,12 +9,32 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwiseRegular, OpenRegular } from "@fluentui/react-icons";
+import {
+  ArrowClockwiseRegular,
+  CheckmarkRegular,
+  EyeRegular,
+  OpenRegular,
+} from "@fluentui/react-icons";
 import { useCallback, useEffect, useState } from "react";
 
-import { toErrorReport, type Device, type DeviceDetails, type ErrorReport } from "../backend";
+import {
+  toErrorReport,
+  type ActionKind,
+  type Device,
+  type DeviceReview,
+  type ErrorReport,
+  type FollowUpdate,
+  type RunReport,
+  type SecretKind,
+  type Verdict,
+} from "../backend";
 import { useBackend } from "../backend/context";
 import { ago, dateTime, ownershipLabel, platformLabel } from "../format";
+import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
+import { GuidancePanel } from "./actions/GuidancePanel";
+import { SECRET_LABEL } from "./actions/labels";
+import { RevealDialog } from "./actions/RevealDialog";
+import { VerdictCard } from "./actions/VerdictCard";
 
 const useStyles = makeStyles({
   root: {
@@ -27,6 +47,8 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     overflowY: "auto",
     minHeight: 0,
+    // The panel scrolls; its parts keep their height instead of being squeezed to fit.
+    "& > *": { flexShrink: 0 },
   },
   title: {
     display: "flex",
@@ -44,7 +66,8 @@ const useStyles = makeStyles({
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0, wordBreak: "break-word" },
   mono: { fontFamily: tokens.fontFamilyMonospace },
-  actions: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+  row: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+  stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   results: {
     width: "100%",
     borderCollapse: "collapse",
@@ -55,7 +78,7 @@ const useStyles = makeStyles({
 
 type State =
   | { status: "loading" }
-  | { status: "loaded"; details: DeviceDetails }
+  | { status: "loaded"; review: DeviceReview }
   | { status: "failed"; error: ErrorReport };
 
 const STATE_COLOURS: Record<string, "success" | "danger" | "warning" | "informative"> = {
@@ -65,30 +88,64 @@ const STATE_COLOURS: Record<string, "success" | "danger" | "warning" | "informat
   active: "warning",
 };
 
-/** One device, read live from Graph: what decides an action, and the actions already sent. */
+/** One device, read live from Graph: what decides each action, the actions, and their outcome. */
 export function DeviceDetailsPanel({ device }: { device: Device }) {
   const backend = useBackend();
   const styles = useStyles();
   const [state, setState] = useState<State>({ status: "loading" });
-  const [openError, setOpenError] = useState<ErrorReport | null>(null);
+  const [notice, setNotice] = useState<ErrorReport | null>(null);
+  // Dialogs stay mounted once used and close through `open` (see the dialogs); a new choice gets a
+  // fresh dialog through its key.
+  const [confirming, setConfirming] = useState<{ verdict: Verdict; n: number } | null>(null);
+  const [revealing, setRevealing] = useState<{ kind: SecretKind; n: number } | null>(null);
+  const [dialog, setDialog] = useState<"confirm" | "reveal" | null>(null);
+  const [sent, setSent] = useState<RunReport | null>(null);
+  const [progress, setProgress] = useState<FollowUpdate | null>(null);
 
-  const fetchDetails = useCallback(() => {
+  const fetchReview = useCallback(() => {
     backend
-      .deviceDetails(device.id)
-      .then((details) => setState({ status: "loaded", details }))
+      .reviewDevice(device.id)
+      .then((review) => setState({ status: "loaded", review }))
       .catch((error: unknown) => setState({ status: "failed", error: toErrorReport(error) }));
   }, [backend, device.id]);
 
   // The panel is keyed by device, so it starts in "loading" for each one.
-  useEffect(fetchDetails, [fetchDetails]);
+  useEffect(fetchReview, [fetchReview]);
+
+  // Rust follows what was sent; a finished action changes the verdicts, so read again.
+  useEffect(
+    () =>
+      backend.onActionProgress((update) => {
+        if (update.deviceId !== device.id) return;
+        setProgress(update);
+        if (update.finished) fetchReview();
+      }),
+    [backend, device.id, fetchReview],
+  );
 
   function load() {
     setState({ status: "loading" });
-    fetchDetails();
+    fetchReview();
+  }
+
+  async function stopFollowing(action: ActionKind) {
+    await backend.stopFollowing(device.id, action).catch(() => undefined);
+    setProgress(null);
+  }
+
+  async function markPinUsed() {
+    setNotice(null);
+    try {
+      await backend.markPinUsed(device.id);
+      fetchReview();
+    } catch (e) {
+      setNotice(toErrorReport(e));
+    }
   }
 
   // Until the live read arrives, show what the list already knows.
-  const d = state.status === "loaded" ? state.details.device : device;
+  const review = state.status === "loaded" ? state.review : null;
+  const d = review?.details.device ?? device;
   const facts: [string, string, boolean?][] = [
     ["User", `${d.userDisplayName} (${d.userPrincipalName})`],
     ["Platform", `${platformLabel(d.platform)} ${d.osVersion}`],
@@ -101,9 +158,9 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
     ["Compliance", d.complianceState],
     ["Management", d.managementState],
     ["Last check-in", `${ago(d.lastSync)} (${dateTime(d.lastSync)})`],
-    ["Enrolled", dateTime(d.enrolled)],
     ["Device ID", d.id, true],
   ];
+  const following = progress && !progress.finished ? progress : null;
 
   return (
     <section className={styles.root} aria-labelledby="device-title" id="device-details">
@@ -128,28 +185,25 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
           </div>
         ))}
       </dl>
-      <div className={styles.actions}>
+      <div className={styles.row}>
         <Button icon={<ArrowClockwiseRegular />} onClick={load}>
           Read again
         </Button>
         <Button
           icon={<OpenRegular />}
           onClick={() => {
-            setOpenError(null);
-            backend.openInAdminCenter(d.id).catch((e: unknown) => setOpenError(toErrorReport(e)));
+            setNotice(null);
+            backend.openInAdminCenter(d.id).catch((e: unknown) => setNotice(toErrorReport(e)));
           }}
         >
           Open in Intune admin center
         </Button>
       </div>
-      {openError && (
+      {notice && (
         <MessageBar intent="error">
-          <MessageBarBody>{openError.message}</MessageBarBody>
+          <MessageBarBody>{notice.message}</MessageBarBody>
         </MessageBar>
       )}
-      <Text weight="semibold" as="h3">
-        Actions on this device
-      </Text>
       {state.status === "failed" && (
         <MessageBar intent="error">
           <MessageBarBody>
@@ -158,10 +212,98 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
           </MessageBarBody>
         </MessageBar>
       )}
-      {state.status === "loaded" &&
-        (state.details.actionResults.length === 0 ? (
+
+      {sent && (
+        <div className={styles.stack} id="send-outcome">
+          {sent.outcomes.map((o) => (
+            <MessageBar
+              key={o.deviceId}
+              layout="multiline"
+              intent={
+                o.state === "queued" ? "success" : o.state === "blocked" ? "warning" : "error"
+              }
+            >
+              <MessageBarBody>
+                {o.message}
+                {o.requestId && ` (request ID ${o.requestId})`}
+              </MessageBarBody>
+            </MessageBar>
+          ))}
+        </div>
+      )}
+      {progress && (
+        <MessageBar
+          id="action-progress"
+          layout="multiline"
+          intent={
+            !progress.finished
+              ? "info"
+              : progress.result?.actionState === "done"
+                ? "success"
+                : "error"
+          }
+        >
+          <MessageBarBody>
+            {!progress.finished && <Spinner size="extra-tiny" as="span" />} {progress.message}
+          </MessageBarBody>
+          {following && (
+            <Button size="small" onClick={() => void stopFollowing(following.action)}>
+              Stop watching
+            </Button>
+          )}
+        </MessageBar>
+      )}
+
+      {review && review.reveals.length > 0 && (
+        <div className={styles.row} id="secrets">
+          {review.reveals.map((kind) => (
+            <Button
+              key={kind}
+              icon={<EyeRegular />}
+              onClick={() => {
+                setRevealing((r) => ({ kind, n: (r?.n ?? 0) + 1 }));
+                setDialog("reveal");
+              }}
+              data-reveal={kind}
+            >
+              Reveal {SECRET_LABEL[kind]}…
+            </Button>
+          ))}
+          {review.keptPin && !review.keptPin.usedAt && (
+            <Button icon={<CheckmarkRegular />} onClick={() => void markPinUsed()} id="pin-used">
+              The user typed the PIN
+            </Button>
+          )}
+        </div>
+      )}
+
+      <Text weight="semibold" as="h3">
+        What you can do
+      </Text>
+      {review?.guidance && <GuidancePanel guidance={review.guidance} />}
+      {review && (
+        <div className={styles.stack} id="verdicts">
+          {review.verdicts.map((verdict) => (
+            <VerdictCard
+              key={verdict.action}
+              verdict={verdict}
+              busy={following?.action === verdict.action}
+              onChoose={() => {
+                setConfirming((c) => ({ verdict, n: (c?.n ?? 0) + 1 }));
+                setDialog("confirm");
+              }}
+            />
+          ))}
+        </div>
+      )}
+
+      <Text weight="semibold" as="h3">
+        Actions on this device
+      </Text>
+      {review &&
+        (review.details.actionResults.length === 0 ? (
           <Text className={styles.empty} id="action-results-empty">
-            Intune reports no remote action on this device. Read {ago(state.details.readAt)}.
+            Intune reports no remote action on this device. Read {ago(review.details.readAt)}.
           </Text>
         ) : (
           <table className={styles.results} id="action-results">
@@ -174,7 +316,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
               </tr>
             </thead>
             <tbody>
-              {state.details.actionResults.map((r) => (
+              {review.details.actionResults.map((r) => (
                 <tr key={`${r.actionName}-${r.started ?? ""}`}>
                   <td>{r.actionName}</td>
                   <td>
@@ -189,6 +331,32 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
             </tbody>
           </table>
         ))}
+
+      {confirming && (
+        <ConfirmActionDialog
+          key={confirming.n}
+          device={d}
+          verdict={confirming.verdict}
+          open={dialog === "confirm"}
+          onClose={() => setDialog(null)}
+          onSent={(report) => {
+            setDialog(null);
+            setSent(report);
+            setProgress(null);
+            fetchReview();
+          }}
+        />
+      )}
+      {revealing && (
+        <RevealDialog
+          key={revealing.n}
+          device={d}
+          kind={revealing.kind}
+          open={dialog === "reveal"}
+          onClose={() => setDialog(null)}
+          onRevealed={fetchReview}
+        />
+      )}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { Backend, DeviceDetails, DeviceQuery, InventoryStatus } from "../backend";
+import type { Backend, DeviceQuery, DeviceReview, InventoryStatus } from "../backend";
 import { BackendProvider } from "../backend/context";
 import {
   fakeBackend,
@@ -10,6 +10,7 @@ import {
   READY_INVENTORY,
   SAMPLE_SUMMARY,
   sampleDevice,
+  sampleReview,
 } from "../test/backend";
 import { Workspace } from "./Workspace";
 
@@ -32,32 +33,31 @@ function searchFleet(query: DeviceQuery, offset: number, limit: number) {
   });
 }
 
-function details(id: string): Promise<DeviceDetails> {
+function details(id: string): Promise<DeviceReview> {
   const device = FLEET.find((d) => d.id === id);
   if (!device)
     return Promise.reject({ kind: "notFound", message: "No device matches.", requestId: null });
-  return Promise.resolve({
-    device,
-    actionResults: [
-      {
-        actionName: "remoteLock",
-        actionState: "pending",
-        started: new Date().toISOString(),
-        lastUpdated: null,
-        hasSecret: true,
-        errorCode: null,
-      },
-    ],
-    readAt: new Date().toISOString(),
-    adminCenterUrl: "https://intune.microsoft.com/#x",
-  });
+  return Promise.resolve(
+    sampleReview(device, {
+      actionResults: [
+        {
+          actionName: "remoteLock",
+          actionState: "pending",
+          started: new Date().toISOString(),
+          lastUpdated: null,
+          hasSecret: true,
+          errorCode: null,
+        },
+      ],
+    }),
+  );
 }
 
 function renderWorkspace(overrides: Partial<Backend> = {}) {
   const backend = fakeBackend({
     inventoryStatus: () => Promise.resolve(READY_INVENTORY),
     searchDevices: vi.fn(searchFleet),
-    deviceDetails: vi.fn(details),
+    reviewDevice: vi.fn(details),
     ...overrides,
   });
   render(
@@ -80,7 +80,7 @@ describe("Workspace", () => {
     expect(await within(grid).findByText("Ada's MacBook Pro")).toBeInTheDocument();
     await userEvent.keyboard("{Enter}");
     const panel = await screen.findByRole("region", { name: "Ada's MacBook Pro" });
-    expect(backend.deviceDetails).toHaveBeenCalledWith(FLEET[0]?.id);
+    expect(backend.reviewDevice).toHaveBeenCalledWith(FLEET[0]?.id);
     expect(within(panel).getByText("C02ADA")).toBeInTheDocument();
     expect(await within(panel).findByText("remoteLock")).toBeInTheDocument();
     expect(within(panel).getByText("pending")).toBeInTheDocument();
@@ -131,7 +131,7 @@ describe("Workspace", () => {
 
   it("shows Graph's request ID when reading a device fails", async () => {
     renderWorkspace({
-      deviceDetails: () =>
+      reviewDevice: () =>
         Promise.reject({
           kind: "permissionDenied",
           message: "Microsoft Graph answered 403.",
@@ -143,6 +143,19 @@ describe("Workspace", () => {
     expect(
       await screen.findByText(/Microsoft Graph answered 403\. \(request ID req-42\)/),
     ).toBeInTheDocument();
+  });
+
+  it("shows the audit in its own tab and keeps the open device for the way back", async () => {
+    renderWorkspace({
+      auditEntries: () => Promise.resolve({ entries: [], repeated: [], file: "/tmp/audit.jsonl" }),
+    });
+    await waitFor(() => expect(screen.getByText("3 devices")).toBeInTheDocument());
+    await userEvent.click(await screen.findByText("PC-0003"));
+    await screen.findByRole("region", { name: "PC-0003" });
+    await userEvent.click(screen.getByRole("tab", { name: "Audit" }));
+    expect(await screen.findByText(/No entry yet/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("tab", { name: "Devices" }));
+    expect(screen.getByRole("region", { name: "PC-0003" })).toBeVisible();
   });
 
   it("signs out from the account menu", async () => {

@@ -11,6 +11,8 @@ import {
   MessageBar,
   MessageBarBody,
   ProgressBar,
+  Tab,
+  TabList,
   Text,
   tokens,
 } from "@fluentui/react-components";
@@ -26,6 +28,7 @@ import {
 } from "../backend";
 import { useBackend } from "../backend/context";
 import { ago } from "../format";
+import { AuditPanel } from "./AuditPanel";
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
 
@@ -47,6 +50,8 @@ const useStyles = makeStyles({
     flexGrow: 1,
     minHeight: 0,
   },
+  // A class, not the `hidden` attribute: the panes' own `display: grid` would override it.
+  hidden: { display: "none" },
   placeholder: {
     display: "flex",
     alignItems: "center",
@@ -72,6 +77,7 @@ export function Workspace({ summary, onSignedOut }: Props) {
   const [generation, setGeneration] = useState(0);
   const [device, setDevice] = useState<Device | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);
+  const [tab, setTab] = useState<"devices" | "audit">("devices");
 
   useEffect(() => {
     let wasReady = false;
@@ -112,6 +118,18 @@ export function Workspace({ summary, onSignedOut }: Props) {
         </MessageBar>
       )}
       <div className={styles.bar}>
+        <TabList
+          selectedValue={tab}
+          onTabSelect={(_, data) => setTab(data.value as "devices" | "audit")}
+          size="small"
+        >
+          <Tab value="devices" id="tab-devices">
+            Devices
+          </Tab>
+          <Tab value="audit" id="tab-audit">
+            Audit
+          </Tab>
+        </TabList>
         <div className={styles.inventory} id="inventory-status">
           {inventory?.syncing ? (
             <>
@@ -174,13 +192,15 @@ export function Workspace({ summary, onSignedOut }: Props) {
           <MessageBarBody>{(error ?? inventory?.error)?.message}</MessageBarBody>
         </MessageBar>
       )}
-      <div className={styles.panes}>
+      {tab === "audit" && <AuditPanel />}
+      {/* Hidden, not unmounted: the search and the open device survive a look at the audit. */}
+      <div className={tab === "devices" ? styles.panes : styles.hidden}>
         <DeviceFinder generation={generation} onOpen={setDevice} />
         {device ? (
           <DeviceDetailsPanel key={device.id} device={device} />
         ) : (
           <div className={styles.placeholder}>
-            <Text>Pick a device to see what decides an action and what was already sent.</Text>
+            <Text>Pick a device to see which actions apply to it, and why.</Text>
           </div>
         )}
       </div>

@@ -1,4 +1,15 @@
-import type { About, Backend, ConnectionSummary, Device, InventoryStatus } from "../backend";
+import type {
+  About,
+  ActionKind,
+  Backend,
+  ConnectionSummary,
+  Device,
+  DeviceReview,
+  InventoryStatus,
+  Readiness,
+  Reason,
+  Verdict,
+} from "../backend";
 
 export const SAMPLE_ABOUT: About = {
   product: "Intune Actions",
@@ -20,9 +31,19 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     inventoryStatus: unexpected("inventoryStatus"),
     refreshInventory: unexpected("refreshInventory"),
     searchDevices: unexpected("searchDevices"),
-    deviceDetails: unexpected("deviceDetails"),
+    reviewDevice: unexpected("reviewDevice"),
     openInAdminCenter: unexpected("openInAdminCenter"),
+    sendAction: unexpected("sendAction"),
+    followAction: unexpected("followAction"),
+    stopFollowing: unexpected("stopFollowing"),
+    revealSecret: unexpected("revealSecret"),
+    copySecret: unexpected("copySecret"),
+    markPinUsed: unexpected("markPinUsed"),
+    auditEntries: unexpected("auditEntries"),
+    verifyAudit: unexpected("verifyAudit"),
+    exportAudit: unexpected("exportAudit"),
     onInventoryChanged: () => () => {},
+    onActionProgress: () => () => {},
     ...overrides,
   };
 }
@@ -86,3 +107,47 @@ export const READY_INVENTORY: InventoryStatus = {
   totalExpected: null,
   error: null,
 };
+
+export function sampleVerdict(
+  action: ActionKind,
+  readiness: Readiness = "ready",
+  overrides: Partial<Verdict> = {},
+  reasons: Reason[] = [],
+): Verdict {
+  const labels: Record<ActionKind, string> = {
+    remoteLock: "Remote lock",
+    rotateFileVaultKey: "Rotate FileVault recovery key",
+    recoverPasscode: "Recover passcode",
+    resetPasscode: "Remove passcode",
+  };
+  return {
+    action,
+    label: labels[action],
+    readiness,
+    reasons,
+    effect: `Effect of ${labels[action]}.`,
+    needsJustification: action === "recoverPasscode",
+    overridable: false,
+    ...overrides,
+  };
+}
+
+export function sampleReview(
+  device: Device,
+  overrides: Partial<DeviceReview["details"]> & Partial<Omit<DeviceReview, "details">> = {},
+): DeviceReview {
+  const { verdicts, guidance, keptPin, reveals, ...details } = overrides;
+  return {
+    details: {
+      device,
+      actionResults: [],
+      readAt: new Date().toISOString(),
+      adminCenterUrl: "https://intune.microsoft.com/#x",
+      ...details,
+    },
+    verdicts: verdicts ?? [],
+    guidance: guidance ?? null,
+    keptPin: keptPin ?? null,
+    reveals: reveals ?? [],
+  };
+}

@@ -1,0 +1,270 @@
+//! Remote actions, reveals and the audit: thin over `intune_core::actions` and `intune_core::audit`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use intune_core::actions::pins::KeptPin;
+use intune_core::actions::{
+    ActionKind, DeviceReview, FollowUpdate, ResultMark, RunReport, SecretKind, SendRequest,
+    SendState,
+};
+use intune_core::audit::{self, AuditEntry, AuditFilter, RepeatedAccess, Verification};
+use intune_core::{Error, ErrorReport};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_specta::Event;
+
+use crate::state::{AppState, Tenant};
+
+/// A shown secret disappears from the screen, and from the clipboard, after this long.
+pub const SECRET_SHOWN_SECONDS: u64 = 30;
+/// Following stops after this long; the device panel can start it again.
+const FOLLOW_FOR: Duration = Duration::from_secs(15 * 60);
+
+/// Each reading of a followed action.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionProgress {
+    pub update: FollowUpdate,
+}
+
+/// A secret the admin asked to see. It leaves Rust only through this answer.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RevealedSecret {
+    pub kind: SecretKind,
+    pub device_id: String,
+    pub device_name: String,
+    pub value: String,
+    pub source: String,
+    pub produced_at: Option<DateTime<Utc>>,
+    pub advice: Vec<String>,
+    pub hide_after_seconds: u32,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditView {
+    pub entries: Vec<AuditEntry>,
+    pub repeated: Vec<RepeatedAccess>,
+    pub file: String,
+}
+
+/// The device read now, with every action's verdict and the passcode guidance.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_device(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<DeviceReview, ErrorReport> {
+    Ok(state.tenant().await?.actions.review(&id).await?)
+}
+
+/// Sends an action to the devices, then follows each one Intune queued in the background.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_action(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: SendRequest,
+) -> Result<RunReport, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let report = tenant.actions.send(&request, |_| {}).await?;
+    for outcome in report
+        .outcomes
+        .iter()
+        .filter(|o| o.state == SendState::Queued)
+    {
+        start_following(
+            &app,
+            &tenant,
+            outcome.device_id.clone(),
+            request.action,
+            outcome.baseline.clone(),
+        );
+    }
+    Ok(report)
+}
+
+/// Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`.
+#[tauri::command]
+#[specta::specta]
+pub async fn follow_action(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    device_id: String,
+    action: ActionKind,
+) -> Result<(), ErrorReport> {
+    let tenant = state.tenant().await?;
+    start_following(&app, &tenant, device_id, action, None);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn stop_following(
+    state: State<'_, AppState>,
+    device_id: String,
+    action: ActionKind,
+) -> Result<(), ErrorReport> {
+    let tenant = state.tenant().await?;
+    if let Some(task) = tenant.followers().remove(&(device_id, action)) {
+        task.abort();
+    }
+    Ok(())
+}
+
+/// Shows a secret on an explicit request with a justification; audited.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_secret(
+    state: State<'_, AppState>,
+    kind: SecretKind,
+    device_id: String,
+    justification: String,
+) -> Result<RevealedSecret, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let revealed = tenant
+        .actions
+        .reveal(kind, &device_id, Some(&justification))
+        .await?;
+    let shown = RevealedSecret {
+        kind,
+        device_id: revealed.device_id.clone(),
+        device_name: revealed.device_name.clone(),
+        // The one place a secret crosses to the web view: the admin asked to see it.
+        value: revealed.value.expose().to_string(),
+        source: revealed.source.into(),
+        produced_at: revealed.produced_at,
+        advice: revealed.advice.clone(),
+        hide_after_seconds: SECRET_SHOWN_SECONDS as u32,
+    };
+    tenant.remember_revealed(kind, &revealed.device_id, revealed.value);
+    Ok(shown)
+}
+
+/// Copies a secret shown in the last 30 seconds; the clipboard is cleared 30 seconds later if it
+/// still holds it.
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_secret(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: SecretKind,
+    device_id: String,
+) -> Result<(), ErrorReport> {
+    let tenant = state.tenant().await?;
+    let secret = tenant
+        .revealed(kind, &device_id, Duration::from_secs(SECRET_SHOWN_SECONDS))
+        .ok_or_else(|| {
+            Error::Unavailable {
+                what: format!("the {} is no longer shown", kind.label()),
+                next: "Reveal it again to copy it.".into(),
+            }
+            .report()
+        })?;
+    app.clipboard()
+        .write_secret(secret.expose())
+        .map_err(|e| Error::Internal(format!("the clipboard could not be used: {e}")).report())?;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(SECRET_SHOWN_SECONDS)).await;
+        let clipboard = app.clipboard();
+        if clipboard
+            .read_text()
+            .is_ok_and(|now| now == secret.expose())
+        {
+            let _ = clipboard.clear();
+        }
+    });
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_pin_used(
+    state: State<'_, AppState>,
+    device_id: String,
+) -> Result<KeptPin, ErrorReport> {
+    Ok(state.tenant().await?.actions.mark_pin_used(&device_id)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn audit_entries(
+    state: State<'_, AppState>,
+    filter: AuditFilter,
+) -> Result<AuditView, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let log = tenant.actions.audit();
+    let all = log.entries()?;
+    Ok(AuditView {
+        repeated: audit::repeated_access(&all, Utc::now()),
+        entries: log.list(&filter)?,
+        file: log.path().display().to_string(),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_audit(state: State<'_, AppState>) -> Result<Verification, ErrorReport> {
+    Ok(state.tenant().await?.actions.audit().verify()?)
+}
+
+/// Writes the whole audit as CSV into the Downloads folder and returns the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_audit(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<String, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let csv = audit::to_csv(&tenant.actions.audit().entries()?);
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().document_dir())
+        .map_err(|e| Error::Internal(format!("no Downloads folder: {e}")).report())?;
+    let path = dir.join(format!(
+        "intune-actions-audit-{}.csv",
+        Utc::now().format("%Y%m%d-%H%M%S")
+    ));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, csv))
+        .map_err(|source| Error::Storage {
+            path: path.clone(),
+            source,
+        })?;
+    Ok(path.display().to_string())
+}
+
+fn start_following(
+    app: &AppHandle,
+    tenant: &Arc<Tenant>,
+    device_id: String,
+    action: ActionKind,
+    baseline: Option<ResultMark>,
+) {
+    let key = (device_id.clone(), action);
+    let (app, follower) = (app.clone(), Arc::clone(tenant));
+    let task = tauri::async_runtime::spawn(async move {
+        let emit = |update: &FollowUpdate| {
+            let _ = ActionProgress {
+                update: update.clone(),
+            }
+            .emit(&app);
+        };
+        let result = follower
+            .actions
+            .follow(&device_id, action, baseline.as_ref(), FOLLOW_FOR, emit)
+            .await;
+        if let Err(error) = result {
+            tracing::warn!(kind = ?error.kind(), ?action, "following an action stopped");
+        }
+        follower.followers().remove(&(device_id, action));
+    });
+    if let Some(old) = tenant.followers().insert(key, task) {
+        old.abort();
+    }
+}

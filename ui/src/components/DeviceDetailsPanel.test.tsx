@@ -1,0 +1,271 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Backend, DeviceReview, FollowUpdate, RunReport } from "../backend";
+import { BackendProvider } from "../backend/context";
+import {
+  fakeBackend,
+  mockMediaQueries,
+  sampleDevice,
+  sampleReview,
+  sampleVerdict,
+} from "../test/backend";
+import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
+
+const MAC = sampleDevice(7, { deviceName: "MAC-ADA-007", serialNumber: "C02ADA7" });
+
+function queued(overrides: Partial<RunReport["outcomes"][number]> = {}): RunReport {
+  return {
+    action: "remoteLock",
+    outcomes: [
+      {
+        deviceId: MAC.id,
+        deviceName: MAC.deviceName,
+        state: "queued",
+        message: "Remote lock: Intune accepted it; the device acts when it next checks in.",
+        error: null,
+        verdict: null,
+        requestId: "req-1",
+        clientRequestId: "cli-1",
+        reconciled: false,
+        baseline: null,
+        ...overrides,
+      },
+    ],
+    queued: 1,
+    blocked: 0,
+    failed: 0,
+    unknown: 0,
+  };
+}
+
+function renderPanel(review: DeviceReview, overrides: Partial<Backend> = {}) {
+  const backend = fakeBackend({
+    reviewDevice: vi.fn(() => Promise.resolve(review)),
+    ...overrides,
+  });
+  render(
+    <BackendProvider backend={backend}>
+      <DeviceDetailsPanel device={review.details.device} />
+    </BackendProvider>,
+  );
+  return backend;
+}
+
+describe("DeviceDetailsPanel actions", () => {
+  beforeEach(() => mockMediaQueries([]));
+
+  it("renders Rust's verdicts: a blocked action says why and what would fix it, and cannot be sent", async () => {
+    const pc = sampleDevice(3, { deviceName: "PC-0003", platform: "windows" });
+    renderPanel(
+      sampleReview(pc, {
+        verdicts: [
+          sampleVerdict("remoteLock", "blocked", {}, [
+            {
+              rule: "lock-windows",
+              severity: "blocker",
+              text: "Windows: Intune does not support remote lock (it answers 400 BadRequest).",
+              fix: "For a lost Windows PC, use Wipe or Retire in the Intune admin center.",
+            },
+          ]),
+        ],
+      }),
+    );
+    expect(await screen.findByText(/Windows: Intune does not support remote lock/)).toBeVisible();
+    expect(screen.getByText(/use Wipe or Retire/)).toBeVisible();
+    expect(screen.getByText("Blocked")).toBeVisible();
+    expect(screen.getByRole("button", { name: "Lock…" })).toBeDisabled();
+  });
+
+  it("locks after a confirmation that names the device and its effect, then shows the outcome as Rust follows it", async () => {
+    let progress: (u: FollowUpdate) => void = () => {};
+    const review = sampleReview(MAC, { verdicts: [sampleVerdict("remoteLock")] });
+    const backend = renderPanel(review, {
+      sendAction: vi.fn(() => Promise.resolve(queued())),
+      onActionProgress: (cb) => {
+        progress = cb;
+        return () => {};
+      },
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Lock…" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(within(dialog).getByText("Remote lock: MAC-ADA-007?")).toBeVisible();
+    expect(within(dialog).getByText("Serial number C02ADA7")).toBeVisible();
+    expect(within(dialog).getByText("Effect of Remote lock.")).toBeVisible();
+    await userEvent.type(within(dialog).getByRole("textbox"), "INC-1 stolen");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Remote lock" }));
+    expect(backend.sendAction).toHaveBeenCalledWith({
+      action: "remoteLock",
+      devices: [MAC.id],
+      justification: "INC-1 stolen",
+      overrideUnusedPin: false,
+    });
+    expect(await screen.findByText(/Intune accepted it.*\(request ID req-1\)/)).toBeVisible();
+
+    act(() =>
+      progress({
+        deviceId: MAC.id,
+        action: "remoteLock",
+        result: null,
+        finished: false,
+        pinKept: false,
+        message: "Remote lock: pending until the device checks in.",
+      }),
+    );
+    expect(await screen.findByText(/pending until the device checks in/)).toBeVisible();
+    expect(screen.getByRole("button", { name: "Stop watching" })).toBeVisible();
+    const reads = vi.mocked(backend.reviewDevice).mock.calls.length;
+    act(() =>
+      progress({
+        deviceId: MAC.id,
+        action: "remoteLock",
+        result: null,
+        finished: true,
+        pinKept: true,
+        message: "Locked. The unlock PIN is kept in your keychain: reveal it when the user calls.",
+      }),
+    );
+    expect(await screen.findByText(/Locked\. The unlock PIN is kept/)).toBeVisible();
+    await waitFor(() =>
+      expect(vi.mocked(backend.reviewDevice).mock.calls.length).toBeGreaterThan(reads),
+    );
+    // Another device's progress is not this panel's business.
+    act(() =>
+      progress({
+        deviceId: "someone-else",
+        action: "remoteLock",
+        result: null,
+        finished: false,
+        pinKept: false,
+        message: "Other device pending",
+      }),
+    );
+    expect(screen.queryByText("Other device pending")).toBeNull();
+  });
+
+  it("will not send a recovery without a justification", async () => {
+    const iphone = sampleDevice(9, { deviceName: "Ada's iPhone", platform: "ios" });
+    const backend = renderPanel(
+      sampleReview(iphone, { verdicts: [sampleVerdict("recoverPasscode", "warning")] }),
+      { sendAction: vi.fn(() => Promise.resolve(queued({ deviceId: iphone.id }))) },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Recover…" }));
+    const dialog = await screen.findByRole("alertdialog");
+    const send = within(dialog).getByRole("button", { name: "Recover passcode" });
+    expect(send).toBeDisabled();
+    expect(within(dialog).getByText(/required, kept in the audit/)).toBeVisible();
+    await userEvent.type(within(dialog).getByRole("textbox"), "   ");
+    expect(send).toBeDisabled();
+    await userEvent.type(within(dialog).getByRole("textbox"), "INC-9");
+    await userEvent.click(send);
+    expect(backend.sendAction).toHaveBeenCalledOnce();
+  });
+
+  it("asks for the stronger confirmation before a second macOS lock while a PIN is unused", async () => {
+    const backend = renderPanel(
+      sampleReview(MAC, {
+        verdicts: [
+          sampleVerdict("remoteLock", "blocked", { overridable: true, needsJustification: true }, [
+            {
+              rule: "lock-mac-unused-pin",
+              severity: "blocker",
+              text: "A macOS lock PIN from 2026-11-20 10:00 UTC is still unused.",
+              fix: null,
+            },
+          ]),
+        ],
+      }),
+      { sendAction: vi.fn(() => Promise.resolve(queued())) },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Send anyway…" }));
+    const dialog = await screen.findByRole("alertdialog");
+    const send = within(dialog).getByRole("button", { name: "Remote lock" });
+    await userEvent.type(within(dialog).getByRole("textbox"), "User says it is not locked");
+    expect(send).toBeDisabled();
+    await userEvent.click(within(dialog).getByRole("checkbox"));
+    await userEvent.click(send);
+    expect(backend.sendAction).toHaveBeenCalledWith(
+      expect.objectContaining({ overrideUnusedPin: true }),
+    );
+  });
+
+  it("reveals a PIN only after a justification, hides it when Rust's time is up, and copies through Rust", async () => {
+    const backend = renderPanel(
+      sampleReview(MAC, {
+        reveals: ["unlockPin"],
+        keptPin: {
+          deviceId: MAC.id,
+          deviceName: MAC.deviceName,
+          serialNumber: MAC.serialNumber,
+          lockedAt: new Date().toISOString(),
+          keptAt: new Date().toISOString(),
+          usedAt: null,
+        },
+      }),
+      {
+        revealSecret: vi.fn(() =>
+          Promise.resolve({
+            kind: "unlockPin" as const,
+            deviceId: MAC.id,
+            deviceName: MAC.deviceName,
+            value: "482913",
+            source: "keychain",
+            producedAt: null,
+            advice: ["Give it to the user by phone."],
+            hideAfterSeconds: 1,
+          }),
+        ),
+        copySecret: vi.fn(() => Promise.resolve()),
+        markPinUsed: vi.fn(() =>
+          Promise.reject({ kind: "storage", message: "Disk full.", requestId: null }),
+        ),
+      },
+    );
+    expect(screen.queryByText("482913")).toBeNull();
+    await userEvent.click(await screen.findByRole("button", { name: "Reveal unlock PIN…" }));
+    const dialog = await screen.findByRole("dialog");
+    const reveal = within(dialog).getByRole("button", { name: "Reveal" });
+    expect(reveal).toBeDisabled();
+    await userEvent.type(within(dialog).getByRole("textbox"), "INC-7 verified by phone");
+    await userEvent.click(reveal);
+    expect(backend.revealSecret).toHaveBeenCalledWith(
+      "unlockPin",
+      MAC.id,
+      "INC-7 verified by phone",
+    );
+    expect(await within(dialog).findByText("482913")).toBeVisible();
+    await userEvent.click(within(dialog).getByRole("button", { name: "Copy" }));
+    expect(backend.copySecret).toHaveBeenCalledWith("unlockPin", MAC.id);
+    await waitFor(() => expect(within(dialog).queryByText("482913")).toBeNull(), {
+      timeout: 2000,
+    });
+
+    await userEvent.click(within(dialog).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await userEvent.click(await screen.findByRole("button", { name: "The user typed the PIN" }));
+    expect(await screen.findByText("Disk full.")).toBeVisible();
+  });
+
+  it("shows the recover-or-remove decision for an iPhone", async () => {
+    const iphone = sampleDevice(9, { deviceName: "Ada's iPhone", platform: "ios" });
+    renderPanel(
+      sampleReview(iphone, {
+        guidance: {
+          recommended: "resetPasscode",
+          headline: "Remove the passcode: an unsupervised device escrows none.",
+          decidedBy: ["Supervised: no."],
+          experience: [
+            { action: "recoverPasscode", label: "Recover passcode", userSees: "Nothing changes." },
+            { action: "resetPasscode", label: "Remove passcode", userSees: "Opens without one." },
+          ],
+          ifItFails: [{ cause: "Never escrowed.", whatToDo: "Remove instead." }],
+          documented: ["Remove passcode generates no new one."],
+        },
+      }),
+    );
+    expect(await screen.findByText(/an unsupervised device escrows none/)).toBeVisible();
+    expect(screen.getByText("Remove passcode (recommended)")).toBeVisible();
+    expect(screen.getByText("Never escrowed.")).toBeVisible();
+  });
+});

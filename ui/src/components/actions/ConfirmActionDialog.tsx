@@ -1,0 +1,154 @@
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Text,
+  Textarea,
+  tokens,
+} from "@fluentui/react-components";
+import { useState } from "react";
+
+import {
+  toErrorReport,
+  type Device,
+  type ErrorReport,
+  type RunReport,
+  type Verdict,
+} from "../../backend";
+import { useBackend } from "../../backend/context";
+
+const useStyles = makeStyles({
+  content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  facts: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+interface Props {
+  device: Device;
+  verdict: Verdict;
+  /** Closing goes through `open`, so Fluent gives the page back to screen readers. */
+  open: boolean;
+  onClose(): void;
+  onSent(report: RunReport): void;
+}
+
+/** Names the device, the action and its effect; asks for a reason where Rust requires one. */
+export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: Props) {
+  const backend = useBackend();
+  const styles = useStyles();
+  const [justification, setJustification] = useState("");
+  const [understood, setUnderstood] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<ErrorReport | null>(null);
+  const overriding = verdict.readiness === "blocked" && verdict.overridable;
+  const reasonMissing = verdict.needsJustification && justification.trim() === "";
+  const canSend = !sending && !reasonMissing && (!overriding || understood);
+
+  async function send() {
+    setSending(true);
+    setError(null);
+    try {
+      onSent(
+        await backend.sendAction({
+          action: verdict.action,
+          devices: [device.id],
+          justification: justification.trim() || null,
+          overrideUnusedPin: overriding,
+        }),
+      );
+    } catch (e) {
+      setError(toErrorReport(e));
+      setSending(false);
+    }
+  }
+
+  const warnings = verdict.reasons.filter((r) => r.severity !== "note");
+  return (
+    <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()} modalType="alert">
+      <DialogSurface aria-describedby="confirm-effect">
+        <DialogBody>
+          <DialogTitle>
+            {verdict.label}: {device.deviceName}?
+          </DialogTitle>
+          <DialogContent className={styles.content}>
+            <ul className={styles.facts}>
+              <li>Serial number {device.serialNumber || "unknown"}</li>
+              <li>
+                {device.userDisplayName || "No user"} ({device.userPrincipalName || "no UPN"})
+              </li>
+              <li>
+                {device.operatingSystem} {device.osVersion}, {device.model}
+              </li>
+            </ul>
+            <Text id="confirm-effect" weight="semibold">
+              {verdict.effect}
+            </Text>
+            {warnings.map((reason) => (
+              <MessageBar
+                key={reason.rule}
+                intent={reason.severity === "blocker" ? "error" : "warning"}
+              >
+                <MessageBarBody>{reason.text}</MessageBarBody>
+              </MessageBar>
+            ))}
+            {overriding && (
+              <Checkbox
+                id="confirm-override"
+                checked={understood}
+                onChange={(_, data) => setUnderstood(data.checked === true)}
+                label="I understand: the first PIN disappears from Intune, and a second lock shows Failed while that PIN is unused."
+              />
+            )}
+            <Field
+              label={
+                verdict.needsJustification
+                  ? "Business justification (required, kept in the audit)"
+                  : "Reason (optional, kept in the audit)"
+              }
+              required={verdict.needsJustification}
+            >
+              <Textarea
+                id="confirm-justification"
+                value={justification}
+                onChange={(_, data) => setJustification(data.value)}
+                placeholder="e.g. INC-1234, user reported the laptop stolen"
+                maxLength={500}
+              />
+            </Field>
+            {error && (
+              <MessageBar intent="error">
+                <MessageBarBody>
+                  {error.message}
+                  {error.requestId && ` (request ID ${error.requestId})`}
+                </MessageBarBody>
+              </MessageBar>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="secondary" onClick={onClose} disabled={sending}>
+              Cancel
+            </Button>
+            <Button
+              id="confirm-send"
+              appearance="primary"
+              disabled={!canSend}
+              icon={sending ? <Spinner size="tiny" /> : undefined}
+              onClick={() => void send()}
+            >
+              {sending ? "Sending…" : verdict.label}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
