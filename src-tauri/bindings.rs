@@ -32,7 +32,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         .events(collect_events![
             commands::devices::InventoryChanged,
-            commands::actions::ActionProgress
+            commands::actions::ActionProgress,
+            commands::actions::SendWaiting
         ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()

@@ -65,8 +65,16 @@ impl Tenant {
             .revealed
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        revealed.retain(|_, (_, at)| at.elapsed() < Duration::from_secs(300));
         revealed.insert((kind, device_id.to_string()), (secret, Instant::now()));
+    }
+
+    pub fn forget_revealed(&self, kind: SecretKind, device_id: &str) {
+        self.revealed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|(k, d), (_, at)| {
+                !(*k == kind && d == device_id) && at.elapsed() < Duration::from_secs(60)
+            });
     }
 
     /// The secret, if it was revealed less than `within` ago.

@@ -15,5 +15,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
+    // Shared, noisy machines: a test may wait for slow renders, never for a speed.
+    testTimeout: 20_000,
   },
 });

@@ -6,8 +6,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use intune_core::actions::pins::KeptPin;
 use intune_core::actions::{
-    ActionKind, DeviceReview, FollowUpdate, ResultMark, RunReport, SecretKind, SendRequest,
-    SendState,
+    ActionKind, DeviceReview, FollowUpdate, ResultMark, RunEvent, RunReport, SecretKind,
+    SendRequest, SendState,
 };
 use intune_core::audit::{self, AuditEntry, AuditFilter, RepeatedAccess, Verification};
 use intune_core::{Error, ErrorReport};
@@ -28,6 +28,13 @@ const FOLLOW_FOR: Duration = Duration::from_secs(15 * 60);
 #[serde(rename_all = "camelCase")]
 pub struct ActionProgress {
     pub update: FollowUpdate,
+}
+
+/// Intune asked to slow down while sending: the next request leaves after this many seconds.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SendWaiting {
+    pub seconds: u32,
 }
 
 /// A secret the admin asked to see. It leaves Rust only through this answer.
@@ -71,7 +78,16 @@ pub async fn send_action(
     request: SendRequest,
 ) -> Result<RunReport, ErrorReport> {
     let tenant = state.tenant().await?;
-    let report = tenant.actions.send(&request, |_| {}).await?;
+    let waiting = app.clone();
+    let report = tenant
+        .actions
+        .send(&request, move |event| {
+            if let RunEvent::Waiting(wait) = event {
+                let seconds = wait.as_secs().clamp(1, u64::from(u32::MAX)) as u32;
+                let _ = SendWaiting { seconds }.emit(&waiting);
+            }
+        })
+        .await?;
     for outcome in report
         .outcomes
         .iter()
@@ -142,6 +158,12 @@ pub async fn reveal_secret(
         hide_after_seconds: SECRET_SHOWN_SECONDS as u32,
     };
     tenant.remember_revealed(kind, &revealed.device_id, revealed.value);
+    // Forgotten when it leaves the screen, so memory holds it no longer than the UI shows it.
+    let (forget, device_id) = (Arc::clone(&tenant), shown.device_id.clone());
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(SECRET_SHOWN_SECONDS + 1)).await;
+        forget.forget_revealed(kind, &device_id);
+    });
     Ok(shown)
 }
 

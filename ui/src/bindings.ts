@@ -53,6 +53,7 @@ export const commands = {
 export const events = {
 	actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>("action-progress"),
 	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
+	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
 };
 
 /* Types */
@@ -814,6 +815,11 @@ export type SendState =
 "failed" | 
 /**  No answer came back and the device's results could not tell: do not send again yet. */
 "unknown";
+
+/**  Intune asked to slow down while sending: the next request leaves after this many seconds. */
+export type SendWaiting = {
+	seconds: number,
+};
 
 export type Severity = "blocker" | "warning" | "note";
 

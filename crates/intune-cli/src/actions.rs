@@ -11,8 +11,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use futures::future::join_all;
 use intune_core::actions::{
-    ActionKind, ActionService, DeviceReview, FollowUpdate, Readiness, SecretKind, SendRequest,
-    SendState, Severity, Verdict,
+    ActionKind, ActionService, DeviceReview, FollowUpdate, Readiness, RunEvent, SecretKind,
+    SendRequest, SendState, Severity, Verdict,
 };
 use intune_core::audit::{self, AuditEvent, AuditFilter};
 use intune_core::connection::Connection;
@@ -210,12 +210,21 @@ pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit
     let json_out = options.json;
     let report = tenant
         .service
-        .send(&request, |outcome| {
-            if !json_out {
-                println!("{}: {}", outcome.device_name, outcome.message);
-                if let Some(id) = &outcome.request_id {
-                    println!("  request ID {id}");
+        .send(&request, move |event| {
+            if json_out {
+                return;
+            }
+            match event {
+                RunEvent::Outcome(outcome) => {
+                    println!("{}: {}", outcome.device_name, outcome.message);
+                    if let Some(id) = &outcome.request_id {
+                        println!("  request ID {id}");
+                    }
                 }
+                RunEvent::Waiting(wait) => eprintln!(
+                    "Intune asked to slow down: waiting {} s before trying again.",
+                    wait.as_secs().max(1)
+                ),
             }
         })
         .await?;

@@ -11,7 +11,7 @@ use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
 use intune_core::actions::service::FollowPolicy;
 use intune_core::actions::{
-    ActionKind, ActionService, Actor, Readiness, SecretKind, SendRequest, SendState,
+    ActionKind, ActionService, Actor, Readiness, RunEvent, SecretKind, SendRequest, SendState,
 };
 use intune_core::audit::{AuditEvent, AuditLog};
 use intune_core::secret_store::SessionMemory;
@@ -413,12 +413,18 @@ async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_
         .map(|d| d.id)
         .collect();
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let seen = std::sync::Mutex::new(0);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(0));
+    let counted = std::sync::Arc::clone(&seen);
     let report = rig
         .service
-        .send(&request(ActionKind::RemoteLock, &refs, None), |_| {
-            *seen.lock().expect("lock") += 1
-        })
+        .send(
+            &request(ActionKind::RemoteLock, &refs, None),
+            move |event| {
+                if let RunEvent::Outcome(_) = event {
+                    *counted.lock().expect("lock") += 1
+                }
+            },
+        )
         .await
         .expect("run");
     assert_eq!(report.queued, 9, "{report:?}");
@@ -685,6 +691,21 @@ async fn a_filevault_key_rotates_through_beta_and_the_new_key_is_read_on_reveal(
         .reveal(SecretKind::FileVaultKey, &unescrowed.id, Some("INC-13"))
         .await;
     assert_eq!(none.map(|_| ()).unwrap_err().kind(), ErrorKind::NotFound);
+    // Intune does not say whether a key is escrowed, so the rotation is sent, and fails on the Mac.
+    rig.send(ActionKind::RotateFileVaultKey, &[&unescrowed.id], None)
+        .await;
+    let failed = rig
+        .follow(&unescrowed.id, ActionKind::RotateFileVaultKey)
+        .await;
+    assert_eq!(
+        failed.result.as_ref().map(|r| r.action_state.as_str()),
+        Some("failed")
+    );
+    assert!(
+        failed.message.contains("not escrowed"),
+        "{}",
+        failed.message
+    );
 }
 
 #[tokio::test]

@@ -97,6 +97,8 @@ export interface Backend {
   onInventoryChanged(callback: (status: InventoryStatus) => void): () => void;
   /** Calls back on every reading of a followed action; the returned function stops it. */
   onActionProgress(callback: (update: FollowUpdate) => void): () => void;
+  /** Calls back when Intune asks a send to wait, with the seconds left. */
+  onSendWaiting(callback: (seconds: number) => void): () => void;
 }
 
 type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -133,6 +135,7 @@ export const tauriBackend: Backend = {
     listen(events.inventoryChanged, (payload) => callback(payload.status)),
   onActionProgress: (callback) =>
     listen(events.actionProgress, (payload) => callback(payload.update)),
+  onSendWaiting: (callback) => listen(events.sendWaiting, (payload) => callback(payload.seconds)),
 };
 
 /** Starts listening at once and stops cleanly even if stopped before the listener is ready. */

@@ -114,7 +114,8 @@ describe("DeviceDetailsPanel actions", () => {
       }),
     );
     expect(await screen.findByText(/pending until the device checks in/)).toBeVisible();
-    expect(screen.getByRole("button", { name: "Stop watching" })).toBeVisible();
+    // The confirmation's close transition gives the page back to assistive technology.
+    expect(await screen.findByRole("button", { name: "Stop watching" })).toBeVisible();
     const reads = vi.mocked(backend.reviewDevice).mock.calls.length;
     act(() =>
       progress({
@@ -142,6 +143,25 @@ describe("DeviceDetailsPanel actions", () => {
       }),
     );
     expect(screen.queryByText("Other device pending")).toBeNull();
+  });
+
+  it("says when Intune asks the send to wait, with the time left", async () => {
+    let wait: (seconds: number) => void = () => {};
+    let finish: (r: RunReport) => void = () => {};
+    renderPanel(sampleReview(MAC, { verdicts: [sampleVerdict("remoteLock")] }), {
+      sendAction: () => new Promise((resolve) => (finish = resolve)),
+      onSendWaiting: (cb) => {
+        wait = cb;
+        return () => {};
+      },
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Lock…" }));
+    const dialog = await screen.findByRole("alertdialog");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Remote lock" }));
+    act(() => wait(12));
+    expect(await within(dialog).findByText(/trying again in 1[12] s/)).toBeVisible();
+    act(() => finish(queued()));
+    expect(await screen.findByText(/Intune accepted it/)).toBeVisible();
   });
 
   it("will not send a recovery without a justification", async () => {

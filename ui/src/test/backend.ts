@@ -44,6 +44,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     exportAudit: unexpected("exportAudit"),
     onInventoryChanged: () => () => {},
     onActionProgress: () => () => {},
+    onSendWaiting: () => () => {},
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { configure } from "@testing-library/react";
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
@@ -24,3 +25,7 @@ for (const [property, size] of [
 ] as const) {
   Object.defineProperty(HTMLElement.prototype, property, { configurable: true, get: () => size });
 }
+
+// These machines are shared and noisy: a first render can take seconds. Waits are for an
+// outcome, not a speed limit (performance is measured in benchmarks).
+configure({ asyncUtilTimeout: 5000 });

@@ -7,6 +7,7 @@
 //! unknown (no answer came back) is never blindly repeated: the device's action results are read
 //! first, and only a request that provably did not arrive is sent again, once.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -132,6 +133,16 @@ pub struct RunReport {
     pub unknown: u32,
 }
 
+/// What a run reports as it goes.
+#[derive(Debug, Clone)]
+pub enum RunEvent<'a> {
+    /// One device's outcome is known.
+    Outcome(&'a DeviceOutcome),
+    /// Intune asked to slow down (or the client keeps under Intune's limit): the next request
+    /// leaves after this long.
+    Waiting(Duration),
+}
+
 /// Where a followed action stands.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -253,11 +264,11 @@ impl ActionService {
     }
 
     /// Sends the action to every device of the request, a few at a time, reporting each outcome
-    /// to `on_outcome` as it is known.
+    /// and each wait to `on_event` as they happen.
     pub async fn send(
         &self,
         request: &SendRequest,
-        on_outcome: impl Fn(&DeviceOutcome),
+        on_event: impl Fn(RunEvent) + Send + Sync + 'static,
     ) -> Result<RunReport> {
         let mut ids: Vec<String> = Vec::new();
         for id in &request.devices {
@@ -291,13 +302,18 @@ impl ActionService {
                 .as_deref()
                 .and_then(|j| audit::justification(Some(j), "").ok())
         };
-        let on_outcome = &on_outcome;
+        let on_event = Arc::new(on_event);
+        let waits = Arc::clone(&on_event);
+        let graph = self
+            .graph
+            .observed(Arc::new(move |wait| waits(RunEvent::Waiting(wait))));
+        let (graph, on_event) = (&graph, &on_event);
         let outcomes: Vec<DeviceOutcome> = futures::stream::iter(ids)
             .map(|id| {
                 let justification = justification.clone();
                 async move {
-                    let outcome = self.send_one(request, &id, justification).await;
-                    on_outcome(&outcome);
+                    let outcome = self.send_one(graph, request, &id, justification).await;
+                    on_event(RunEvent::Outcome(&outcome));
                     outcome
                 }
             })
@@ -317,6 +333,7 @@ impl ActionService {
 
     async fn send_one(
         &self,
+        graph: &GraphClient,
         request: &SendRequest,
         device_id: &str,
         justification: Option<String>,
@@ -391,7 +408,7 @@ impl ActionService {
         }
         outcome.verdict = Some(verdict);
 
-        let sent = self.post(action, &device.id).await;
+        let sent = self.post(graph, action, &device.id).await;
         let (state, message, error, ids, reconciled) = match sent {
             Ok(ids) => (
                 SendState::Queued,
@@ -402,6 +419,7 @@ impl ActionService {
             ),
             Err(Error::OutcomeUnknown(_)) => {
                 self.reconcile(
+                    graph,
                     action,
                     &device.id,
                     outcome.baseline.as_ref(),
@@ -446,16 +464,16 @@ impl ActionService {
         outcome
     }
 
-    async fn post(&self, action: ActionKind, device_id: &str) -> Result<Ids> {
+    async fn post(&self, graph: &GraphClient, action: ActionKind, device_id: &str) -> Result<Ids> {
         self.limiter.acquire().await;
-        let url = self.graph.url(
+        let url = graph.url(
             action.version(),
             &format!(
                 "deviceManagement/managedDevices/{device_id}/{}",
                 action.segment()
             ),
         );
-        let answer = self.graph.post(&url).await?;
+        let answer = graph.post(&url).await?;
         Ok(Ids {
             request_id: answer.request_id,
             client_request_id: Some(answer.client_request_id),
@@ -465,12 +483,13 @@ impl ActionService {
     /// No answer came back: read the device to learn whether the request arrived.
     async fn reconcile(
         &self,
+        graph: &GraphClient,
         action: ActionKind,
         device_id: &str,
         baseline: Option<&ResultMark>,
         platform: Platform,
     ) -> (SendState, String, Option<ErrorReport>, Option<Ids>, bool) {
-        match remote::details(&self.graph, device_id, &self.admin_center).await {
+        match remote::details(graph, device_id, &self.admin_center).await {
             Ok(details) if newer(&details.action_results, action, baseline).is_some() => (
                 SendState::Queued,
                 format!(
@@ -481,7 +500,7 @@ impl ActionService {
                 None,
                 true,
             ),
-            Ok(_) => match self.post(action, device_id).await {
+            Ok(_) => match self.post(graph, action, device_id).await {
                 Ok(ids) => (
                     SendState::Queued,
                     format!(

@@ -138,6 +138,20 @@ impl GraphClient {
         })
     }
 
+    /// The same client (connections, token, policy) telling `on_wait` about each wait instead:
+    /// one run of actions reports its own throttling.
+    pub fn observed(&self, on_wait: WaitObserver) -> GraphClient {
+        GraphClient {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                root: self.inner.root.clone(),
+                credential: Arc::clone(&self.inner.credential),
+                policy: self.inner.policy.clone(),
+                on_wait: Some(on_wait),
+            }),
+        }
+    }
+
     /// `path` below the version, e.g. `deviceManagement/managedDevices`.
     pub fn url(&self, version: Version, path: &str) -> String {
         format!(

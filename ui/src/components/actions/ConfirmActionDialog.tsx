@@ -16,7 +16,7 @@ import {
   Textarea,
   tokens,
 } from "@fluentui/react-components";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import {
   toErrorReport,
@@ -49,9 +49,26 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
   const [understood, setUnderstood] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ErrorReport | null>(null);
+  const [waiting, setWaiting] = useState<{ until: number } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
   const overriding = verdict.readiness === "blocked" && verdict.overridable;
   const reasonMissing = verdict.needsJustification && justification.trim() === "";
   const canSend = !sending && !reasonMissing && (!overriding || understood);
+
+  // While sending, Intune may ask to slow down: say so, with the time left.
+  useEffect(() => {
+    if (!sending) return;
+    const stop = backend.onSendWaiting((seconds) => {
+      setNow(Date.now());
+      setWaiting({ until: Date.now() + seconds * 1000 });
+    });
+    const tick = window.setInterval(() => setNow(Date.now()), 500);
+    return () => {
+      stop();
+      window.clearInterval(tick);
+    };
+  }, [backend, sending]);
+  const secondsLeft = waiting ? Math.max(0, Math.ceil((waiting.until - now) / 1000)) : 0;
 
   async function send() {
     setSending(true);
@@ -124,6 +141,13 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
                 maxLength={500}
               />
             </Field>
+            {sending && secondsLeft > 0 && (
+              <MessageBar intent="warning" id="confirm-throttled">
+                <MessageBarBody>
+                  Intune asked to slow down: trying again in {secondsLeft} s. Nothing is lost.
+                </MessageBarBody>
+              </MessageBar>
+            )}
             {error && (
               <MessageBar intent="error">
                 <MessageBarBody>
