@@ -32,33 +32,13 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
     ctx: &'a Ctx<'a>,
 ) -> Outcome<'a> {
     Box::pin(async move {
-        let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES)
-            .map_err(|e| e.to_string())?;
-        let mac = demo
-            .sim()
-            .devices()
-            .into_iter()
-            .find(|d| {
-                d.platform == tenant_sim::fleet::Platform::MacOs
-                    && d.owner_type == "company"
-                    && d.is_encrypted
-                    && d.hidden.check_in == tenant_sim::fleet::CheckIn::Prompt
-            })
-            .ok_or("the demo fleet has no corporate Mac that checks in")?;
-        drop(demo);
-
-        ctx.app
-            .wait_for_text("#inventory-status", "the fetched device list", |t| {
-                t.starts_with("500 devices")
-            })
-            .await?;
-        ctx.app
-            .type_into("#device-search", &mac.serial_number)
-            .await?;
-        ctx.app
-            .wait_for_text("#result-count", "exactly one match", |t| t == "1 device")
-            .await?;
-        ctx.app.type_into("#device-search", "\u{E007}").await?;
+        let mac = demo_device("a corporate Mac that checks in", |d| {
+            d.platform == tenant_sim::fleet::Platform::MacOs
+                && d.owner_type == "company"
+                && d.is_encrypted
+                && d.hidden.check_in == tenant_sim::fleet::CheckIn::Prompt
+        })?;
+        open_by_serial(ctx, &mac.serial_number).await?;
         ctx.app
             .wait_for_text(
                 "[data-action='remoteLock'] [data-readiness]",
@@ -138,35 +118,16 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
 /// and read the device's details, live from the (simulated) Graph.
 fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {
-        // The demo fleet is the same in every run: pick a Mac from it here.
-        let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES)
-            .map_err(|e| e.to_string())?;
-        let mac = demo
-            .sim()
-            .devices()
-            .into_iter()
-            .find(|d| d.platform == tenant_sim::fleet::Platform::MacOs)
-            .ok_or("the demo fleet has no Mac")?;
-        drop(demo);
-
+        let mac = demo_device("a Mac", |d| {
+            d.platform == tenant_sim::fleet::Platform::MacOs
+        })?;
         // No profile is configured in the test's home, so the app opens the demo by itself.
         ctx.app
             .wait_for_text("#tenant-notice", "the demo notice", |t| {
                 t.contains("no real device is affected")
             })
             .await?;
-        ctx.app
-            .wait_for_text("#inventory-status", "the fetched device list", |t| {
-                t.starts_with("500 devices")
-            })
-            .await?;
-        ctx.app
-            .type_into("#device-search", &mac.serial_number)
-            .await?;
-        ctx.app
-            .wait_for_text("#result-count", "exactly one match", |t| t == "1 device")
-            .await?;
-        ctx.app.type_into("#device-search", "\u{E007}").await?;
+        open_by_serial(ctx, &mac.serial_number).await?;
         let title = ctx
             .app
             .wait_for_text("#device-title", "the device's name", |t| {
@@ -189,6 +150,34 @@ fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
         ctx.shot("device-details");
         Ok(())
     })
+}
+
+/// The demo fleet is the same in every run: a device the test needs, picked from it here.
+fn demo_device(
+    what: &str,
+    wanted: impl Fn(&tenant_sim::Device) -> bool,
+) -> Result<tenant_sim::Device, String> {
+    let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES)
+        .map_err(|e| e.to_string())?;
+    demo.sim()
+        .devices()
+        .into_iter()
+        .find(|d| wanted(d))
+        .ok_or_else(|| format!("the demo fleet has no {what}"))
+}
+
+/// Waits for the device list, types the serial, and opens the one match with Enter.
+async fn open_by_serial(ctx: &Ctx<'_>, serial: &str) -> Result<(), String> {
+    ctx.app
+        .wait_for_text("#inventory-status", "the fetched device list", |t| {
+            t.starts_with("500 devices")
+        })
+        .await?;
+    ctx.app.type_into("#device-search", serial).await?;
+    ctx.app
+        .wait_for_text("#result-count", "exactly one match", |t| t == "1 device")
+        .await?;
+    ctx.app.type_into("#device-search", "\u{E007}").await
 }
 
 fn main_window_names_the_product<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
