@@ -192,15 +192,37 @@ pub async fn copy_secret(
         .map_err(|e| Error::Internal(format!("the clipboard could not be used: {e}")).report())?;
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(Duration::from_secs(SECRET_SHOWN_SECONDS)).await;
-        let clipboard = app.clipboard();
-        if clipboard
-            .read_text()
-            .is_ok_and(|now| now == secret.expose())
-        {
-            let _ = clipboard.clear();
-        }
+        clear_if_still_holding(app.clipboard(), &secret);
     });
     Ok(())
+}
+
+/// What the clipboard clearing needs of a clipboard.
+pub trait TextClipboard {
+    fn text(&self) -> Option<String>;
+    fn clear(&self);
+}
+
+impl<R: tauri::Runtime> TextClipboard for tauri_plugin_clipboard_manager::Clipboard<R> {
+    fn text(&self) -> Option<String> {
+        self.read_text().ok()
+    }
+
+    fn clear(&self) {
+        let _ = tauri_plugin_clipboard_manager::Clipboard::clear(self);
+    }
+}
+
+/// Clears the clipboard only if it still holds the secret: whatever the admin copied since stays.
+pub fn clear_if_still_holding(
+    clipboard: &impl TextClipboard,
+    secret: &intune_core::Secret,
+) -> bool {
+    let holding = clipboard.text().is_some_and(|now| now == secret.expose());
+    if holding {
+        clipboard.clear();
+    }
+    holding
 }
 
 #[tauri::command]
@@ -288,5 +310,39 @@ fn start_following(
     });
     if let Some(old) = tenant.followers().insert(key, task) {
         old.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    struct FakeClipboard(RefCell<Option<String>>);
+
+    impl TextClipboard for FakeClipboard {
+        fn text(&self) -> Option<String> {
+            self.0.borrow().clone()
+        }
+
+        fn clear(&self) {
+            *self.0.borrow_mut() = None;
+        }
+    }
+
+    #[test]
+    fn the_clipboard_is_cleared_only_while_it_still_holds_the_secret() {
+        let secret = intune_core::Secret::new("482913");
+        let untouched = FakeClipboard(RefCell::new(Some("482913".into())));
+        assert!(clear_if_still_holding(&untouched, &secret));
+        assert_eq!(untouched.text(), None);
+
+        let copied_since = FakeClipboard(RefCell::new(Some("a ticket number".into())));
+        assert!(!clear_if_still_holding(&copied_since, &secret));
+        assert_eq!(copied_since.text().as_deref(), Some("a ticket number"));
+
+        let empty = FakeClipboard(RefCell::new(None));
+        assert!(!clear_if_still_holding(&empty, &secret));
     }
 }

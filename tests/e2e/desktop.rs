@@ -91,6 +91,18 @@ impl Desktop {
         status.success().then_some(path)
     }
 
+    /// What the virtual display's clipboard holds now.
+    pub fn clipboard_text(&self) -> Result<String, String> {
+        require("xclip", "xclip")?;
+        let out = self
+            .command("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run xclip: {e}"))?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     fn start_display(&mut self) -> Result<(), String> {
         require("Xvfb", "xvfb")?;
         require("xauth", "xauth")?;

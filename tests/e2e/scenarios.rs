@@ -86,6 +86,18 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
             .await?;
         check!(pin.len() == 6, "the PIN is {pin:?}");
         ctx.shot("pin");
+        // Copy goes through Rust to the system clipboard (cleared after 30 s: unit-tested).
+        ctx.app.click("#revealed-copy").await?;
+        ctx.app
+            .wait_for_text("#revealed-copy", "the copy confirmed", |t| {
+                t.starts_with("Copied")
+            })
+            .await?;
+        let clipboard = ctx.desktop.clipboard_text()?;
+        check!(
+            clipboard == pin,
+            "the clipboard holds {clipboard:?}, not the PIN"
+        );
         // The PIN hides itself after 30 seconds; the test does not wait for that (unit-tested).
 
         ctx.app.click("#reveal-close").await?;
