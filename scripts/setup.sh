@@ -4,8 +4,10 @@
 BUILD_PACKAGES=(build-essential pkg-config libssl-dev libxdo-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev patchelf)
 # A virtual display and session bus for the end-to-end suite, WebKit's WebDriver, a real Secret
-# Service for keychain tests, ImageMagick for screenshots, and xclip to read the clipboard.
-TEST_PACKAGES=(xvfb xauth dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools imagemagick xclip)
+# Service for keychain tests, ImageMagick for screenshots, xclip to read the clipboard and
+# xwininfo (x11-utils) to see which windows are up.
+TEST_PACKAGES=(xvfb xauth dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools imagemagick xclip
+  x11-utils)
 TAURI_DRIVER_VERSION="^2"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

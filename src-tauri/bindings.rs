@@ -29,11 +29,17 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::audit_entries,
             commands::actions::verify_audit,
             commands::actions::export_audit,
+            commands::desktop::quick_lock_target,
+            commands::desktop::hide_window,
+            commands::desktop::show_main_window,
+            commands::desktop::pinned_devices,
+            commands::desktop::set_device_pinned,
         ])
         .events(collect_events![
             commands::devices::InventoryChanged,
             commands::actions::ActionProgress,
-            commands::actions::SendWaiting
+            commands::actions::SendWaiting,
+            crate::quick_lock::QuickLockOpened
         ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()

@@ -20,6 +20,11 @@ fn main() {
         "audit_entries",
         "verify_audit",
         "export_audit",
+        "quick_lock_target",
+        "hide_window",
+        "show_main_window",
+        "pinned_devices",
+        "set_device_pinned",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

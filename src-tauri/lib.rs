@@ -3,6 +3,8 @@
 pub mod bindings;
 mod commands;
 mod instance;
+mod notify;
+mod quick_lock;
 mod state;
 mod tray;
 mod window;
@@ -22,10 +24,28 @@ pub fn run() {
     let specta = bindings::builder();
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            window::show_main(app);
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A second launch hands over: `--quick-lock` (a desktop shortcut) opens quick lock.
+            let activation = if argv.iter().any(|a| a == quick_lock::ARG) {
+                tray::Activation::QuickLock(None)
+            } else {
+                tray::Activation::OpenMain
+            };
+            tray::activate(app, activation);
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(
+            // Quick lock always opens centred on top; only the main window keeps its place and
+            // size. Whether it shows is decided at start (`--quick-lock` keeps it in the tray).
+            tauri_plugin_window_state::Builder::default()
+                .with_denylist(&[quick_lock::QUICK_LOCK])
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        )
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
@@ -38,6 +58,7 @@ pub fn run() {
                 log_dir, cache_dir, config_dir, data_dir,
             ));
             tray::create(app.handle())?;
+            window::create_at_start(app.handle(), std::env::args().any(|a| a == quick_lock::ARG))?;
             Ok(())
         })
         .on_window_event(window::keep_in_tray_on_close)

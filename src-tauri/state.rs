@@ -9,9 +9,15 @@ use intune_core::Secret;
 use intune_core::actions::{ActionKind, ActionService, SecretKind};
 use intune_core::connection::Connection;
 use intune_core::devices::Inventory;
+use intune_core::devices::pinned::{PinnedDevices, TrayDevice, remember_recent};
 use intune_core::logging::{self, LogOptions};
 use intune_core::{Error, ErrorReport};
 use tauri::async_runtime::JoinHandle;
+
+use crate::tray::TrayView;
+
+/// How many recently looked-at devices the tray lists.
+const RECENT_IN_TRAY: usize = 5;
 use tauri::{AppHandle, Manager};
 use tokio::sync::{Mutex, RwLock};
 
@@ -26,6 +32,8 @@ pub struct AppState {
     pub data_dir: Option<PathBuf>,
     /// The tenant signed in to, if any.
     pub tenant: RwLock<Option<Arc<Tenant>>>,
+    /// The device quick lock opens on, set by the tray just before it opens the window.
+    pub quick_lock_target: std::sync::Mutex<Option<String>>,
     /// Whether the start-up plan (demo, resume, welcome) has run; held while it runs, so a second
     /// caller waits for its outcome instead of starting a second demo.
     pub opened: Mutex<bool>,
@@ -36,20 +44,49 @@ pub struct Tenant {
     pub connection: Connection,
     pub inventory: Arc<Inventory>,
     pub actions: ActionService,
+    pub pinned: PinnedDevices,
+    /// Devices looked at in this session, newest first, for the tray.
+    recent: std::sync::Mutex<Vec<TrayDevice>>,
     followers: std::sync::Mutex<HashMap<(String, ActionKind), JoinHandle<()>>>,
     /// Secrets shown lately, so Copy works while they are on screen and not after.
     revealed: std::sync::Mutex<HashMap<(SecretKind, String), (Secret, Instant)>>,
 }
 
 impl Tenant {
-    pub fn new(connection: Connection, inventory: Inventory, actions: ActionService) -> Self {
+    pub fn new(
+        connection: Connection,
+        inventory: Inventory,
+        actions: ActionService,
+        pinned: PinnedDevices,
+    ) -> Self {
         Tenant {
             connection,
             inventory: Arc::new(inventory),
             actions,
+            pinned,
+            recent: Default::default(),
             followers: Default::default(),
             revealed: Default::default(),
         }
+    }
+
+    /// Remembers a device the admin looked at, for the tray's recent devices.
+    pub fn looked_at(&self, device: TrayDevice) {
+        remember_recent(
+            &mut self
+                .recent
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            device,
+            RECENT_IN_TRAY,
+        );
+    }
+
+    pub fn recent(&self) -> Vec<TrayDevice> {
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn followers(
@@ -109,7 +146,31 @@ impl AppState {
             config_dir,
             data_dir,
             tenant: RwLock::new(None),
+            quick_lock_target: Default::default(),
             opened: Mutex::new(false),
+        }
+    }
+
+    /// What the tray menu shows now.
+    pub async fn tray_view(&self) -> TrayView {
+        let Some(tenant) = self.tenant.read().await.clone() else {
+            return TrayView::default();
+        };
+        let summary = tenant.connection.summary();
+        let who = summary
+            .account
+            .map(|a| a.username)
+            .unwrap_or_else(|| summary.tenant.clone());
+        let pinned = tenant.pinned.list().unwrap_or_default();
+        let recent = tenant
+            .recent()
+            .into_iter()
+            .filter(|d| !pinned.iter().any(|p| p.id == d.id))
+            .collect();
+        TrayView {
+            signed_in_as: Some(format!("{} · {who}", summary.profile)),
+            pinned,
+            recent,
         }
     }
 

@@ -1,9 +1,32 @@
-//! The main window: brought back by the tray or a second launch, hidden (not closed) on close so the
-//! tray keeps working.
+//! The windows: the main one is brought back by the tray or a second launch; every window is
+//! hidden (not closed) on close so the tray keeps working.
 
-use tauri::{AppHandle, Manager, Window, WindowEvent};
+use intune_core::settings::SettingsFile;
+use tauri::{AppHandle, Manager, WebviewWindowBuilder, Window, WindowEvent};
+
+use crate::state::AppState;
 
 pub const MAIN: &str = "main";
+
+/// Creates the windows at start. Started with `--quick-lock` (a desktop shortcut), quick lock comes
+/// first and the main window waits hidden in the tray; otherwise the main window shows.
+pub fn create_at_start(app: &AppHandle, quick_lock_first: bool) -> tauri::Result<()> {
+    if quick_lock_first {
+        crate::quick_lock::open(app, None);
+    }
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN)
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    WebviewWindowBuilder::from_config(app, &config)?
+        .visible(!quick_lock_first)
+        .build()?;
+    Ok(())
+}
 
 pub fn show_main(app: &AppHandle) {
     let Some(window) = app.get_webview_window(MAIN) else {
@@ -22,13 +45,37 @@ pub fn show_main(app: &AppHandle) {
     }
 }
 
+/// Closing a window hides it: the app lives on in the tray, and quick lock opens again at once.
+/// The first time the main window goes, a notification says where the app went.
 pub fn keep_in_tray_on_close(window: &Window, event: &WindowEvent) {
-    if let WindowEvent::CloseRequested { api, .. } = event
-        && window.label() == MAIN
-    {
-        api.prevent_close();
-        if let Err(error) = window.hide() {
-            tracing::warn!(%error, "could not hide the main window");
-        }
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    api.prevent_close();
+    if let Err(error) = window.hide() {
+        tracing::warn!(%error, label = window.label(), "could not hide the window");
+    }
+    if window.label() == MAIN {
+        hint_once(window.app_handle());
+    }
+}
+
+fn hint_once(app: &AppHandle) {
+    let Some(dir) = app.state::<AppState>().config_dir.clone() else {
+        return;
+    };
+    let file = SettingsFile::in_dir(&dir);
+    let mut settings = file.load();
+    if settings.close_hint_shown {
+        return;
+    }
+    crate::notify::show(
+        app,
+        "Intune Actions is still running",
+        "It stays in the tray so you can lock a device fast: use Quick lock… in the tray menu. Quit it from the same menu.",
+    );
+    settings.close_hint_shown = true;
+    if let Err(error) = file.save(&settings) {
+        tracing::warn!(kind = ?error.kind(), "could not remember that the tray hint was shown");
     }
 }

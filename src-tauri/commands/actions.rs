@@ -10,6 +10,7 @@ use intune_core::actions::{
     SendRequest, SendState,
 };
 use intune_core::audit::{self, AuditEntry, AuditFilter, RepeatedAccess, Verification};
+use intune_core::devices::pinned::TrayDevice;
 use intune_core::{Error, ErrorReport};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
@@ -63,10 +64,15 @@ pub struct AuditView {
 #[tauri::command]
 #[specta::specta]
 pub async fn review_device(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
 ) -> Result<DeviceReview, ErrorReport> {
-    Ok(state.tenant().await?.actions.review(&id).await?)
+    let tenant = state.tenant().await?;
+    let review = tenant.actions.review(&id).await?;
+    tenant.looked_at(TrayDevice::from(&review.details.device));
+    crate::tray::refresh(&app).await;
+    Ok(review)
 }
 
 /// Sends an action to the devices, then follows each one Intune queued in the background.
@@ -303,8 +309,12 @@ fn start_following(
             .actions
             .follow(&device_id, action, baseline.as_ref(), FOLLOW_FOR, emit)
             .await;
-        if let Err(error) = result {
-            tracing::warn!(kind = ?error.kind(), ?action, "following an action stopped");
+        match result {
+            Ok(update) if update.finished => crate::notify::action_finished(&app, &update),
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(kind = ?error.kind(), ?action, "following an action stopped");
+            }
         }
         follower.followers().remove(&(device_id, action));
     });

@@ -2,6 +2,7 @@
 //! calls the core; every decision lives in the core.
 
 pub mod actions;
+pub mod desktop;
 pub mod devices;
 pub mod session;
 

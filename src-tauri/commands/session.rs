@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use intune_core::connection::{Connection, ConnectionSummary, StartPlan, start_plan};
 use intune_core::demo::demo_device_count;
+use intune_core::devices::pinned::PinnedDevices;
 use intune_core::devices::{Inventory, InventoryFile, RefreshMode};
 use intune_core::profile::ProfileFile;
 use intune_core::secret_store;
@@ -54,10 +55,11 @@ pub async fn start_demo(
 /// Signs out: tokens and the device cache go; the demo tenant stops.
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ErrorReport> {
+pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Result<(), ErrorReport> {
     let Some(tenant) = state.tenant.write().await.take() else {
         return Ok(());
     };
+    crate::tray::refresh(&app).await;
     tenant.connection.session().sign_out().await?;
     tenant.inventory.clear()?;
     tracing::info!(profile = %tenant.connection.profile().name, "signed out");
@@ -80,10 +82,12 @@ async fn activate(
         connection.inventory_source(),
     )?;
     let actions = connection.actions(&data_dir)?;
+    let pinned = PinnedDevices::for_profile(&data_dir, &connection.profile().name);
     let summary = connection.summary();
-    let tenant = Arc::new(Tenant::new(connection, inventory, actions));
+    let tenant = Arc::new(Tenant::new(connection, inventory, actions, pinned));
     *state.tenant.write().await = Some(Arc::clone(&tenant));
     tracing::info!(profile = %summary.profile, demo = summary.is_demo, "signed in");
     start_refresh(app.clone(), tenant, RefreshMode::Changes);
+    crate::tray::refresh(app).await;
     Ok(summary)
 }

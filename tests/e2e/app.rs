@@ -39,11 +39,16 @@ pub struct App {
 }
 
 impl App {
-    pub async fn launch(desktop: &Desktop, driver: &Driver, name: &str) -> Result<App, String> {
+    pub async fn launch(
+        desktop: &Desktop,
+        driver: &Driver,
+        name: &str,
+        args: &[&str],
+    ) -> Result<App, String> {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": APP_BINARY }),
+            serde_json::json!({ "application": APP_BINARY, "args": args }),
         );
         // The first session after the driver starts is sometimes refused while WebKitWebDriver
         // warms up; later ones are not.

@@ -91,6 +91,34 @@ impl Desktop {
         status.success().then_some(path)
     }
 
+    /// Whether a window whose title contains `title` is on the virtual display.
+    pub fn has_window_titled(&self, title: &str) -> Result<bool, String> {
+        Ok(self.window_titles()?.iter().any(|t| t.contains(title)))
+    }
+
+    /// The titles of the windows on the virtual display.
+    pub fn window_titles(&self) -> Result<Vec<String>, String> {
+        require("xwininfo", "x11-utils")?;
+        let out = self
+            .command("xwininfo")
+            .args(["-root", "-tree"])
+            // Titles are UTF-8; in the plain C locale xwininfo cannot print them.
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .map_err(|e| format!("cannot run xwininfo: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "xwininfo failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        // Lines read `0x200003 "Title": ("class" "Class") …`.
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|line| line.split('"').nth(1).map(str::to_owned))
+            .collect())
+    }
+
     /// What the virtual display's clipboard holds now.
     pub fn clipboard_text(&self) -> Result<String, String> {
         require("xclip", "xclip")?;

@@ -6,6 +6,7 @@
 
 mod app;
 mod desktop;
+mod notifications;
 mod scenarios;
 
 use std::future::Future;
@@ -88,6 +89,19 @@ fn main() -> ExitCode {
                     .map_err(Failed::from)
             })
         })
+        .chain(
+            scenarios::STARTED_WITH
+                .iter()
+                .map(|&(name, args, scenario)| {
+                    let desktop = Arc::clone(&desktop);
+                    let runtime = Arc::clone(&runtime);
+                    Trial::test(name, move || {
+                        runtime
+                            .block_on(run_started_with(&desktop, name, args, scenario))
+                            .map_err(Failed::from)
+                    })
+                }),
+        )
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
     drop(desktop);
@@ -95,8 +109,18 @@ fn main() -> ExitCode {
 }
 
 async fn run_scenario(desktop: &Desktop, name: &str, scenario: Scenario) -> Result<(), String> {
+    run_started_with(desktop, name, &[], scenario).await
+}
+
+/// The app started with these command-line arguments (WebDriver drives its first window).
+async fn run_started_with(
+    desktop: &Desktop,
+    name: &str,
+    args: &[&str],
+    scenario: Scenario,
+) -> Result<(), String> {
     let driver = desktop.start_driver(name)?;
-    let app = App::launch(desktop, &driver, name).await?;
+    let app = App::launch(desktop, &driver, name, args).await?;
     let outcome = scenario(&Ctx { desktop, app: &app }).await;
     let always = std::env::var_os("E2E_SCREENSHOTS").is_some_and(|v| v == "1");
     let result = match outcome {

@@ -24,7 +24,120 @@ pub const ALL: &[(&str, Scenario)] = &[
         "lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry",
         lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry,
     ),
+    (
+        "a_second_launch_with_quick_lock_opens_it_in_the_running_app",
+        a_second_launch_with_quick_lock_opens_it_in_the_running_app,
+    ),
 ];
+
+/// Tests of the app started with arguments: WebKit's WebDriver drives only the app's first
+/// window, so a window under test must be the first one.
+pub const STARTED_WITH: &[(&str, &[&str], Scenario)] = &[(
+    "quick_lock_finds_a_phone_locks_it_and_notifies",
+    &["--quick-lock"],
+    quick_lock_finds_a_phone_locks_it_and_notifies,
+)];
+
+/// The hand-over: with the app running, a second launch with `--quick-lock` (a desktop shortcut)
+/// exits at once and the running app opens quick lock through the tray's own path.
+fn a_second_launch_with_quick_lock_opens_it_in_the_running_app<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        ctx.app
+            .wait_for_text("h1", "the main window", |t| t == "Intune Actions")
+            .await?;
+        check!(
+            !ctx.desktop.has_window_titled("Quick lock")?,
+            "quick lock was up before it was asked for"
+        );
+        let mut second = ctx
+            .desktop
+            .command(APP_BINARY)
+            .arg("--quick-lock")
+            .spawn()
+            .map_err(|e| format!("cannot start a second copy: {e}"))?;
+        let handed_over = wait_until(Duration::from_secs(30), || {
+            matches!(second.try_wait(), Ok(Some(_)))
+        });
+        if !handed_over {
+            let _ = second.kill();
+            return Err("the second copy did not hand over to the first".into());
+        }
+        let shown = wait_until(Duration::from_secs(15), || {
+            ctx.desktop.has_window_titled("Quick lock").unwrap_or(false)
+        });
+        check!(
+            shown,
+            "no quick lock window appeared on the display: {:?}",
+            ctx.desktop.window_titles()
+        );
+        ctx.shot("quick-lock-opened");
+        Ok(())
+    })
+}
+
+/// "My phone was stolen" with the main window closed: quick lock (opened through the function the
+/// tray's menu item calls) finds the phone by serial, locks it after the confirmation, and the
+/// completion arrives as a real desktop notification.
+fn quick_lock_finds_a_phone_locks_it_and_notifies<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
+    Box::pin(async move {
+        let notifications =
+            crate::notifications::NotificationServer::start(&ctx.desktop.dbus_address).await?;
+        let phone = demo_device("an iPhone that checks in", |d| {
+            d.platform == tenant_sim::fleet::Platform::Ios
+                && d.hidden.check_in == tenant_sim::fleet::CheckIn::Prompt
+        })?;
+        ctx.app
+            .wait_for_text("#quick-lock h1", "quick lock", |t| t == "Quick lock")
+            .await?;
+        // Started for quick lock, the main window waits in the tray.
+        let titles = ctx.desktop.window_titles()?;
+        check!(
+            titles.iter().any(|t| t.starts_with("Quick lock")),
+            "no quick lock window among {titles:?}"
+        );
+        ctx.app
+            .type_into("#quick-search", &phone.serial_number)
+            .await?;
+        ctx.app
+            .wait_for_text("#quick-results", "the phone", |t| {
+                t.contains(&phone.device_name)
+            })
+            .await?;
+        ctx.app.type_into("#quick-search", "\u{E007}").await?;
+        ctx.app
+            .wait_for_text(
+                "[data-action='remoteLock'] [data-readiness]",
+                "lock ready",
+                |t| t.starts_with("Ready"),
+            )
+            .await?;
+        ctx.shot("quick-lock");
+        ctx.app.click("[data-send='remoteLock']").await?;
+        ctx.app.click("#confirm-send").await?;
+        ctx.app
+            .wait_for_text("#quick-progress", "the lock completing", |t| t == "Locked.")
+            .await?;
+        ctx.shot("quick-locked");
+        let title = format!("Remote lock done: {}", phone.device_name);
+        // Polled without blocking: the stand-in server runs on this same runtime.
+        let mut notified = false;
+        for _ in 0..75 {
+            if notifications.shown().iter().any(|n| n.summary == title) {
+                notified = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        check!(
+            notified,
+            "no notification {title:?}; the server saw {:?}",
+            notifications.shown()
+        );
+        Ok(())
+    })
+}
 
 /// The heart of the product, in the real window: find a corporate Mac, lock it with a reason,
 /// watch the (simulated) Mac check in and lock, reveal the unlock PIN, and find both in the audit.

@@ -22,6 +22,7 @@ import appIcon from "../../icons/128x128.png";
 import { toErrorReport, type ConnectionSummary, type ErrorReport } from "./backend";
 import { useBackend } from "./backend/context";
 import { AboutPanel } from "./components/AboutPanel";
+import { QuickLock } from "./components/QuickLock";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
 import { THEMES, useOsTheme } from "./theme";
@@ -81,6 +82,17 @@ export function App() {
   }, [backend]);
 
   const signedIn = session.status === "signedIn";
+  if (backend.windowKind() === "quickLock") {
+    return (
+      <FluentProvider theme={THEMES[theme]} data-theme={theme}>
+        {session.status === "checking" ? (
+          <Spinner label="Opening your tenant…" />
+        ) : (
+          <QuickLock summary={signedIn ? session.summary : null} />
+        )}
+      </FluentProvider>
+    );
+  }
   return (
     <FluentProvider theme={THEMES[theme]} data-theme={theme}>
       <div className={styles.shell}>

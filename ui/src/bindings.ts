@@ -47,12 +47,22 @@ export const commands = {
 	verifyAudit: () => typedError<Verification_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("verify_audit")),
 	/**  Writes the whole audit as CSV into the Downloads folder and returns the file's path. */
 	exportAudit: () => typedError<string, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
+	/**  The device quick lock was opened on from the tray, if any (taken once). */
+	quickLockTarget: () => __TAURI_INVOKE<string | null>("quick_lock_target"),
+	/**  Hides the window that asks (quick lock closes itself with Escape). */
+	hideWindow: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("hide_window")),
+	/**  Brings the main window forward (from quick lock: "Open Intune Actions"). */
+	showMainWindow: () => __TAURI_INVOKE<void>("show_main_window"),
+	pinnedDevices: () => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("pinned_devices")),
+	/**  Pins a device to the tray (or unpins it); the tray menu follows at once. */
+	setDevicePinned: (device: TrayDevice, pinned: boolean) => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("set_device_pinned", { device, pinned })),
 };
 
 /** Events */
 export const events = {
 	actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>("action-progress"),
 	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
+	quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>("quick-lock-opened"),
 	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
 };
 
@@ -542,6 +552,7 @@ export type FollowUpdate = FollowUpdate_Serialize | FollowUpdate_Deserialize;
 /**  Where a followed action stands. */
 export type FollowUpdate_Deserialize = {
 	deviceId: string,
+	deviceName: string,
 	action: ActionKind,
 	/**  Intune's `actionState` of the request sent, once it shows. */
 	result?: ActionResult_Deserialize | null,
@@ -555,6 +566,7 @@ export type FollowUpdate_Deserialize = {
 /**  Where a followed action stands. */
 export type FollowUpdate_Serialize = {
 	deviceId: string,
+	deviceName: string,
 	action: ActionKind,
 	/**  Intune's `actionState` of the request sent, once it shows. */
 	result: ActionResult_Serialize | null,
@@ -648,6 +660,19 @@ export type KeptPin_Serialize = {
 export type Ownership = "company" | "personal" | "unknown";
 
 export type Platform = "macOs" | "ios" | "ipadOs" | "android" | "windows" | "other";
+
+/**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
+export type QuickLockOpened = QuickLockOpened_Serialize | QuickLockOpened_Deserialize;
+
+/**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
+export type QuickLockOpened_Deserialize = {
+	deviceId?: string | null,
+};
+
+/**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
+export type QuickLockOpened_Serialize = {
+	deviceId: string | null,
+};
 
 export type Readiness = "ready" | 
 /**  It can be sent, and the admin should read the warnings first. */
@@ -822,6 +847,13 @@ export type SendWaiting = {
 };
 
 export type Severity = "blocker" | "warning" | "note";
+
+/**  A device as the tray shows it. */
+export type TrayDevice = {
+	id: string,
+	deviceName: string,
+	serialNumber: string,
+};
 
 export type Verdict = Verdict_Serialize | Verdict_Deserialize;
 

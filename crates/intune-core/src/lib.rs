@@ -15,6 +15,7 @@ pub mod profile;
 pub mod secret;
 pub mod secret_store;
 pub mod session;
+pub mod settings;
 pub mod signin;
 pub mod signin_browser;
 

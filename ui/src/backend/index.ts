@@ -1,5 +1,7 @@
 // The one module that talks to Tauri. Everything else in the UI receives a `Backend` through React
 // context, so components are tested with a fake and never import @tauri-apps/* themselves.
+import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
+
 import {
   commands,
   events,
@@ -18,6 +20,7 @@ import {
   type RevealedSecret_Serialize,
   type RunReport_Serialize,
   type SecretKind,
+  type TrayDevice,
   type SendRequest_Deserialize,
   type Severity,
   type Verdict_Serialize,
@@ -46,6 +49,7 @@ export type {
   RefreshMode,
   SecretKind,
   Severity,
+  TrayDevice,
 };
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;
@@ -99,6 +103,16 @@ export interface Backend {
   onActionProgress(callback: (update: FollowUpdate) => void): () => void;
   /** Calls back when Intune asks a send to wait, with the seconds left. */
   onSendWaiting(callback: (seconds: number) => void): () => void;
+  /** Which window this UI runs in: the main window or quick lock. */
+  windowKind(): "main" | "quickLock";
+  /** The device quick lock was opened on from the tray, taken once. */
+  quickLockTarget(): Promise<string | null>;
+  /** Calls back each time quick lock is opened again (on a device, or fresh). */
+  onQuickLockOpened(callback: (deviceId: string | null) => void): () => void;
+  hideWindow(): Promise<void>;
+  showMainWindow(): Promise<void>;
+  pinnedDevices(): Promise<TrayDevice[]>;
+  setDevicePinned(device: TrayDevice, pinned: boolean): Promise<TrayDevice[]>;
 }
 
 type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -136,6 +150,14 @@ export const tauriBackend: Backend = {
   onActionProgress: (callback) =>
     listen(events.actionProgress, (payload) => callback(payload.update)),
   onSendWaiting: (callback) => listen(events.sendWaiting, (payload) => callback(payload.seconds)),
+  windowKind: () => (getCurrentWebviewWindow().label === "quick-lock" ? "quickLock" : "main"),
+  quickLockTarget: () => commands.quickLockTarget(),
+  onQuickLockOpened: (callback) =>
+    listen(events.quickLockOpened, (payload) => callback(payload.deviceId)),
+  hideWindow: () => unwrap(commands.hideWindow()).then(() => undefined),
+  showMainWindow: () => commands.showMainWindow(),
+  pinnedDevices: () => unwrap(commands.pinnedDevices()),
+  setDevicePinned: (device, pinned) => unwrap(commands.setDevicePinned(device, pinned)),
 };
 
 /** Starts listening at once and stops cleanly even if stopped before the listener is ready. */

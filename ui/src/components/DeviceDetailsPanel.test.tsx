@@ -106,6 +106,7 @@ describe("DeviceDetailsPanel actions", () => {
     act(() =>
       progress({
         deviceId: MAC.id,
+        deviceName: MAC.deviceName,
         action: "remoteLock",
         result: null,
         finished: false,
@@ -120,6 +121,7 @@ describe("DeviceDetailsPanel actions", () => {
     act(() =>
       progress({
         deviceId: MAC.id,
+        deviceName: MAC.deviceName,
         action: "remoteLock",
         result: null,
         finished: true,
@@ -135,6 +137,7 @@ describe("DeviceDetailsPanel actions", () => {
     act(() =>
       progress({
         deviceId: "someone-else",
+        deviceName: "Other",
         action: "remoteLock",
         result: null,
         finished: false,

@@ -14,6 +14,8 @@ import {
   CheckmarkRegular,
   EyeRegular,
   OpenRegular,
+  PinOffRegular,
+  PinRegular,
 } from "@fluentui/react-icons";
 import { useCallback, useEffect, useState } from "react";
 
@@ -23,7 +25,6 @@ import {
   type Device,
   type DeviceReview,
   type ErrorReport,
-  type FollowUpdate,
   type RunReport,
   type SecretKind,
   type Verdict,
@@ -34,6 +35,7 @@ import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { GuidancePanel } from "./actions/GuidancePanel";
 import { SECRET_LABEL } from "./actions/labels";
 import { RevealDialog } from "./actions/RevealDialog";
+import { useActionProgress } from "./actions/useActionProgress";
 import { VerdictCard } from "./actions/VerdictCard";
 
 const useStyles = makeStyles({
@@ -99,8 +101,28 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   const [confirming, setConfirming] = useState<{ verdict: Verdict; n: number } | null>(null);
   const [revealing, setRevealing] = useState<{ kind: SecretKind; n: number } | null>(null);
   const [dialog, setDialog] = useState<"confirm" | "reveal" | null>(null);
+  const [pinned, setPinned] = useState(false);
+
+  useEffect(() => {
+    backend.pinnedDevices().then(
+      (list) => setPinned(list.some((p) => p.id === device.id)),
+      () => setPinned(false),
+    );
+  }, [backend, device.id]);
+
+  async function togglePinned() {
+    setNotice(null);
+    try {
+      const list = await backend.setDevicePinned(
+        { id: device.id, deviceName: device.deviceName, serialNumber: device.serialNumber },
+        !pinned,
+      );
+      setPinned(list.some((p) => p.id === device.id));
+    } catch (e) {
+      setNotice(toErrorReport(e));
+    }
+  }
   const [sent, setSent] = useState<RunReport | null>(null);
-  const [progress, setProgress] = useState<FollowUpdate | null>(null);
 
   const fetchReview = useCallback(() => {
     backend
@@ -113,15 +135,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   useEffect(fetchReview, [fetchReview]);
 
   // Rust follows what was sent; a finished action changes the verdicts, so read again.
-  useEffect(
-    () =>
-      backend.onActionProgress((update) => {
-        if (update.deviceId !== device.id) return;
-        setProgress(update);
-        if (update.finished) fetchReview();
-      }),
-    [backend, device.id, fetchReview],
-  );
+  const [progress, setProgress] = useActionProgress(device.id, fetchReview);
 
   function load() {
     setState({ status: "loading" });
@@ -197,6 +211,13 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
           }}
         >
           Open in Intune admin center
+        </Button>
+        <Button
+          icon={pinned ? <PinOffRegular /> : <PinRegular />}
+          onClick={() => void togglePinned()}
+          id="pin-to-tray"
+        >
+          {pinned ? "Unpin from the tray" : "Pin to the tray"}
         </Button>
       </div>
       {notice && (

@@ -45,6 +45,13 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     onInventoryChanged: () => () => {},
     onActionProgress: () => () => {},
     onSendWaiting: () => () => {},
+    windowKind: () => "main",
+    quickLockTarget: () => Promise.resolve(null),
+    onQuickLockOpened: () => () => {},
+    hideWindow: unexpected("hideWindow"),
+    showMainWindow: unexpected("showMainWindow"),
+    pinnedDevices: () => Promise.resolve([]),
+    setDevicePinned: unexpected("setDevicePinned"),
     ...overrides,
   };
 }

@@ -149,6 +149,7 @@ pub enum RunEvent<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct FollowUpdate {
     pub device_id: String,
+    pub device_name: String,
     pub action: ActionKind,
     /// Intune's `actionState` of the request sent, once it shows.
     pub result: Option<ActionResult>,
@@ -543,6 +544,7 @@ impl ActionService {
             let finished = result.as_ref().is_some_and(|r| is_final(&r.action_state));
             let mut update = FollowUpdate {
                 device_id: details.device.id.clone(),
+                device_name: details.device.device_name.clone(),
                 action,
                 message: progress_message(action, details.device.platform, result.as_ref()),
                 result,

@@ -3,6 +3,7 @@
 pub mod device;
 pub mod inventory;
 pub mod odata;
+pub mod pinned;
 pub mod remote;
 pub mod resolve;
 pub mod search;

@@ -1,0 +1,69 @@
+//! The app's own preferences, beside the profiles: small, never secret.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// The admin was told once that closing the window keeps the app in the tray.
+    pub close_hint_shown: bool,
+}
+
+pub struct SettingsFile {
+    path: PathBuf,
+}
+
+impl SettingsFile {
+    pub fn in_dir(config_dir: &Path) -> SettingsFile {
+        SettingsFile {
+            path: config_dir.join("settings.json"),
+        }
+    }
+
+    /// Missing or unreadable settings are the defaults: a preference never stops the app.
+    pub fn load(&self) -> Settings {
+        std::fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, settings: &Settings) -> Result<()> {
+        let storage = |source| Error::Storage {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(storage)?;
+        }
+        let text =
+            serde_json::to_string_pretty(settings).map_err(|e| Error::Internal(e.to_string()))?;
+        let temp = self.path.with_extension("json.tmp");
+        std::fs::write(&temp, text).map_err(storage)?;
+        std::fs::rename(&temp, &self.path).map_err(storage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_damage_means_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = SettingsFile::in_dir(dir.path());
+        assert_eq!(file.load(), Settings::default());
+        file.save(&Settings {
+            close_hint_shown: true,
+        })
+        .expect("save");
+        assert!(file.load().close_hint_shown);
+        std::fs::write(dir.path().join("settings.json"), "{not json").expect("write");
+        assert_eq!(file.load(), Settings::default());
+    }
+}

@@ -1,0 +1,62 @@
+//! The quick lock window: small, always on top, opened from the tray menu, by a second launch with
+//! `--quick-lock`, or (Windows, macOS) a left click on the tray icon. All of them call [`open`].
+
+use serde::Serialize;
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri_specta::Event;
+
+use crate::state::AppState;
+
+pub const QUICK_LOCK: &str = "quick-lock";
+/// Given to a second launch (e.g. from a desktop shortcut), it opens quick lock in the running app.
+pub const ARG: &str = "--quick-lock";
+
+/// Tells an open quick lock window to start over, on a device when one was chosen in the tray.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct QuickLockOpened {
+    pub device_id: Option<String>,
+}
+
+/// Opens quick lock (or brings it forward), optionally on one device.
+pub fn open(app: &AppHandle, device_id: Option<String>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        *state
+            .quick_lock_target
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = device_id.clone();
+    }
+    if let Some(window) = app.get_webview_window(QUICK_LOCK) {
+        for (step, result) in [
+            ("show", window.show()),
+            ("unminimize", window.unminimize()),
+            ("focus", window.set_focus()),
+        ] {
+            if let Err(error) = result {
+                tracing::warn!(%error, step, "could not bring quick lock forward");
+            }
+        }
+        let _ = QuickLockOpened { device_id }.emit_to(app, QUICK_LOCK);
+        return;
+    }
+    let built = WebviewWindowBuilder::new(app, QUICK_LOCK, WebviewUrl::App("index.html".into()))
+        .title("Quick lock – Intune Actions")
+        .inner_size(560.0, 640.0)
+        .min_inner_size(420.0, 420.0)
+        .always_on_top(true)
+        .center()
+        .focused(true)
+        .build();
+    if let Err(error) = built {
+        tracing::error!(%error, "could not open the quick lock window");
+    }
+}
+
+/// The device quick lock should open on, taken once.
+pub fn take_target(state: &AppState) -> Option<String> {
+    state
+        .quick_lock_target
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
+}

@@ -1,0 +1,341 @@
+import {
+  Button,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Subtitle2,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { EyeRegular, LockClosedRegular, SearchRegular } from "@fluentui/react-icons";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import {
+  toErrorReport,
+  type ConnectionSummary,
+  type Device,
+  type DeviceReview,
+  type ErrorReport,
+  type RunReport,
+} from "../backend";
+import { useBackend } from "../backend/context";
+import { ago, platformLabel } from "../format";
+import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
+import { RevealDialog } from "./actions/RevealDialog";
+import { useActionProgress } from "./actions/useActionProgress";
+import { VerdictCard } from "./actions/VerdictCard";
+
+const useStyles = makeStyles({
+  root: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    height: "100vh",
+    boxSizing: "border-box",
+    overflowY: "auto",
+    backgroundColor: tokens.colorNeutralBackground2,
+    "& > *": { flexShrink: 0 },
+  },
+  head: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  results: {
+    listStyle: "none",
+    margin: 0,
+    padding: 0,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  row: {
+    display: "flex",
+    flexDirection: "column",
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    cursor: "pointer",
+  },
+  active: { backgroundColor: tokens.colorNeutralBackground1Selected },
+  muted: { color: tokens.colorNeutralForeground3 },
+  buttons: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+});
+
+/** At most this many matches: quick lock is for a device you can name. */
+const SHOWN = 8;
+
+interface Props {
+  summary: ConnectionSummary | null;
+}
+
+/**
+ * The tray's quick lock: type a name, serial or user, pick with the keyboard, read the lock
+ * verdict, confirm, and see the outcome (and a Mac's PIN on reveal) right here.
+ */
+export function QuickLock({ summary }: Props) {
+  const backend = useBackend();
+  const styles = useStyles();
+  const search = useRef<HTMLInputElement>(null);
+  const [text, setText] = useState("");
+  const [matches, setMatches] = useState<Device[]>([]);
+  const [active, setActive] = useState(0);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [review, setReview] = useState<DeviceReview | null>(null);
+  const [error, setError] = useState<ErrorReport | null>(null);
+  // Each opening mounts a fresh dialog (a Fluent dialog first mounted closed does not open later);
+  // closing goes through `open`, so the page is given back to assistive technology.
+  const [dialog, setDialog] = useState<"confirm" | "reveal" | null>(null);
+  const [openings, setOpenings] = useState(0);
+  const open = (which: "confirm" | "reveal") => {
+    setOpenings((n) => n + 1);
+    setDialog(which);
+  };
+  const [sent, setSent] = useState<RunReport | null>(null);
+
+  const read = useCallback(
+    (id: string) => {
+      backend.reviewDevice(id).then(
+        (r) => {
+          setReview(r);
+          setError(null);
+        },
+        (e: unknown) => setError(toErrorReport(e)),
+      );
+    },
+    [backend],
+  );
+  const rereadPicked = useCallback(() => {
+    if (picked) read(picked);
+  }, [picked, read]);
+  const [progress, setProgress] = useActionProgress(picked, rereadPicked);
+
+  const pick = useCallback(
+    (id: string) => {
+      setPicked(id);
+      setReview(null);
+      setSent(null);
+      setProgress(null);
+      read(id);
+    },
+    [read, setProgress],
+  );
+
+  const startOver = useCallback(
+    (deviceId: string | null) => {
+      setText("");
+      setMatches([]);
+      setActive(0);
+      setSent(null);
+      setError(null);
+      setDialog(null);
+      if (deviceId) pick(deviceId);
+      else {
+        setPicked(null);
+        setReview(null);
+        search.current?.focus();
+      }
+    },
+    [pick],
+  );
+
+  // Opened from the tray on a device, or opened again later: start from what the tray asked.
+  useEffect(() => {
+    void backend.quickLockTarget().then((id) => id && pick(id));
+    return backend.onQuickLockOpened(startOver);
+  }, [backend, pick, startOver]);
+
+  useEffect(() => {
+    const query = text.trim();
+    if (!query || !summary) return;
+    let current = true;
+    backend.searchDevices({ text: query }, 0, SHOWN).then(
+      (found) => {
+        if (!current) return;
+        setMatches(found.page.devices);
+        setActive(0);
+        setError(null);
+      },
+      (e: unknown) => current && setError(toErrorReport(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [backend, text, summary]);
+  const shown = text.trim() ? matches : [];
+
+  function onKey(event: React.KeyboardEvent) {
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      setActive((a) => Math.min(a + 1, shown.length - 1));
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (event.key === "Enter" && shown[active]) {
+      event.preventDefault();
+      pick(shown[active].id);
+    }
+  }
+
+  // Escape steps back: from a device to the search, from the search out of sight.
+  useEffect(() => {
+    function onEscape(event: KeyboardEvent) {
+      if (event.key !== "Escape" || dialog) return;
+      if (picked) startOver(null);
+      else void backend.hideWindow().catch(() => undefined);
+    }
+    window.addEventListener("keydown", onEscape);
+    return () => window.removeEventListener("keydown", onEscape);
+  }, [backend, dialog, picked, startOver]);
+
+  if (!summary) {
+    return (
+      <div className={styles.root}>
+        <Subtitle2 as="h1">Quick lock</Subtitle2>
+        <MessageBar intent="warning">
+          <MessageBarBody>Nobody is signed in: sign in in the main window first.</MessageBarBody>
+        </MessageBar>
+        <Button appearance="primary" onClick={() => void backend.showMainWindow()}>
+          Open Intune Actions
+        </Button>
+      </div>
+    );
+  }
+
+  const device = review?.details.device;
+  const verdict = review?.verdicts.find((v) => v.action === "remoteLock");
+  return (
+    <div className={styles.root} id="quick-lock">
+      <div className={styles.head}>
+        <LockClosedRegular fontSize={20} />
+        <Subtitle2 as="h1">Quick lock</Subtitle2>
+        <Text className={styles.muted}>{summary.profile}</Text>
+      </div>
+      {summary.notice && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{summary.notice}</MessageBarBody>
+        </MessageBar>
+      )}
+      {!picked && (
+        <>
+          <Input
+            ref={search}
+            id="quick-search"
+            autoFocus
+            contentBefore={<SearchRegular />}
+            placeholder="Device name, serial number or user"
+            aria-label="Find the device to lock"
+            value={text}
+            onChange={(_, data) => setText(data.value)}
+            onKeyDown={onKey}
+            aria-controls="quick-results"
+          />
+          {shown.length > 0 && (
+            <ul className={styles.results} id="quick-results" role="listbox">
+              {shown.map((d, i) => (
+                <li
+                  key={d.id}
+                  role="option"
+                  aria-selected={i === active}
+                  className={i === active ? `${styles.row} ${styles.active}` : styles.row}
+                  onClick={() => pick(d.id)}
+                  data-quick-device={d.id}
+                >
+                  <Text weight="semibold">{d.deviceName}</Text>
+                  <Text className={styles.muted} size={200}>
+                    {platformLabel(d.platform)} · {d.serialNumber} · {d.userPrincipalName} ·{" "}
+                    {ago(d.lastSync)}
+                  </Text>
+                </li>
+              ))}
+            </ul>
+          )}
+          {text.trim() !== "" && shown.length === 0 && (
+            <Text className={styles.muted}>No device matches.</Text>
+          )}
+          <Text className={styles.muted} size={200}>
+            Arrow keys to choose, Enter to open, Esc to close.
+          </Text>
+        </>
+      )}
+      {picked && !review && !error && <Spinner size="small" label="Reading the device…" />}
+      {device && (
+        <>
+          <Text as="p" id="quick-device">
+            <Text weight="semibold">{device.deviceName}</Text> · {device.serialNumber} ·{" "}
+            {device.userDisplayName} ({device.userPrincipalName}) · {platformLabel(device.platform)}{" "}
+            {device.osVersion}
+          </Text>
+          {verdict && (
+            <VerdictCard
+              verdict={verdict}
+              busy={!!progress && !progress.finished}
+              onChoose={() => open("confirm")}
+            />
+          )}
+        </>
+      )}
+      {sent?.outcomes.map((o) => (
+        <MessageBar
+          key={o.deviceId}
+          layout="multiline"
+          intent={o.state === "queued" ? "success" : o.state === "blocked" ? "warning" : "error"}
+        >
+          <MessageBarBody>{o.message}</MessageBarBody>
+        </MessageBar>
+      ))}
+      {progress && (
+        <MessageBar
+          id="quick-progress"
+          layout="multiline"
+          intent={
+            !progress.finished
+              ? "info"
+              : progress.result?.actionState === "done"
+                ? "success"
+                : "error"
+          }
+        >
+          <MessageBarBody>{progress.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      {device && (
+        <div className={styles.buttons}>
+          {review?.reveals.includes("unlockPin") && (
+            <Button icon={<EyeRegular />} onClick={() => open("reveal")} id="quick-reveal-pin">
+              Reveal unlock PIN…
+            </Button>
+          )}
+          <Button onClick={() => startOver(null)}>Lock another device</Button>
+        </div>
+      )}
+      {error && (
+        <MessageBar intent="error">
+          <MessageBarBody>{error.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      {device && verdict && openings > 0 && dialog !== "reveal" && (
+        <ConfirmActionDialog
+          key={`confirm-${openings}`}
+          device={device}
+          verdict={verdict}
+          open={dialog === "confirm"}
+          onClose={() => setDialog(null)}
+          onSent={(report) => {
+            setDialog(null);
+            setSent(report);
+            setProgress(null);
+            read(device.id);
+          }}
+        />
+      )}
+      {device && openings > 0 && dialog !== "confirm" && (
+        <RevealDialog
+          key={`reveal-${openings}`}
+          device={device}
+          kind="unlockPin"
+          open={dialog === "reveal"}
+          onClose={() => setDialog(null)}
+          onRevealed={() => read(device.id)}
+        />
+      )}
+    </div>
+  );
+}
