@@ -15,6 +15,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::session::open_session,
             commands::session::start_demo,
             commands::session::sign_out,
+            commands::session::profile_choices,
+            commands::session::switch_profile,
             commands::devices::inventory_status,
             commands::devices::refresh_inventory,
             commands::devices::search_devices,
@@ -34,12 +36,16 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::show_main_window,
             commands::desktop::pinned_devices,
             commands::desktop::set_device_pinned,
+            commands::desktop::desktop_settings,
+            commands::desktop::set_start_in_tray_at_login,
+            commands::desktop::set_quick_lock_shortcut,
         ])
         .events(collect_events![
             commands::devices::InventoryChanged,
             commands::actions::ActionProgress,
             commands::actions::SendWaiting,
-            crate::quick_lock::QuickLockOpened
+            crate::quick_lock::QuickLockOpened,
+            commands::session::SessionChanged
         ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()

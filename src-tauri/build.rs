@@ -6,6 +6,8 @@ fn main() {
         "open_session",
         "start_demo",
         "sign_out",
+        "profile_choices",
+        "switch_profile",
         "inventory_status",
         "refresh_inventory",
         "search_devices",
@@ -25,6 +27,9 @@ fn main() {
         "show_main_window",
         "pinned_devices",
         "set_device_pinned",
+        "desktop_settings",
+        "set_start_in_tray_at_login",
+        "set_quick_lock_shortcut",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -5,11 +5,36 @@ mod commands;
 mod instance;
 mod notify;
 mod quick_lock;
+mod shortcut;
 mod state;
 mod tray;
 mod window;
 
 use tauri::Manager;
+
+/// Start at login (opt-in, from the settings) starts the app in the tray.
+fn autostart() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let builder = tauri_plugin_autostart::Builder::new().args([window::MINIMISED_ARG]);
+    #[cfg(target_os = "macos")]
+    let builder = builder.macos_launcher(tauri_plugin_autostart::MacosLauncher::LaunchAgent);
+    builder.build()
+}
+
+/// The saved (or default) quick lock shortcut; a failure is reported in the settings, not fatal.
+fn register_shortcut(app: &tauri::AppHandle) {
+    let state = app.state::<state::AppState>();
+    let saved = state
+        .config_dir
+        .as_ref()
+        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
+        .unwrap_or_default();
+    let text = shortcut::effective(saved.quick_lock_shortcut.as_deref()).to_string();
+    let problem = shortcut::apply(app, &text).err();
+    if let Some(problem) = &problem {
+        tracing::info!(%problem, "no global shortcut for quick lock");
+    }
+    state.set_shortcut_problem(problem);
+}
 
 pub fn run() {
     let mut context = tauri::generate_context!("tauri.conf.json");
@@ -35,6 +60,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(shortcut::plugin())
+        .plugin(autostart())
         .plugin(
             // Quick lock always opens centred on top; only the main window keeps its place and
             // size. Whether it shows is decided at start (`--quick-lock` keeps it in the tray).
@@ -58,7 +85,9 @@ pub fn run() {
                 log_dir, cache_dir, config_dir, data_dir,
             ));
             tray::create(app.handle())?;
-            window::create_at_start(app.handle(), std::env::args().any(|a| a == quick_lock::ARG))?;
+            let args: Vec<String> = std::env::args().collect();
+            window::create_at_start(app.handle(), window::StartMode::from_args(&args))?;
+            register_shortcut(app.handle());
             Ok(())
         })
         .on_window_event(window::keep_in_tray_on_close)

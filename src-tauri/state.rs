@@ -34,6 +34,8 @@ pub struct AppState {
     pub tenant: RwLock<Option<Arc<Tenant>>>,
     /// The device quick lock opens on, set by the tray just before it opens the window.
     pub quick_lock_target: std::sync::Mutex<Option<String>>,
+    /// Why the global shortcut is not registered, if it is not.
+    shortcut_problem: std::sync::Mutex<Option<String>>,
     /// Whether the start-up plan (demo, resume, welcome) has run; held while it runs, so a second
     /// caller waits for its outcome instead of starting a second demo.
     pub opened: Mutex<bool>,
@@ -125,8 +127,10 @@ impl Tenant {
     }
 }
 
-impl Drop for Tenant {
-    fn drop(&mut self) {
+impl Tenant {
+    /// Stops following everything: the tenant is being replaced or signed out of. (Followers
+    /// hold the tenant themselves, so dropping it would not stop them.)
+    pub fn stop_followers(&self) {
         for (_, task) in self.followers().drain() {
             task.abort();
         }
@@ -147,15 +151,42 @@ impl AppState {
             data_dir,
             tenant: RwLock::new(None),
             quick_lock_target: Default::default(),
+            shortcut_problem: Default::default(),
             opened: Mutex::new(false),
         }
     }
 
+    pub fn shortcut_problem(&self) -> Option<String> {
+        self.shortcut_problem
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_shortcut_problem(&self, problem: Option<String>) {
+        *self
+            .shortcut_problem
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = problem;
+    }
+
     /// What the tray menu shows now.
     pub async fn tray_view(&self) -> TrayView {
+        let saved = self
+            .config_dir
+            .as_ref()
+            .and_then(|dir| intune_core::profile::ProfileFile::in_dir(dir).load().ok())
+            .unwrap_or_default();
         let Some(tenant) = self.tenant.read().await.clone() else {
-            return TrayView::default();
+            return TrayView {
+                profiles: intune_core::connection::profile_choices(&saved, None),
+                ..TrayView::default()
+            };
         };
+        let profiles = intune_core::connection::profile_choices(
+            &saved,
+            Some(&tenant.connection.profile().name),
+        );
         let summary = tenant.connection.summary();
         let who = summary
             .account
@@ -171,6 +202,7 @@ impl AppState {
             signed_in_as: Some(format!("{} · {who}", summary.profile)),
             pinned,
             recent,
+            profiles,
         }
     }
 

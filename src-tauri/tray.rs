@@ -2,11 +2,12 @@
 //! reports clicks: the menu is the one thing that works everywhere. The menu is rebuilt whenever
 //! what it shows changes: who is signed in, recent and pinned devices.
 
+use intune_core::connection::ProfileChoice;
 use intune_core::devices::pinned::TrayDevice;
 use tauri::{
     AppHandle, Manager, Wry,
     image::Image,
-    menu::{IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem},
+    menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu},
     tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent},
 };
 
@@ -20,6 +21,8 @@ const QUICK_LOCK: &str = "quick-lock";
 const SIGN_IN: &str = "sign-in";
 /// `lock:<device id>`: quick lock on that device (it still asks for confirmation).
 const LOCK_PREFIX: &str = "lock:";
+/// `profile:<name>`: switch to that profile.
+const PROFILE_PREFIX: &str = "profile:";
 
 /// What the menu shows.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -28,6 +31,7 @@ pub struct TrayView {
     pub signed_in_as: Option<String>,
     pub pinned: Vec<TrayDevice>,
     pub recent: Vec<TrayDevice>,
+    pub profiles: Vec<ProfileChoice>,
 }
 
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
@@ -111,6 +115,30 @@ fn menu(app: &AppHandle, view: &TrayView) -> tauri::Result<Menu<Wry>> {
         }
     }
     items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    if view.profiles.len() > 1 {
+        let choices = view
+            .profiles
+            .iter()
+            .map(|p| {
+                CheckMenuItem::with_id(
+                    app,
+                    format!("{PROFILE_PREFIX}{}", p.name),
+                    &p.name,
+                    !p.current,
+                    p.current,
+                    None::<&str>,
+                )
+            })
+            .collect::<tauri::Result<Vec<_>>>()?;
+        let refs: Vec<&dyn IsMenuItem<Wry>> =
+            choices.iter().map(|c| c as &dyn IsMenuItem<Wry>).collect();
+        items.push(Box::new(Submenu::with_items(
+            app,
+            "Switch profile",
+            true,
+            &refs,
+        )?));
+    }
     if !signed_in {
         items.push(Box::new(MenuItem::with_id(
             app,
@@ -143,6 +171,7 @@ fn menu(app: &AppHandle, view: &TrayView) -> tauri::Result<Menu<Wry>> {
 pub enum Activation {
     OpenMain,
     QuickLock(Option<String>),
+    SwitchProfile(String),
     Quit,
 }
 
@@ -151,10 +180,15 @@ pub fn activation(item: &str) -> Option<Activation> {
         OPEN | SIGN_IN => Some(Activation::OpenMain),
         QUICK_LOCK => Some(Activation::QuickLock(None)),
         QUIT => Some(Activation::Quit),
-        other => other
-            .strip_prefix(LOCK_PREFIX)
-            .filter(|id| !id.is_empty())
-            .map(|id| Activation::QuickLock(Some(id.to_string()))),
+        other => {
+            if let Some(name) = other.strip_prefix(PROFILE_PREFIX) {
+                return (!name.is_empty()).then(|| Activation::SwitchProfile(name.to_string()));
+            }
+            other
+                .strip_prefix(LOCK_PREFIX)
+                .filter(|id| !id.is_empty())
+                .map(|id| Activation::QuickLock(Some(id.to_string())))
+        }
     }
 }
 
@@ -162,6 +196,12 @@ pub fn activate(app: &AppHandle, activation: Activation) {
     match activation {
         Activation::OpenMain => window::show_main(app),
         Activation::QuickLock(device) => quick_lock::open(app, device),
+        Activation::SwitchProfile(name) => {
+            tauri::async_runtime::spawn(crate::commands::session::switch_from_tray(
+                app.clone(),
+                name,
+            ));
+        }
         Activation::Quit => app.exit(0),
     }
 }
@@ -200,5 +240,10 @@ mod tests {
         assert_eq!(activation("lock:"), None);
         assert_eq!(activation("status"), None);
         assert_eq!(activation("quit"), Some(Activation::Quit));
+        assert_eq!(
+            activation("profile:Contoso"),
+            Some(Activation::SwitchProfile("Contoso".into()))
+        );
+        assert_eq!(activation("profile:"), None);
     }
 }

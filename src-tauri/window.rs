@@ -8,10 +8,34 @@ use crate::state::AppState;
 
 pub const MAIN: &str = "main";
 
-/// Creates the windows at start. Started with `--quick-lock` (a desktop shortcut), quick lock comes
-/// first and the main window waits hidden in the tray; otherwise the main window shows.
-pub fn create_at_start(app: &AppHandle, quick_lock_first: bool) -> tauri::Result<()> {
-    if quick_lock_first {
+/// Given by the start at login: the app starts in the tray, its window hidden.
+pub const MINIMISED_ARG: &str = "--minimised";
+
+/// How the app shows itself at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartMode {
+    Window,
+    /// `--quick-lock` (a desktop shortcut): quick lock first, the main window in the tray.
+    QuickLock,
+    /// `--minimised` (start at login): only the tray.
+    Tray,
+}
+
+impl StartMode {
+    pub fn from_args(args: &[String]) -> StartMode {
+        if args.iter().any(|a| a == crate::quick_lock::ARG) {
+            StartMode::QuickLock
+        } else if args.iter().any(|a| a == MINIMISED_ARG) {
+            StartMode::Tray
+        } else {
+            StartMode::Window
+        }
+    }
+}
+
+/// Creates the windows at start, as the start mode asks.
+pub fn create_at_start(app: &AppHandle, mode: StartMode) -> tauri::Result<()> {
+    if mode == StartMode::QuickLock {
         crate::quick_lock::open(app, None);
     }
     let config = app
@@ -23,7 +47,7 @@ pub fn create_at_start(app: &AppHandle, quick_lock_first: bool) -> tauri::Result
         .cloned()
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     WebviewWindowBuilder::from_config(app, &config)?
-        .visible(!quick_lock_first)
+        .visible(mode == StartMode::Window)
         .build()?;
     Ok(())
 }
@@ -77,5 +101,24 @@ fn hint_once(app: &AppHandle) {
     settings.close_hint_shown = true;
     if let Err(error) = file.save(&settings) {
         tracing::warn!(kind = ?error.kind(), "could not remember that the tray hint was shown");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_mode_follows_the_arguments() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(StartMode::from_args(&args(&["app"])), StartMode::Window);
+        assert_eq!(
+            StartMode::from_args(&args(&["app", "--minimised"])),
+            StartMode::Tray
+        );
+        assert_eq!(
+            StartMode::from_args(&args(&["app", "--minimised", "--quick-lock"])),
+            StartMode::QuickLock
+        );
     }
 }

@@ -56,3 +56,87 @@ pub async fn set_device_pinned(
     crate::tray::refresh(&app).await;
     Ok(list)
 }
+
+/// The desktop preferences, as the settings dialog shows them.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopSettings {
+    /// The app starts in the tray when the admin signs in to this computer.
+    pub start_in_tray_at_login: bool,
+    /// The global shortcut that opens quick lock; empty when there is none.
+    pub quick_lock_shortcut: String,
+    /// Why the shortcut is not working, when it is not.
+    pub shortcut_problem: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn desktop_settings(app: AppHandle, state: State<'_, AppState>) -> DesktopSettings {
+    current_settings(&app, &state)
+}
+
+/// Starts the app in the tray at login, or stops doing so.
+#[tauri::command]
+#[specta::specta]
+pub fn set_start_in_tray_at_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<DesktopSettings, ErrorReport> {
+    use tauri_plugin_autostart::ManagerExt;
+    let launcher = app.autolaunch();
+    let changed = if enabled {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    };
+    changed.map_err(|e| {
+        intune_core::Error::Internal(format!(
+            "the start at login could not be {}: {e}",
+            if enabled { "set up" } else { "removed" }
+        ))
+        .report()
+    })?;
+    Ok(current_settings(&app, &state))
+}
+
+/// Sets the global shortcut that opens quick lock (empty: none), and keeps it for next time.
+#[tauri::command]
+#[specta::specta]
+pub fn set_quick_lock_shortcut(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    shortcut: String,
+) -> Result<DesktopSettings, ErrorReport> {
+    crate::shortcut::parse(&shortcut).map_err(|why| {
+        intune_core::Error::InvalidInput {
+            what: "the shortcut",
+            why,
+        }
+        .report()
+    })?;
+    let problem = crate::shortcut::apply(&app, &shortcut).err();
+    state.set_shortcut_problem(problem);
+    if let Some(dir) = &state.config_dir {
+        let file = intune_core::settings::SettingsFile::in_dir(dir);
+        let mut settings = file.load();
+        settings.quick_lock_shortcut = Some(shortcut.trim().to_string());
+        file.save(&settings)?;
+    }
+    Ok(current_settings(&app, &state))
+}
+
+fn current_settings(app: &AppHandle, state: &AppState) -> DesktopSettings {
+    use tauri_plugin_autostart::ManagerExt;
+    let saved = state
+        .config_dir
+        .as_ref()
+        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
+        .unwrap_or_default();
+    DesktopSettings {
+        start_in_tray_at_login: app.autolaunch().is_enabled().unwrap_or(false),
+        quick_lock_shortcut: crate::shortcut::effective(saved.quick_lock_shortcut.as_deref())
+            .to_string(),
+        shortcut_problem: state.shortcut_problem(),
+    }
+}

@@ -2,14 +2,18 @@
 
 use std::sync::Arc;
 
-use intune_core::connection::{Connection, ConnectionSummary, StartPlan, start_plan};
-use intune_core::demo::demo_device_count;
+use intune_core::connection::{
+    self, Connection, ConnectionSummary, ProfileChoice, StartPlan, start_plan,
+};
+use intune_core::demo::{DEMO_PROFILE, demo_device_count};
 use intune_core::devices::pinned::PinnedDevices;
 use intune_core::devices::{Inventory, InventoryFile, RefreshMode};
 use intune_core::profile::ProfileFile;
 use intune_core::secret_store;
 use intune_core::{Error, ErrorReport};
-use tauri::{AppHandle, State};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, State};
+use tauri_specta::Event;
 
 use super::devices::start_refresh;
 use crate::state::{AppState, Tenant};
@@ -59,11 +63,109 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Result<(), 
     let Some(tenant) = state.tenant.write().await.take() else {
         return Ok(());
     };
+    tenant.stop_followers();
     crate::tray::refresh(&app).await;
     tenant.connection.session().sign_out().await?;
     tenant.inventory.clear()?;
     tracing::info!(profile = %tenant.connection.profile().name, "signed out");
     Ok(())
+}
+
+/// The signed-in tenant changed outside the window that shows it (the tray switched profile).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionChanged {
+    pub summary: Option<ConnectionSummary>,
+    /// Why a switch did not happen; the tenant in use stays as it was.
+    pub error: Option<ErrorReport>,
+}
+
+/// The saved profiles and the demo, with the one in use marked.
+#[tauri::command]
+#[specta::specta]
+pub async fn profile_choices(
+    state: State<'_, AppState>,
+) -> Result<Vec<ProfileChoice>, ErrorReport> {
+    let set = match &state.config_dir {
+        Some(dir) => ProfileFile::in_dir(dir).load()?,
+        None => Default::default(),
+    };
+    let current = state
+        .tenant
+        .read()
+        .await
+        .as_ref()
+        .map(|t| t.connection.profile().name.clone());
+    Ok(connection::profile_choices(&set, current.as_deref()))
+}
+
+/// Switches to another profile (its saved sign-in) or to the demo. The tenant in use is replaced
+/// only once the new one is signed in; the profile becomes the one opened at the next start.
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_profile(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ConnectionSummary, ErrorReport> {
+    switch_to(&app, &state, &name).await
+}
+
+/// The tray's path to [`switch_profile`]: the windows hear about it either way.
+pub async fn switch_from_tray(app: AppHandle, name: String) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    if let Err(error) = switch_to(&app, &state, &name).await {
+        crate::window::show_main(&app);
+        let summary = state
+            .tenant
+            .read()
+            .await
+            .as_ref()
+            .map(|t| t.connection.summary());
+        let _ = SessionChanged {
+            summary,
+            error: Some(error),
+        }
+        .emit(&app);
+    }
+}
+
+async fn switch_to(
+    app: &AppHandle,
+    state: &AppState,
+    name: &str,
+) -> Result<ConnectionSummary, ErrorReport> {
+    let connection = if name.eq_ignore_ascii_case(DEMO_PROFILE) {
+        Connection::start_demo(demo_device_count()).await?
+    } else {
+        let dir = state.config_dir.clone().ok_or_else(|| {
+            Error::Internal("this system reports no configuration folder".into()).report()
+        })?;
+        let file = ProfileFile::in_dir(&dir);
+        let mut set = file.load()?;
+        let profile = set
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::ProfileNotFound(name.to_string()).report())?;
+        let connection = Connection::resume(&profile, secret_store::native()?)?;
+        set.use_profile(&profile.name)?;
+        file.save(&set)?;
+        connection
+    };
+    // The old tenant goes (its followers stop, a demo tenant shuts down); its tokens stay saved.
+    if let Some(old) = state.tenant.write().await.take() {
+        old.stop_followers();
+    }
+    let summary = activate(app, state, connection).await?;
+    let _ = SessionChanged {
+        summary: Some(summary.clone()),
+        error: None,
+    }
+    .emit(app);
+    tracing::info!(profile = %summary.profile, "switched profile");
+    Ok(summary)
 }
 
 async fn activate(

@@ -91,6 +91,41 @@ impl Desktop {
         status.success().then_some(path)
     }
 
+    /// Presses keys on the virtual display, as a person at the keyboard (e.g. `ctrl+shift+l`).
+    pub fn press_keys(&self, keys: &str) -> Result<(), String> {
+        require("xdotool", "xdotool")?;
+        let status = self
+            .command("xdotool")
+            .args(["key", keys])
+            .status()
+            .map_err(|e| format!("cannot run xdotool: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("xdotool could not press {keys}"))
+        }
+    }
+
+    /// Every file under the test home whose path contains `part`, with its text.
+    pub fn files_in_home(&self, part: &str) -> Vec<(PathBuf, String)> {
+        fn walk(dir: &Path, part: &str, found: &mut Vec<(PathBuf, String)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, part, found);
+                } else if path.display().to_string().contains(part) {
+                    found.push((
+                        path.clone(),
+                        std::fs::read_to_string(&path).unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(self.home.path(), part, &mut found);
+        found
+    }
+
     /// Whether a window whose title contains `title` is on the virtual display.
     pub fn has_window_titled(&self, title: &str) -> Result<bool, String> {
         Ok(self.window_titles()?.iter().any(|t| t.contains(title)))

@@ -28,7 +28,68 @@ pub const ALL: &[(&str, Scenario)] = &[
         "a_second_launch_with_quick_lock_opens_it_in_the_running_app",
         a_second_launch_with_quick_lock_opens_it_in_the_running_app,
     ),
+    (
+        "settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock",
+        settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock,
+    ),
 ];
+
+/// The settings do what they say: turning on the start at login writes the desktop's autostart
+/// entry (starting in the tray), and the quick lock shortcut, pressed on the display's keyboard,
+/// opens quick lock.
+fn settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        ctx.app
+            .wait_for_text("h1", "the main window", |t| t == "Intune Actions")
+            .await?;
+        ctx.app.click("#settings-open").await?;
+        ctx.app
+            .wait_for_text("[role='dialog']", "the settings", |t| {
+                t.contains("Quick lock shortcut")
+            })
+            .await?;
+        check!(
+            ctx.desktop.files_in_home("autostart").is_empty(),
+            "an autostart entry existed before it was asked for"
+        );
+        ctx.app.click("#start-in-tray").await?;
+        let mut entries = Vec::new();
+        for _ in 0..50 {
+            entries = ctx.desktop.files_in_home("autostart");
+            if !entries.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        check!(
+            entries.iter().any(|(_, text)| text.contains("--minimised")),
+            "no autostart entry starting in the tray: {entries:?}"
+        );
+        ctx.shot("settings");
+
+        check!(
+            !ctx.desktop.has_window_titled("Quick lock")?,
+            "quick lock was up before the shortcut"
+        );
+        ctx.desktop.press_keys("ctrl+shift+l")?;
+        let mut opened = false;
+        for _ in 0..50 {
+            if ctx.desktop.has_window_titled("Quick lock")? {
+                opened = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        check!(
+            opened,
+            "the shortcut did not open quick lock; windows: {:?}",
+            ctx.desktop.window_titles()
+        );
+        Ok(())
+    })
+}
 
 /// Tests of the app started with arguments: WebKit's WebDriver drives only the app's first
 /// window, so a window under test must be the first one.

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -46,6 +46,38 @@ describe("App", () => {
     expect(await screen.findByText(/no real device is affected/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Open the demo tenant" })).toBeNull();
     expect(openSession).toHaveBeenCalled();
+  });
+
+  it("follows a profile switch made in the tray", async () => {
+    mockMediaQueries([]);
+    let changed: (s: typeof SAMPLE_SUMMARY | null, e: null) => void = () => {};
+    renderApp(
+      fakeBackend({
+        openSession: () => Promise.resolve(SAMPLE_SUMMARY),
+        inventoryStatus: () => Promise.resolve(READY_INVENTORY),
+        searchDevices: () =>
+          Promise.resolve({ source: "inventory", page: { total: 0, offset: 0, devices: [] } }),
+        onSessionChanged: (cb) => {
+          changed = cb;
+          return () => {};
+        },
+      }),
+    );
+    expect(await screen.findByText(/no real device is affected/)).toBeInTheDocument();
+    act(() =>
+      changed(
+        {
+          ...SAMPLE_SUMMARY,
+          profile: "Contoso",
+          isDemo: false,
+          notice: null,
+          account: { username: "it@contoso.com", displayName: "Contoso Admin", tenantId: "c" },
+        },
+        null,
+      ),
+    );
+    expect(await screen.findByRole("button", { name: "Contoso Admin" })).toBeInTheDocument();
+    expect(screen.queryByText(/no real device is affected/)).toBeNull();
   });
 
   it("shows why the saved sign-in could not be resumed on the first screen", async () => {

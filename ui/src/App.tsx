@@ -15,7 +15,7 @@ import {
   Subtitle2,
   tokens,
 } from "@fluentui/react-components";
-import { InfoRegular } from "@fluentui/react-icons";
+import { InfoRegular, SettingsRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 
 import appIcon from "../../icons/128x128.png";
@@ -23,6 +23,7 @@ import { toErrorReport, type ConnectionSummary, type ErrorReport } from "./backe
 import { useBackend } from "./backend/context";
 import { AboutPanel } from "./components/AboutPanel";
 import { QuickLock } from "./components/QuickLock";
+import { SettingsPanel } from "./components/SettingsPanel";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
 import { THEMES, useOsTheme } from "./theme";
@@ -66,13 +67,26 @@ const useStyles = makeStyles({
 type Session =
   | { status: "checking" }
   | { status: "signedOut"; error?: ErrorReport }
-  | { status: "signedIn"; summary: ConnectionSummary };
+  | { status: "signedIn"; summary: ConnectionSummary; error?: ErrorReport };
 
 export function App() {
   const theme = useOsTheme();
   const styles = useStyles();
   const backend = useBackend();
   const [session, setSession] = useState<Session>({ status: "checking" });
+
+  // The tray (or another window) switched profile: show the tenant Rust now uses, or why not.
+  useEffect(
+    () =>
+      backend.onSessionChanged((summary, error) =>
+        setSession(
+          summary
+            ? { status: "signedIn", summary, error: error ?? undefined }
+            : { status: "signedOut", error: error ?? undefined },
+        ),
+      ),
+    [backend],
+  );
 
   useEffect(() => {
     backend.openSession().then(
@@ -101,6 +115,7 @@ export function App() {
           <Subtitle2 as="h1" className={styles.title}>
             Intune Actions
           </Subtitle2>
+          <SettingsDialog />
           <AboutDialog />
         </header>
         <main className={signedIn ? `${styles.main} ${styles.workspace}` : styles.main}>
@@ -115,8 +130,14 @@ export function App() {
               <Welcome onSignedIn={(summary) => setSession({ status: "signedIn", summary })} />
             </div>
           )}
+          {session.status === "signedIn" && session.error && (
+            <MessageBar intent="error" id="session-error">
+              <MessageBarBody>{session.error.message}</MessageBarBody>
+            </MessageBar>
+          )}
           {session.status === "signedIn" && (
             <Workspace
+              key={session.summary.profile}
               summary={session.summary}
               onSignedOut={() => setSession({ status: "signedOut" })}
             />
@@ -145,6 +166,34 @@ function AboutDialog() {
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>
               <Button appearance="secondary">Close</Button>
+            </DialogTrigger>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** The desktop preferences, reachable from every screen. */
+function SettingsDialog() {
+  return (
+    <Dialog>
+      <DialogTrigger disableButtonEnhancement>
+        <Button id="settings-open" appearance="subtle" icon={<SettingsRegular />}>
+          Settings
+        </Button>
+      </DialogTrigger>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>Settings</DialogTitle>
+          <DialogContent>
+            <SettingsPanel />
+          </DialogContent>
+          <DialogActions>
+            <DialogTrigger disableButtonEnhancement>
+              <Button appearance="secondary" id="settings-close">
+                Close
+              </Button>
             </DialogTrigger>
           </DialogActions>
         </DialogBody>

@@ -18,6 +18,13 @@ export const commands = {
 	startDemo: () => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("start_demo")),
 	/**  Signs out: tokens and the device cache go; the demo tenant stops. */
 	signOut: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("sign_out")),
+	/**  The saved profiles and the demo, with the one in use marked. */
+	profileChoices: () => typedError<ProfileChoice[], ErrorReport_Serialize>(__TAURI_INVOKE("profile_choices")),
+	/**
+	 *  Switches to another profile (its saved sign-in) or to the demo. The tenant in use is replaced
+	 *  only once the new one is signed in; the profile becomes the one opened at the next start.
+	 */
+	switchProfile: (name: string) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("switch_profile", { name })),
 	inventoryStatus: () => typedError<InventoryStatus_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("inventory_status")),
 	/**  Starts fetching the device list in the background; progress arrives as `InventoryChanged`. */
 	refreshInventory: (mode: RefreshMode) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("refresh_inventory", { mode })),
@@ -56,6 +63,11 @@ export const commands = {
 	pinnedDevices: () => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("pinned_devices")),
 	/**  Pins a device to the tray (or unpins it); the tray menu follows at once. */
 	setDevicePinned: (device: TrayDevice, pinned: boolean) => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("set_device_pinned", { device, pinned })),
+	desktopSettings: () => __TAURI_INVOKE<DesktopSettings_Serialize>("desktop_settings"),
+	/**  Starts the app in the tray at login, or stops doing so. */
+	setStartInTrayAtLogin: (enabled: boolean) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_start_in_tray_at_login", { enabled })),
+	/**  Sets the global shortcut that opens quick lock (empty: none), and keeps it for next time. */
+	setQuickLockShortcut: (shortcut: string) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_quick_lock_shortcut", { shortcut })),
 };
 
 /** Events */
@@ -64,6 +76,7 @@ export const events = {
 	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
 	quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>("quick-lock-opened"),
 	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
+	sessionChanged: makeEvent<SessionChanged_Serialize, SessionChanged_Deserialize>("session-changed"),
 };
 
 /* Types */
@@ -286,6 +299,29 @@ export type ConnectionSummary_Serialize = {
 	isDemo: boolean,
 	/**  Shown wherever the connection is in use, e.g. the demo's "no real device is affected". */
 	notice: string | null,
+};
+
+/**  The desktop preferences, as the settings dialog shows them. */
+export type DesktopSettings = DesktopSettings_Serialize | DesktopSettings_Deserialize;
+
+/**  The desktop preferences, as the settings dialog shows them. */
+export type DesktopSettings_Deserialize = {
+	/**  The app starts in the tray when the admin signs in to this computer. */
+	startInTrayAtLogin: boolean,
+	/**  The global shortcut that opens quick lock; empty when there is none. */
+	quickLockShortcut: string,
+	/**  Why the shortcut is not working, when it is not. */
+	shortcutProblem?: string | null,
+};
+
+/**  The desktop preferences, as the settings dialog shows them. */
+export type DesktopSettings_Serialize = {
+	/**  The app starts in the tray when the admin signs in to this computer. */
+	startInTrayAtLogin: boolean,
+	/**  The global shortcut that opens quick lock; empty when there is none. */
+	quickLockShortcut: string,
+	/**  Why the shortcut is not working, when it is not. */
+	shortcutProblem: string | null,
 };
 
 /**  One device. Field names are part of the CLI's documented `--json` output: never rename them. */
@@ -661,6 +697,14 @@ export type Ownership = "company" | "personal" | "unknown";
 
 export type Platform = "macOs" | "ios" | "ipadOs" | "android" | "windows" | "other";
 
+/**  A profile the admin can switch to, as the tray and the account menu list them. */
+export type ProfileChoice = {
+	name: string,
+	/**  The profile in use now. */
+	current: boolean,
+	isDemo: boolean,
+};
+
 /**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
 export type QuickLockOpened = QuickLockOpened_Serialize | QuickLockOpened_Deserialize;
 
@@ -844,6 +888,23 @@ export type SendState =
 /**  Intune asked to slow down while sending: the next request leaves after this many seconds. */
 export type SendWaiting = {
 	seconds: number,
+};
+
+/**  The signed-in tenant changed outside the window that shows it (the tray switched profile). */
+export type SessionChanged = SessionChanged_Serialize | SessionChanged_Deserialize;
+
+/**  The signed-in tenant changed outside the window that shows it (the tray switched profile). */
+export type SessionChanged_Deserialize = {
+	summary?: ConnectionSummary_Deserialize | null,
+	/**  Why a switch did not happen; the tenant in use stays as it was. */
+	error?: ErrorReport_Deserialize | null,
+};
+
+/**  The signed-in tenant changed outside the window that shows it (the tray switched profile). */
+export type SessionChanged_Serialize = {
+	summary: ConnectionSummary_Serialize | null,
+	/**  Why a switch did not happen; the tenant in use stays as it was. */
+	error: ErrorReport_Serialize | null,
 };
 
 export type Severity = "blocker" | "warning" | "note";

@@ -45,6 +45,36 @@ pub enum StartPlan {
     Welcome,
 }
 
+/// A profile the admin can switch to, as the tray and the account menu list them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileChoice {
+    pub name: String,
+    /// The profile in use now.
+    pub current: bool,
+    pub is_demo: bool,
+}
+
+/// The saved profiles in their order, then the demo tenant; `current` names the one in use.
+pub fn profile_choices(profiles: &ProfileSet, current: Option<&str>) -> Vec<ProfileChoice> {
+    let is_current = |name: &str| current.is_some_and(|c| c.eq_ignore_ascii_case(name));
+    profiles
+        .profiles
+        .iter()
+        .map(|p| ProfileChoice {
+            name: p.name.clone(),
+            current: is_current(&p.name),
+            is_demo: false,
+        })
+        .chain(std::iter::once(ProfileChoice {
+            name: crate::demo::DEMO_PROFILE.into(),
+            current: is_current(crate::demo::DEMO_PROFILE),
+            is_demo: true,
+        }))
+        .collect()
+}
+
 pub fn start_plan(profiles: &ProfileSet) -> StartPlan {
     match profiles.active() {
         Some(profile) => StartPlan::Resume(profile.clone()),
@@ -176,6 +206,27 @@ mod tests {
             client_id: "14d82eec-204b-4c2f-b7e8-296a70dab67e".into(),
             method: SignInMethod::Browser,
         }
+    }
+
+    #[test]
+    fn choices_list_the_profiles_then_the_demo_and_mark_the_one_in_use() {
+        let mut set = ProfileSet::default();
+        set.add(profile("Contoso")).expect("valid");
+        set.add(profile("Fabrikam")).expect("valid");
+        let choices = profile_choices(&set, Some("fabrikam"));
+        let names: Vec<(&str, bool, bool)> = choices
+            .iter()
+            .map(|c| (c.name.as_str(), c.current, c.is_demo))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Contoso", false, false),
+                ("Fabrikam", true, false),
+                ("Demo tenant", false, true)
+            ]
+        );
+        assert!(profile_choices(&set, None).iter().all(|c| !c.current));
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::{Error, Result};
 pub struct Settings {
     /// The admin was told once that closing the window keeps the app in the tray.
     pub close_hint_shown: bool,
+    /// The global shortcut that opens quick lock; `None` is the default, empty is off.
+    pub quick_lock_shortcut: Option<String>,
 }
 
 pub struct SettingsFile {
@@ -60,9 +62,11 @@ mod tests {
         assert_eq!(file.load(), Settings::default());
         file.save(&Settings {
             close_hint_shown: true,
+            quick_lock_shortcut: Some(String::new()),
         })
         .expect("save");
         assert!(file.load().close_hint_shown);
+        assert_eq!(file.load().quick_lock_shortcut.as_deref(), Some(""));
         std::fs::write(dir.path().join("settings.json"), "{not json").expect("write");
         assert_eq!(file.load(), Settings::default());
     }

@@ -11,6 +11,7 @@ import {
   type AuditEvent,
   type AuditFilter_Deserialize,
   type AuditView_Serialize,
+  type DesktopSettings,
   type DeviceReview_Serialize,
   type FollowUpdate_Serialize,
   type Guidance as GuidanceType,
@@ -19,6 +20,7 @@ import {
   type Reason_Serialize,
   type RevealedSecret_Serialize,
   type RunReport_Serialize,
+  type ProfileChoice,
   type SecretKind,
   type TrayDevice,
   type SendRequest_Deserialize,
@@ -40,11 +42,13 @@ import {
 export type {
   About,
   ActionKind,
+  DesktopSettings,
   AuditEvent,
   ErrorKind,
   ErrorReport,
   Ownership,
   Platform,
+  ProfileChoice,
   Readiness,
   RefreshMode,
   SecretKind,
@@ -113,6 +117,18 @@ export interface Backend {
   showMainWindow(): Promise<void>;
   pinnedDevices(): Promise<TrayDevice[]>;
   setDevicePinned(device: TrayDevice, pinned: boolean): Promise<TrayDevice[]>;
+  /** The saved profiles and the demo, the one in use marked. */
+  profileChoices(): Promise<ProfileChoice[]>;
+  /** Switches to a profile's saved sign-in (or the demo); every window hears `onSessionChanged`. */
+  switchProfile(name: string): Promise<ConnectionSummary>;
+  desktopSettings(): Promise<DesktopSettings>;
+  setStartInTrayAtLogin(enabled: boolean): Promise<DesktopSettings>;
+  /** Registers the global shortcut for quick lock (empty: none); rejects when it is not valid. */
+  setQuickLockShortcut(shortcut: string): Promise<DesktopSettings>;
+  /** Calls back when the tenant in use changed or a switch failed (from any window or the tray). */
+  onSessionChanged(
+    callback: (summary: ConnectionSummary | null, error: ErrorReport | null) => void,
+  ): () => void;
 }
 
 type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -158,6 +174,13 @@ export const tauriBackend: Backend = {
   showMainWindow: () => commands.showMainWindow(),
   pinnedDevices: () => unwrap(commands.pinnedDevices()),
   setDevicePinned: (device, pinned) => unwrap(commands.setDevicePinned(device, pinned)),
+  profileChoices: () => unwrap(commands.profileChoices()),
+  desktopSettings: () => commands.desktopSettings(),
+  setStartInTrayAtLogin: (enabled) => unwrap(commands.setStartInTrayAtLogin(enabled)),
+  setQuickLockShortcut: (shortcut) => unwrap(commands.setQuickLockShortcut(shortcut)),
+  switchProfile: (name) => unwrap(commands.switchProfile(name)),
+  onSessionChanged: (callback) =>
+    listen(events.sessionChanged, (payload) => callback(payload.summary, payload.error)),
 };
 
 /** Starts listening at once and stops cleanly even if stopped before the listener is ready. */

@@ -158,6 +158,29 @@ describe("Workspace", () => {
     expect(screen.getByRole("region", { name: "PC-0003" })).toBeVisible();
   });
 
+  it("switches profile from the account menu, and says why when it cannot", async () => {
+    const switchProfile = vi.fn().mockRejectedValueOnce({
+      kind: "signInRequired",
+      message:
+        'The sign-in is no longer valid (profile "Contoso" is not signed in). Sign in again.',
+      requestId: null,
+    });
+    renderWorkspace({
+      profileChoices: () =>
+        Promise.resolve([
+          { name: "Contoso", current: false, isDemo: false },
+          { name: "Demo tenant", current: true, isDemo: true },
+        ]),
+      switchProfile,
+    });
+    await userEvent.click(screen.getByRole("button", { name: "Avery Admin" }));
+    expect(await screen.findByText("Switch profile")).toBeInTheDocument();
+    expect(screen.queryByRole("menuitem", { name: "Demo tenant" })).toBeNull();
+    await userEvent.click(screen.getByRole("menuitem", { name: "Contoso" }));
+    expect(switchProfile).toHaveBeenCalledWith("Contoso");
+    expect(await screen.findByText(/profile "Contoso" is not signed in/)).toBeInTheDocument();
+  });
+
   it("signs out from the account menu", async () => {
     const signOut = vi.fn(() => Promise.resolve());
     renderWorkspace({ signOut });

@@ -16,7 +16,12 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwiseRegular, PersonRegular, SignOutRegular } from "@fluentui/react-icons";
+import {
+  ArrowClockwiseRegular,
+  ArrowSwapRegular,
+  PersonRegular,
+  SignOutRegular,
+} from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 
 import {
@@ -25,6 +30,7 @@ import {
   type Device,
   type ErrorReport,
   type InventoryStatus,
+  type ProfileChoice,
 } from "../backend";
 import { useBackend } from "../backend/context";
 import { ago } from "../format";
@@ -96,6 +102,21 @@ export function Workspace({ summary, onSignedOut }: Props) {
     setError(null);
     try {
       await backend.refreshInventory("full");
+    } catch (e) {
+      setError(toErrorReport(e));
+    }
+  }
+
+  const [profiles, setProfiles] = useState<ProfileChoice[]>([]);
+  useEffect(() => {
+    backend.profileChoices().then(setProfiles, () => setProfiles([]));
+  }, [backend]);
+
+  async function switchTo(name: string) {
+    setError(null);
+    try {
+      // Rust tells the app (SessionChanged), which shows the new tenant.
+      await backend.switchProfile(name);
     } catch (e) {
       setError(toErrorReport(e));
     }
@@ -179,6 +200,24 @@ export function Workspace({ summary, onSignedOut }: Props) {
                   {scope.split("/").pop()}
                 </MenuItem>
               ))}
+              {profiles.some((p) => !p.current) && (
+                <>
+                  <MenuDivider />
+                  <MenuGroupHeader>Switch profile</MenuGroupHeader>
+                  {profiles
+                    .filter((p) => !p.current)
+                    .map((p) => (
+                      <MenuItem
+                        key={p.name}
+                        icon={<ArrowSwapRegular />}
+                        onClick={() => void switchTo(p.name)}
+                        data-profile={p.name}
+                      >
+                        {p.name}
+                      </MenuItem>
+                    ))}
+                </>
+              )}
               <MenuDivider />
               <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()} id="sign-out">
                 Sign out

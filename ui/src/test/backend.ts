@@ -52,6 +52,12 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     showMainWindow: unexpected("showMainWindow"),
     pinnedDevices: () => Promise.resolve([]),
     setDevicePinned: unexpected("setDevicePinned"),
+    profileChoices: () => Promise.resolve([{ name: "Demo tenant", current: true, isDemo: true }]),
+    switchProfile: unexpected("switchProfile"),
+    desktopSettings: unexpected("desktopSettings"),
+    setStartInTrayAtLogin: unexpected("setStartInTrayAtLogin"),
+    setQuickLockShortcut: unexpected("setQuickLockShortcut"),
+    onSessionChanged: () => () => {},
     ...overrides,
   };
 }
