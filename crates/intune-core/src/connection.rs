@@ -12,10 +12,12 @@ use crate::audit::AuditLog;
 use crate::credential::Delegated;
 use crate::demo::Demo;
 use crate::graph::GraphClient;
-use crate::profile::{Profile, ProfileSet};
+use crate::profile::{Profile, ProfileSet, SignInMethod};
 use crate::secret_store::{self, SecretStore, SessionMemory};
-use crate::session::Session;
+use crate::session::{Persistence, Session};
 use crate::signin::Account;
+use crate::signin::DeviceCodeSignIn;
+use crate::signin_browser::BrowserSignIn;
 use crate::{Error, Result};
 
 /// Who is signed in where: the account menu and the tray show it.
@@ -32,6 +34,24 @@ pub struct ConnectionSummary {
     pub is_demo: bool,
     /// Shown wherever the connection is in use, e.g. the demo's "no real device is affected".
     pub notice: Option<String>,
+}
+
+/// How long the browser sign-in waits for the admin.
+pub const BROWSER_SIGN_IN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// What the admin must do to finish an interactive sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum SignInStep {
+    /// Sign in on the page the system browser shows (opened for them; the link is the fallback).
+    Browser { url: String },
+    /// Enter this code on the verification page, on any device.
+    DeviceCode {
+        user_code: String,
+        verification_uri: String,
+        expires_in_secs: u32,
+    },
 }
 
 /// What the app opens with, decided from the saved profiles.
@@ -100,6 +120,51 @@ impl Connection {
         let mut connection = Connection::signed_in(session, http)?;
         connection.demo = Some(demo);
         Ok(connection)
+    }
+
+    /// Signs in interactively with the profile's method, telling `on_step` what the admin must do
+    /// (open the browser, or enter a code), until it completes, fails, or `cancel` completes.
+    /// `persistence` says where the refresh token goes (the OS keychain, or nowhere).
+    pub async fn sign_in(
+        profile: &Profile,
+        persistence: Persistence,
+        on_step: impl Fn(SignInStep),
+        cancel: impl std::future::Future<Output = ()>,
+    ) -> Result<Connection> {
+        profile.validate()?;
+        let http = crate::signin::http_client()?;
+        let tokens = match &profile.method {
+            SignInMethod::Browser => {
+                let flow = BrowserSignIn::start(profile).await?;
+                on_step(SignInStep::Browser {
+                    url: flow.authorize_url().to_string(),
+                });
+                flow.finish(&http, BROWSER_SIGN_IN_TIMEOUT, cancel).await?
+            }
+            SignInMethod::DeviceCode => {
+                let flow = DeviceCodeSignIn::start(&http, profile).await?;
+                let prompt = flow.prompt();
+                on_step(SignInStep::DeviceCode {
+                    user_code: prompt.user_code,
+                    verification_uri: prompt.verification_uri,
+                    expires_in_secs: prompt.expires_in.as_secs() as u32,
+                });
+                tokio::select! {
+                    tokens = flow.finish(&http) => tokens?,
+                    _ = cancel => return Err(Error::SignInDeclined),
+                }
+            }
+            other => {
+                return Err(Error::InvalidInput {
+                    what: "the sign-in method",
+                    why: format!(
+                        "{other:?} sign-in is not available in the desktop app yet; use the browser or a device code"
+                    ),
+                });
+            }
+        };
+        let session = Session::signed_in(profile.clone(), persistence, tokens)?;
+        Connection::signed_in(Arc::new(session), http)
     }
 
     /// Uses the refresh token in the keychain; none there means the admin must sign in.

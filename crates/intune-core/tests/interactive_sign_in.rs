@@ -1,0 +1,153 @@
+//! The app's interactive sign-in (`Connection::sign_in`) against the simulated tenant: each method
+//! tells what the admin must do, ends in a working Graph connection, keeps the refresh token where
+//! it was asked to, and stops on cancel.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use intune_core::ErrorKind;
+use intune_core::connection::{Connection, SignInStep};
+use intune_core::devices::remote;
+use intune_core::profile::SignInMethod;
+use intune_core::secret_store::SessionMemory;
+use intune_core::session::{self, Persistence};
+use support::sim_profile;
+use tenant_sim::{DeviceCodeConfig, SimConfig};
+
+fn sim() -> tenant_sim::SimHandle {
+    tenant_sim::start(SimConfig {
+        devices: 12,
+        device_code: DeviceCodeConfig {
+            interval_secs: 1,
+            expires_in_secs: 60,
+            auto_approve_after_polls: Some(1),
+        },
+        ..SimConfig::default()
+    })
+    .expect("sim")
+}
+
+#[tokio::test]
+async fn device_code_shows_the_code_then_signs_in_and_keeps_the_token_where_asked() {
+    let sim = sim();
+    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::DeviceCode);
+    let store = SessionMemory::store();
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&steps);
+    let connection = Connection::sign_in(
+        &profile,
+        Persistence::Keychain(store.clone()),
+        move |step| seen.lock().expect("lock").push(step),
+        std::future::pending(),
+    )
+    .await
+    .expect("signed in");
+    let steps = steps.lock().expect("lock").clone();
+    assert!(
+        matches!(steps.as_slice(), [SignInStep::DeviceCode { user_code, .. }] if !user_code.is_empty()),
+        "{steps:?}"
+    );
+    assert!(connection.summary().remembered);
+    assert!(store.get(&session::key(&profile)).expect("read").is_some());
+    let devices = remote::list(connection.graph(), None, |_| {})
+        .await
+        .expect("Graph answers with the new sign-in");
+    assert_eq!(devices.len(), 12);
+}
+
+#[tokio::test]
+async fn a_session_only_sign_in_stores_nothing() {
+    let sim = sim();
+    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::DeviceCode);
+    let connection = Connection::sign_in(
+        &profile,
+        Persistence::SessionOnly,
+        |_| {},
+        std::future::pending(),
+    )
+    .await
+    .expect("signed in");
+    assert!(!connection.summary().remembered);
+}
+
+#[tokio::test]
+async fn the_browser_method_gives_the_page_to_open_and_finishes_when_the_browser_comes_back() {
+    let sim = sim();
+    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::Browser);
+    let (url_tx, url_rx) = tokio::sync::oneshot::channel();
+    let url_tx = Mutex::new(Some(url_tx));
+    // The browser's part: load the page, follow the redirect back to the app's listener.
+    let browser = tokio::spawn(async move {
+        let url: String = url_rx.await.expect("a page to open");
+        let http = oauth2::reqwest::ClientBuilder::new()
+            .redirect(oauth2::reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page = http.get(&url).send().await.expect("sign-in page");
+        let back = page.headers()["location"]
+            .to_str()
+            .expect("ascii")
+            .to_string();
+        http.get(&back).send().await.expect("the app's listener");
+    });
+    let connection = Connection::sign_in(
+        &profile,
+        Persistence::SessionOnly,
+        move |step| {
+            if let SignInStep::Browser { url } = step
+                && let Some(tx) = url_tx.lock().expect("lock").take()
+            {
+                let _ = tx.send(url);
+            }
+        },
+        std::future::pending(),
+    )
+    .await
+    .expect("signed in");
+    browser.await.expect("the browser finished");
+    assert_eq!(connection.profile().name, profile.name);
+}
+
+#[tokio::test]
+async fn cancelling_stops_the_sign_in_in_plain_words() {
+    let sim = tenant_sim::start(SimConfig {
+        devices: 3,
+        device_code: DeviceCodeConfig {
+            interval_secs: 1,
+            expires_in_secs: 60,
+            auto_approve_after_polls: None,
+        },
+        ..SimConfig::default()
+    })
+    .expect("sim");
+    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::DeviceCode);
+    let error = Connection::sign_in(
+        &profile,
+        Persistence::SessionOnly,
+        |_| {},
+        tokio::time::sleep(Duration::from_millis(300)),
+    )
+    .await
+    .map(|_| ())
+    .expect_err("cancelled");
+    assert_eq!(error.kind(), ErrorKind::SignInCancelled);
+}
+
+#[tokio::test]
+async fn methods_the_app_cannot_run_yet_say_which_ones_it_can() {
+    let sim = sim();
+    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::AzureCli);
+    let error = Connection::sign_in(
+        &profile,
+        Persistence::SessionOnly,
+        |_| {},
+        std::future::pending(),
+    )
+    .await
+    .map(|_| ())
+    .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("device code"), "{error}");
+}
