@@ -17,6 +17,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::session::sign_out,
             commands::session::profile_choices,
             commands::session::switch_profile,
+            commands::signin::saved_profiles,
+            commands::signin::add_profile,
+            commands::signin::remove_profile,
+            commands::signin::sign_in,
+            commands::signin::cancel_sign_in,
+            commands::signin::open_sign_in_page,
+            commands::signin::copy_sign_in_code,
             commands::devices::inventory_status,
             commands::devices::refresh_inventory,
             commands::devices::search_devices,
@@ -45,7 +52,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::ActionProgress,
             commands::actions::SendWaiting,
             crate::quick_lock::QuickLockOpened,
-            commands::session::SessionChanged
+            commands::session::SessionChanged,
+            commands::signin::SignInProgress
         ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()

@@ -34,11 +34,18 @@ pub struct AppState {
     pub tenant: RwLock<Option<Arc<Tenant>>>,
     /// The device quick lock opens on, set by the tray just before it opens the window.
     pub quick_lock_target: std::sync::Mutex<Option<String>>,
+    /// The interactive sign-in under way, if any: how to cancel it, and what the admin must do.
+    pub sign_in: Mutex<Option<SignInUnderWay>>,
     /// Why the global shortcut is not registered, if it is not.
     shortcut_problem: std::sync::Mutex<Option<String>>,
     /// Whether the start-up plan (demo, resume, welcome) has run; held while it runs, so a second
     /// caller waits for its outcome instead of starting a second demo.
     pub opened: Mutex<bool>,
+}
+
+pub struct SignInUnderWay {
+    pub cancel: tokio::sync::oneshot::Sender<()>,
+    pub step: Option<intune_core::connection::SignInStep>,
 }
 
 /// A signed-in tenant: its device inventory, its actions, and what is being followed.
@@ -152,6 +159,7 @@ impl AppState {
             tenant: RwLock::new(None),
             quick_lock_target: Default::default(),
             shortcut_problem: Default::default(),
+            sign_in: Mutex::new(None),
             opened: Mutex::new(false),
         }
     }

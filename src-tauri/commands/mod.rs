@@ -5,6 +5,7 @@ pub mod actions;
 pub mod desktop;
 pub mod devices;
 pub mod session;
+pub mod signin;
 
 use intune_core::about::{self, About};
 use tauri::{AppHandle, State};

@@ -154,7 +154,16 @@ async fn switch_to(
         file.save(&set)?;
         connection
     };
-    // The old tenant goes (its followers stop, a demo tenant shuts down); its tokens stay saved.
+    replace_tenant(app, state, connection).await
+}
+
+/// Puts a newly signed-in connection in place of the tenant in use and tells every window. The
+/// old tenant goes (its followers stop, a demo tenant shuts down); its saved sign-in stays.
+pub async fn replace_tenant(
+    app: &AppHandle,
+    state: &AppState,
+    connection: Connection,
+) -> Result<ConnectionSummary, ErrorReport> {
     if let Some(old) = state.tenant.write().await.take() {
         old.stop_followers();
     }
@@ -164,7 +173,7 @@ async fn switch_to(
         error: None,
     }
     .emit(app);
-    tracing::info!(profile = %summary.profile, "switched profile");
+    tracing::info!(profile = %summary.profile, "now signed in");
     Ok(summary)
 }
 

@@ -86,6 +86,18 @@ impl App {
         bounded(&format!("clicking {css}"), element.click()).await
     }
 
+    /// Clicks the element with this role whose text is exactly `text` (a menu item, an option).
+    pub async fn click_role_text(&self, role: &str, text: &str) -> Result<(), String> {
+        let xpath = format!("//*[@role='{role}' and normalize-space(.)='{text}']");
+        let wait = self.client.wait().at_most(PATIENCE);
+        let element = bounded(
+            &format!("waiting for the {role} {text:?}"),
+            wait.for_element(Locator::XPath(&xpath)),
+        )
+        .await?;
+        bounded(&format!("clicking the {role} {text:?}"), element.click()).await
+    }
+
     /// Types into the element as a person would, key by key (`\u{E007}` is Enter).
     pub async fn type_into(&self, css: &str, text: &str) -> Result<(), String> {
         let element = self.find(css).await?;

@@ -66,12 +66,26 @@ impl Desktop {
         ]
     }
 
+    /// Forgets what earlier tests left in the app's own folders (profiles, settings, audit,
+    /// caches, autostart entry), so every test starts the app as a newcomer would.
+    pub fn reset_app_state(&self) {
+        let identifier = format!("{}.{}", intune_core::APP_IDENTIFIER, self.instance);
+        let home = self.home.path();
+        for base in [".config", ".local/share", ".cache"] {
+            let _ = std::fs::remove_dir_all(home.join(base).join(&identifier));
+        }
+        let _ = std::fs::remove_dir_all(home.join(".config/autostart"));
+    }
+
     /// A command that runs inside this desktop.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);
         command.env_clear();
-        if let Some(path) = std::env::var_os("PATH") {
-            command.env("PATH", path);
+        // PATH to find programs; RUST_BACKTRACE so a panic in the app explains itself in the log.
+        for name in ["PATH", "RUST_BACKTRACE"] {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
         }
         command.envs(self.env());
         command

@@ -119,6 +119,7 @@ async fn run_started_with(
     args: &[&str],
     scenario: Scenario,
 ) -> Result<(), String> {
+    desktop.reset_app_state();
     let driver = desktop.start_driver(name)?;
     let app = App::launch(desktop, &driver, name, args).await?;
     let outcome = scenario(&Ctx { desktop, app: &app }).await;

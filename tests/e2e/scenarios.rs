@@ -32,7 +32,83 @@ pub const ALL: &[(&str, Scenario)] = &[
         "settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock",
         settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock,
     ),
+    (
+        "add_a_tenant_and_sign_in_with_a_code_for_this_session_only",
+        add_a_tenant_and_sign_in_with_a_code_for_this_session_only,
+    ),
 ];
+
+/// An admin's own tenant (here a simulated one on this machine): sign out of the demo, add the
+/// tenant on the first screen, sign in with a device code. The test desktop has no keychain, so
+/// the app says so and offers a session-only sign-in, which works and stores nothing.
+fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
+    Box::pin(async move {
+        let sim = tenant_sim::start(tenant_sim::SimConfig {
+            devices: 40,
+            device_code: tenant_sim::DeviceCodeConfig {
+                interval_secs: 1,
+                expires_in_secs: 120,
+                auto_approve_after_polls: Some(2),
+            },
+            ..tenant_sim::SimConfig::default()
+        })
+        .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
+        ctx.app
+            .wait_for_text("#tenant-notice", "the demo", |t| t.contains("Demo tenant"))
+            .await?;
+        ctx.app.click("#account-menu").await?;
+        ctx.app.click("#sign-out").await?;
+
+        ctx.app.type_into("#profile-name", "Contoso lab").await?;
+        ctx.app
+            .type_into("#profile-tenant", &sim.tenant.tenant_id)
+            .await?;
+        ctx.app
+            .type_into("#profile-client-id", &sim.tenant.client_id)
+            .await?;
+        ctx.app.click("#profile-cloud").await?;
+        ctx.app.click_role_text("option", "Other hosts").await?;
+        ctx.app
+            .type_into("#profile-login-url", &sim.base_url)
+            .await?;
+        ctx.app
+            .type_into("#profile-graph-url", &sim.base_url)
+            .await?;
+        ctx.app.click("#method-device-code").await?;
+        ctx.shot("add-profile");
+        ctx.app.click("#profile-add").await?;
+        ctx.app
+            .wait_for_text("#sign-in-error", "the keychain offer", |t| {
+                t.contains("keychain")
+            })
+            .await?;
+        ctx.app.click("#session-only").await?;
+        let code = ctx
+            .app
+            .wait_for_text("#device-code", "a device code", |t| !t.is_empty())
+            .await?;
+        ctx.shot("device-code");
+        check!(code.len() >= 6, "the device code reads {code:?}");
+        ctx.app
+            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
+                t.starts_with("40 devices")
+            })
+            .await?;
+        let account = ctx
+            .app
+            .wait_for_text("#account-menu", "the signed-in admin", |t| !t.is_empty())
+            .await?;
+        ctx.app.click("#account-menu").await?;
+        ctx.app
+            .wait_for_text("[role='menu']", "the profile in use", |t| {
+                t.contains("Profile: Contoso lab")
+            })
+            .await?;
+        ctx.shot("signed-in");
+        check!(!account.is_empty(), "no account shown");
+        Ok(())
+    })
+}
 
 /// The settings do what they say: turning on the start at login writes the desktop's autostart
 /// entry (starting in the tray), and the quick lock shortcut, pressed on the display's keyboard,

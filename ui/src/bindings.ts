@@ -25,6 +25,29 @@ export const commands = {
 	 *  only once the new one is signed in; the profile becomes the one opened at the next start.
 	 */
 	switchProfile: (name: string) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("switch_profile", { name })),
+	/**  The saved profiles, as the first screen lists them. */
+	savedProfiles: () => typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("saved_profiles")),
+	/**  Adds a profile (checked first: tenant, client ID, hosts); the first one becomes active. */
+	addProfile: (profile: Profile) => typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("add_profile", { profile })),
+	/**
+	 *  Removes a profile with its saved sign-in and device cache. The profile in use stays until the
+	 *  admin switches or signs out.
+	 */
+	removeProfile: (name: string) => typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("remove_profile", { name })),
+	/**
+	 *  Signs in to a saved profile with its method. The refresh token goes to the OS keychain, or
+	 *  nowhere with `session_only` (offered when the keychain cannot be used). Progress arrives as
+	 *  `SignInProgress`; `cancel_sign_in` stops it.
+	 */
+	signIn: (name: string, sessionOnly: boolean) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("sign_in", { name, sessionOnly })),
+	cancelSignIn: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
+	/**
+	 *  Opens the sign-in page of the sign-in under way again (the browser page, or the page where the
+	 *  device code is entered).
+	 */
+	openSignInPage: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_sign_in_page")),
+	/**  Copies the device code of the sign-in under way (a one-time code, not a secret). */
+	copySignInCode: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("copy_sign_in_code")),
 	inventoryStatus: () => typedError<InventoryStatus_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("inventory_status")),
 	/**  Starts fetching the device list in the background; progress arrives as `InventoryChanged`. */
 	refreshInventory: (mode: RefreshMode) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("refresh_inventory", { mode })),
@@ -77,6 +100,7 @@ export const events = {
 	quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>("quick-lock-opened"),
 	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
 	sessionChanged: makeEvent<SessionChanged_Serialize, SessionChanged_Deserialize>("session-changed"),
+	signInProgress: makeEvent<SignInProgress, SignInProgress>("sign-in-progress"),
 };
 
 /* Types */
@@ -271,6 +295,10 @@ export type Choice = {
 	label: string,
 	userSees: string,
 };
+
+export type Cloud = { kind: "global" } | { kind: "usGovHigh" } | { kind: "usGovDod" } | { kind: "china" } | 
+/**  Explicit hosts: sovereign set-ups, and how tests and the demo point at the simulated tenant. */
+{ kind: "custom"; login_url: string; graph_url: string };
 
 /**  Who is signed in where: the account menu and the tray show it. */
 export type ConnectionSummary = ConnectionSummary_Serialize | ConnectionSummary_Deserialize;
@@ -697,6 +725,15 @@ export type Ownership = "company" | "personal" | "unknown";
 
 export type Platform = "macOs" | "ios" | "ipadOs" | "android" | "windows" | "other";
 
+export type Profile = {
+	name: string,
+	cloud: Cloud,
+	/**  A tenant GUID, a verified domain, or `organizations`. */
+	tenant: string,
+	clientId: string,
+	method: SignInMethod,
+};
+
 /**  A profile the admin can switch to, as the tray and the account menu list them. */
 export type ProfileChoice = {
 	name: string,
@@ -908,6 +945,25 @@ export type SessionChanged_Serialize = {
 };
 
 export type Severity = "blocker" | "warning" | "note";
+
+export type SignInMethod = { kind: "browser" } | { kind: "deviceCode" } | 
+/**  App-only with a client secret kept in the keychain. */
+{ kind: "clientSecret" } | 
+/**  App-only with a certificate file; its password, if any, is kept in the keychain. */
+{ kind: "certificate"; path: string } | { kind: "azureCli" };
+
+/**  What the admin must do now to finish the sign-in under way. */
+export type SignInProgress = {
+	profile: string,
+	step: SignInStep,
+};
+
+/**  What the admin must do to finish an interactive sign-in. */
+export type SignInStep = 
+/**  Sign in on the page the system browser shows (opened for them; the link is the fallback). */
+{ kind: "browser"; url: string } | 
+/**  Enter this code on the verification page, on any device. */
+{ kind: "deviceCode"; userCode: string; verificationUri: string; expiresInSecs: number };
 
 /**  A device as the tray shows it. */
 export type TrayDevice = {

@@ -48,8 +48,11 @@ pub enum SignInStep {
     Browser { url: String },
     /// Enter this code on the verification page, on any device.
     DeviceCode {
+        #[serde(rename = "userCode")]
         user_code: String,
+        #[serde(rename = "verificationUri")]
         verification_uri: String,
+        #[serde(rename = "expiresInSecs")]
         expires_in_secs: u32,
     },
 }

@@ -137,6 +137,38 @@ fn inner() -> ExitCode {
         let gone = store.get(&key)?.is_none();
         Ok(read_first && read_second && gone)
     };
+    // The app and the CLI reach the keychain from async code: the same calls on a runtime's
+    // worker thread must work too (they once panicked there).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let from_async = runtime.block_on(async {
+        tokio::spawn(async move {
+            let store = native()?;
+            let key = SecretKey::new("Contoso", "from-async");
+            store.set(&key, &Secret::new("0.AXkA-async"))?;
+            let read = store
+                .get(&key)?
+                .is_some_and(|s| s.expose() == "0.AXkA-async");
+            store.delete(&key)?;
+            Ok::<bool, intune_core::Error>(read)
+        })
+        .await
+        .map_err(|e| intune_core::Error::Internal(format!("the async task failed: {e}")))?
+    });
+    match from_async {
+        Ok(true) => {}
+        Ok(false) => {
+            eprintln!("from a runtime, the value read back was not the one stored");
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            eprintln!("from a runtime: {}", error.report().message);
+            return ExitCode::FAILURE;
+        }
+    }
     match checks() {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => {

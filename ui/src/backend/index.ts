@@ -20,7 +20,9 @@ import {
   type Reason_Serialize,
   type RevealedSecret_Serialize,
   type RunReport_Serialize,
+  type Profile,
   type ProfileChoice,
+  type SignInStep,
   type SecretKind,
   type TrayDevice,
   type SendRequest_Deserialize,
@@ -48,7 +50,9 @@ export type {
   ErrorReport,
   Ownership,
   Platform,
+  Profile,
   ProfileChoice,
+  SignInStep,
   Readiness,
   RefreshMode,
   SecretKind,
@@ -121,6 +125,16 @@ export interface Backend {
   profileChoices(): Promise<ProfileChoice[]>;
   /** Switches to a profile's saved sign-in (or the demo); every window hears `onSessionChanged`. */
   switchProfile(name: string): Promise<ConnectionSummary>;
+  savedProfiles(): Promise<Profile[]>;
+  /** Rust checks the profile (tenant, client ID, hosts) and rejects with what is wrong. */
+  addProfile(profile: Profile): Promise<Profile[]>;
+  removeProfile(name: string): Promise<Profile[]>;
+  /** Signs in with the profile's method; `onSignInProgress` says what the admin must do. */
+  signIn(name: string, sessionOnly: boolean): Promise<ConnectionSummary>;
+  cancelSignIn(): Promise<void>;
+  openSignInPage(): Promise<void>;
+  copySignInCode(): Promise<void>;
+  onSignInProgress(callback: (step: SignInStep) => void): () => void;
   desktopSettings(): Promise<DesktopSettings>;
   setStartInTrayAtLogin(enabled: boolean): Promise<DesktopSettings>;
   /** Registers the global shortcut for quick lock (empty: none); rejects when it is not valid. */
@@ -175,6 +189,15 @@ export const tauriBackend: Backend = {
   pinnedDevices: () => unwrap(commands.pinnedDevices()),
   setDevicePinned: (device, pinned) => unwrap(commands.setDevicePinned(device, pinned)),
   profileChoices: () => unwrap(commands.profileChoices()),
+  savedProfiles: () => unwrap(commands.savedProfiles()),
+  addProfile: (profile) => unwrap(commands.addProfile(profile)),
+  removeProfile: (name) => unwrap(commands.removeProfile(name)),
+  signIn: (name, sessionOnly) => unwrap(commands.signIn(name, sessionOnly)),
+  cancelSignIn: () => unwrap(commands.cancelSignIn()).then(() => undefined),
+  openSignInPage: () => unwrap(commands.openSignInPage()).then(() => undefined),
+  copySignInCode: () => unwrap(commands.copySignInCode()).then(() => undefined),
+  onSignInProgress: (callback) =>
+    listen(events.signInProgress, (payload) => callback(payload.step)),
   desktopSettings: () => commands.desktopSettings(),
   setStartInTrayAtLogin: (enabled) => unwrap(commands.setStartInTrayAtLogin(enabled)),
   setQuickLockShortcut: (shortcut) => unwrap(commands.setQuickLockShortcut(shortcut)),

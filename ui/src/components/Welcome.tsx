@@ -14,6 +14,7 @@ import { useState } from "react";
 
 import { toErrorReport, type ConnectionSummary, type ErrorReport } from "../backend";
 import { useBackend } from "../backend/context";
+import { SignInPanel } from "./SignInPanel";
 
 const useStyles = makeStyles({
   root: {
@@ -131,16 +132,10 @@ export function Welcome({ onSignedIn }: Props) {
             {copied ? "Checklist copied" : "Copy the checklist"}
           </Button>
         </div>
-        <Text as="p">
-          Then add a profile and sign in from a terminal — this version of the desktop app signs in
-          to the demo tenant only:
-        </Text>
-        <Text as="p" className={styles.code}>
-          intune-actions profiles add Contoso --tenant TENANT_ID --client-id CLIENT_ID
-          <br />
-          intune-actions login --profile Contoso
-        </Text>
+        <Text as="p">Then add the tenant below and sign in.</Text>
       </Card>
+
+      <SignInPanel onSignedIn={onSignedIn} />
     </div>
   );
 }

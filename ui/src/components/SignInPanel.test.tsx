@@ -1,0 +1,108 @@
+import { act, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Backend, Profile, SignInStep } from "../backend";
+import { BackendProvider } from "../backend/context";
+import { fakeBackend, mockMediaQueries, SAMPLE_SUMMARY } from "../test/backend";
+import { SignInPanel } from "./SignInPanel";
+
+const CONTOSO: Profile = {
+  name: "Contoso",
+  tenant: "contoso.onmicrosoft.com",
+  clientId: "14d82eec-204b-4c2f-b7e8-296a70dab67e",
+  cloud: { kind: "global" },
+  method: { kind: "deviceCode" },
+};
+
+function renderPanel(overrides: Partial<Backend>, onSignedIn = vi.fn()) {
+  const backend = fakeBackend(overrides);
+  render(
+    <BackendProvider backend={backend}>
+      <SignInPanel onSignedIn={onSignedIn} />
+    </BackendProvider>,
+  );
+  return { backend, onSignedIn };
+}
+
+describe("SignInPanel", () => {
+  beforeEach(() => mockMediaQueries([]));
+
+  it("adds a tenant, shows the device code Rust reports, and signs in", async () => {
+    let progress: (step: SignInStep) => void = () => {};
+    let finish: (summary: typeof SAMPLE_SUMMARY) => void = () => {};
+    const { backend, onSignedIn } = renderPanel({
+      addProfile: vi.fn((p: Profile) => Promise.resolve([p])),
+      signIn: vi.fn(() => new Promise<typeof SAMPLE_SUMMARY>((resolve) => (finish = resolve))),
+      copySignInCode: vi.fn(() => Promise.resolve()),
+      onSignInProgress: (cb) => {
+        progress = cb;
+        return () => {};
+      },
+    });
+    await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Contoso");
+    await userEvent.type(
+      screen.getByRole("textbox", { name: /Tenant ID/ }),
+      "contoso.onmicrosoft.com",
+    );
+    await userEvent.click(
+      screen.getByRole("button", { name: /Use Microsoft Graph Command Line Tools/ }),
+    );
+    await userEvent.click(screen.getByRole("radio", { name: "A code, on any device" }));
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    expect(backend.addProfile).toHaveBeenCalledWith(CONTOSO);
+    expect(backend.signIn).toHaveBeenCalledWith("Contoso", false);
+    act(() =>
+      progress({
+        kind: "deviceCode",
+        userCode: "ABCD-1234",
+        verificationUri: "https://microsoft.com/devicelogin",
+        expiresInSecs: 900,
+      }),
+    );
+    expect(await screen.findByText("ABCD-1234")).toBeVisible();
+    expect(screen.getByText(/microsoft.com\/devicelogin and enter this code/)).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Copy the code" }));
+    expect(backend.copySignInCode).toHaveBeenCalledOnce();
+    act(() => finish(SAMPLE_SUMMARY));
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(SAMPLE_SUMMARY));
+  });
+
+  it("says what is wrong with a profile, in Rust's words", async () => {
+    renderPanel({
+      addProfile: () =>
+        Promise.reject({
+          kind: "invalidInput",
+          message: 'The client ID is not valid: "abc" is not a GUID.',
+          requestId: null,
+        }),
+    });
+    await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Bad");
+    await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "contoso.com");
+    await userEvent.type(screen.getByRole("textbox", { name: /client\) ID/ }), "abc");
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    expect(await screen.findByText(/"abc" is not a GUID/)).toBeVisible();
+  });
+
+  it("offers a session-only sign-in when the keychain cannot be used, and cancels", async () => {
+    const signIn = vi
+      .fn()
+      .mockRejectedValueOnce({
+        kind: "keychainUnavailable",
+        message: "The OS keychain could not be used: locked.",
+        requestId: null,
+      })
+      .mockReturnValueOnce(new Promise(() => {}));
+    const { backend } = renderPanel({
+      savedProfiles: () => Promise.resolve([CONTOSO]),
+      signIn,
+      cancelSignIn: vi.fn(() => Promise.resolve()),
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Sign in" }));
+    expect(await screen.findByText(/keychain could not be used/)).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Sign in for this session only" }));
+    expect(signIn).toHaveBeenLastCalledWith("Contoso", true);
+    await userEvent.click(await screen.findByRole("button", { name: "Cancel" }));
+    expect(backend.cancelSignIn).toHaveBeenCalledOnce();
+  });
+});
