@@ -94,9 +94,15 @@ fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'
                 t.starts_with("40 devices")
             })
             .await?;
-        let account = ctx
-            .app
-            .wait_for_text("#account-menu", "the signed-in admin", |t| !t.is_empty())
+        // Use the tenant (search, open a device), check who is signed in where, sign out.
+        let device = sim
+            .devices()
+            .into_iter()
+            .next()
+            .ok_or("the simulated tenant has no device")?;
+        open_by_serial_in(ctx, &device.serial_number, "40 devices").await?;
+        ctx.app
+            .wait_for_text("#device-title", "the device", |t| t == device.device_name)
             .await?;
         ctx.app.click("#account-menu").await?;
         ctx.app
@@ -105,7 +111,30 @@ fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'
             })
             .await?;
         ctx.shot("signed-in");
-        check!(!account.is_empty(), "no account shown");
+        ctx.app.click("#sign-out").await?;
+        ctx.app
+            .wait_for_text("#add-profile", "the first screen again", |t| {
+                t.contains("Add a tenant")
+            })
+            .await?;
+        // No token the tenant issued may be left in any file the app wrote (profiles, settings,
+        // caches, audit, logs).
+        let tokens = sim.issued_tokens();
+        check!(!tokens.is_empty(), "the tenant issued no token");
+        let written = ctx.desktop.files_in_home("");
+        check!(
+            written
+                .iter()
+                .any(|(path, _)| path.display().to_string().contains("logs")),
+            "the app wrote no log to check"
+        );
+        for (path, text) in &written {
+            check!(
+                !tokens.iter().any(|t| text.contains(t.as_str())),
+                "a token was written to {}",
+                path.display()
+            );
+        }
         Ok(())
     })
 }
@@ -428,11 +457,16 @@ fn demo_device(
         .ok_or_else(|| format!("the demo fleet has no {what}"))
 }
 
-/// Waits for the device list, types the serial, and opens the one match with Enter.
+/// Waits for the demo's device list, types the serial, and opens the one match with Enter.
 async fn open_by_serial(ctx: &Ctx<'_>, serial: &str) -> Result<(), String> {
+    open_by_serial_in(ctx, serial, "500 devices").await
+}
+
+/// The same, in a tenant whose device list reads `count` once fetched.
+async fn open_by_serial_in(ctx: &Ctx<'_>, serial: &str, count: &str) -> Result<(), String> {
     ctx.app
         .wait_for_text("#inventory-status", "the fetched device list", |t| {
-            t.starts_with("500 devices")
+            t.starts_with(count)
         })
         .await?;
     ctx.app.type_into("#device-search", serial).await?;

@@ -27,6 +27,8 @@ pub struct AuthState {
     access: HashMap<String, AccessToken>,
     refresh: HashMap<String, Grant>,
     device_codes: HashMap<String, DeviceCode>,
+    /// Every access and refresh token ever issued, kept for leak checks (never served).
+    pub issued: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -408,6 +410,7 @@ fn issue_user_tokens(sim: &mut Sim, client_id: &str, scopes: &[String]) -> Respo
     });
     if scopes.iter().any(|s| s == "offline_access") {
         let refresh = format!("1.{}", token_chars(&mut sim.rng, 120));
+        sim.auth.issued.push(refresh.clone());
         sim.auth.refresh.insert(
             refresh.clone(),
             Grant {
@@ -429,6 +432,7 @@ fn issue_access(sim: &mut Sim, app: &str, permissions: Vec<String>) -> (String, 
             .to_string(),
     );
     let token = format!("{header}.{payload}.{}", token_chars(&mut sim.rng, 43));
+    sim.auth.issued.push(token.clone());
     sim.auth.access.insert(
         token.clone(),
         AccessToken {

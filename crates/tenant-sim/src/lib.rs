@@ -71,6 +71,16 @@ impl SimHandle {
         sim::lock(&self.shared).received.clone()
     }
 
+    /// Every access and refresh token issued so far: a test looks for them where they must not be.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        sim::lock(&self.shared).auth.issued.clone()
+    }
+
+    /// Expires every access token now, so the next Graph call makes the client refresh.
+    pub fn expire_access_tokens(&self) {
+        sim::lock(&self.shared).auth.expire_access_tokens();
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         sim::lock(&self.shared).config.faults = faults;
     }
