@@ -234,8 +234,12 @@ impl Connection {
         let summary = self.summary();
         let actor = Actor {
             profile: self.profile.name.clone(),
-            account: summary.account.map(|a| a.username).unwrap_or_default(),
-            tenant: summary.tenant,
+            account: summary
+                .account
+                .as_ref()
+                .map(|a| a.username.clone())
+                .unwrap_or_default(),
+            tenant: summary.tenant.clone(),
         };
         let pins = if self.is_demo() {
             PinKeeper::in_memory(SessionMemory::store(), &self.profile.name)
@@ -248,7 +252,8 @@ impl Connection {
             actor,
             AuditLog::for_profile(data_dir, &self.profile.name),
             pins,
-        ))
+        )
+        .with_granted(summary.granted))
     }
 
     /// Names the tenant an inventory copy belongs to, so a copy never crosses tenants.

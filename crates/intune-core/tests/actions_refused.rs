@@ -167,3 +167,40 @@ async fn a_device_deleted_before_the_send_is_a_plain_not_found() {
         error.message
     );
 }
+
+#[tokio::test]
+async fn a_403_with_the_permission_granted_names_the_missing_intune_role() {
+    let mut server = mockito::Server::new_async().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    server
+        .mock(
+            "GET",
+            format!("/v1.0/deviceManagement/managedDevices/{ID}").as_str(),
+        )
+        .match_query(Matcher::Any)
+        .with_body(iphone().to_string())
+        .create_async()
+        .await;
+    server
+        .mock("POST", format!("/v1.0/deviceManagement/managedDevices/{ID}/remoteLock").as_str())
+        .with_status(403)
+        .with_body(r#"{"error":{"code":"Forbidden","message":"Application is not authorized to perform this operation."}}"#)
+        .create_async()
+        .await;
+    let report = service(&server, dir.path())
+        .with_granted(vec![
+            "https://graph.microsoft.com/DeviceManagementManagedDevices.PrivilegedOperations.All"
+                .into(),
+        ])
+        .send(&lock(), |_| {})
+        .await
+        .expect("run");
+    let error = report.outcomes[0].error.as_ref().expect("an error");
+    assert_eq!(error.kind, ErrorKind::PermissionDenied);
+    assert!(
+        error.message.contains("no Intune role")
+            && error.message.contains("Remote tasks/Remote lock"),
+        "{}",
+        error.message
+    );
+}

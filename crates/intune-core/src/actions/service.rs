@@ -185,6 +185,9 @@ pub struct ActionService {
     limiter: WriteLimiter,
     concurrency: usize,
     follow: FollowPolicy,
+    /// The Graph permissions the sign-in holds: a 403 then says whether the permission or an
+    /// Intune role is missing.
+    granted: Vec<String>,
 }
 
 impl ActionService {
@@ -204,7 +207,14 @@ impl ActionService {
             limiter: WriteLimiter::default(),
             concurrency: 4,
             follow: FollowPolicy::default(),
+            granted: Vec::new(),
         }
+    }
+
+    /// The permissions the sign-in was granted (scopes, with or without the Graph host).
+    pub fn with_granted(mut self, granted: Vec<String>) -> Self {
+        self.granted = granted;
+        self
     }
 
     /// Tests and benchmarks: a tighter write limit, other concurrency, faster following.
@@ -428,13 +438,16 @@ impl ActionService {
                 )
                 .await
             }
-            Err(error) => (
-                SendState::Failed,
-                format!("Intune refused it: {}", error.report().message),
-                Some(error.report()),
-                None,
-                false,
-            ),
+            Err(error) => {
+                let report = refusal(&error, action, &self.granted);
+                (
+                    SendState::Failed,
+                    format!("Intune refused it: {}", report.message),
+                    Some(report),
+                    None,
+                    false,
+                )
+            }
         };
         outcome.state = state;
         outcome.message = message;
@@ -673,6 +686,44 @@ fn newer<'a>(
     baseline: Option<&ResultMark>,
 ) -> Option<&'a ActionResult> {
     latest(results, action).filter(|r| baseline.is_none_or(|b| b.is_older_than(r)))
+}
+
+/// The roles that allow an action, as Intune's role reference names them.
+fn roles_for(action: ActionKind) -> &'static str {
+    match action {
+        ActionKind::RemoteLock => {
+            "Help Desk Operator, School Administrator, Endpoint Security Manager, or a custom role with Remote tasks/Remote lock"
+        }
+        ActionKind::RotateFileVaultKey => {
+            "Help Desk Operator, Endpoint Security Manager, or a custom role with Remote tasks/Rotate FileVault key"
+        }
+        ActionKind::ResetPasscode | ActionKind::RecoverPasscode => {
+            "Help Desk Operator, School Administrator, or a custom role with Remote tasks/Reset passcode"
+        }
+    }
+}
+
+const PRIVILEGED: &str = "DeviceManagementManagedDevices.PrivilegedOperations.All";
+
+/// A refusal in plain words. A 403 says which is missing: the app registration's permission (or
+/// its admin consent), or, with the permission granted, the account's Intune role.
+fn refusal(error: &Error, action: ActionKind, granted: &[String]) -> ErrorReport {
+    let mut report = error.report();
+    if let Error::Graph { status: 403, .. } = error {
+        let has_permission = granted.iter().any(|g| g.ends_with(PRIVILEGED));
+        report.message = if has_permission {
+            format!(
+                "Your account has no Intune role that allows this. The app registration has {PRIVILEGED}; ask an Intune administrator for one of: {}.",
+                roles_for(action)
+            )
+        } else {
+            format!(
+                "The sign-in lacks {PRIVILEGED}: ask an Entra administrator to add it to the app registration and grant admin consent, then sign in again. Your account also needs one of: {}.",
+                roles_for(action)
+            )
+        };
+    }
+    report
 }
 
 fn is_final(state: &str) -> bool {
