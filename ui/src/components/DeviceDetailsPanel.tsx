@@ -31,6 +31,7 @@ import {
 } from "../backend";
 import { useBackend } from "../backend/context";
 import { ago, dateTime, ownershipLabel, platformLabel } from "../format";
+import { ActionOutcome } from "./actions/ActionOutcome";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { GuidancePanel } from "./actions/GuidancePanel";
 import { SECRET_LABEL } from "./actions/labels";
@@ -234,46 +235,12 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
         </MessageBar>
       )}
 
-      {sent && (
-        <div className={styles.stack} id="send-outcome">
-          {sent.outcomes.map((o) => (
-            <MessageBar
-              key={o.deviceId}
-              layout="multiline"
-              intent={
-                o.state === "queued" ? "success" : o.state === "blocked" ? "warning" : "error"
-              }
-            >
-              <MessageBarBody>
-                {o.message}
-                {o.requestId && ` (request ID ${o.requestId})`}
-              </MessageBarBody>
-            </MessageBar>
-          ))}
-        </div>
-      )}
-      {progress && (
-        <MessageBar
-          id="action-progress"
-          layout="multiline"
-          intent={
-            !progress.finished
-              ? "info"
-              : progress.result?.actionState === "done"
-                ? "success"
-                : "error"
-          }
-        >
-          <MessageBarBody>
-            {!progress.finished && <Spinner size="extra-tiny" as="span" />} {progress.message}
-          </MessageBarBody>
-          {following && (
-            <Button size="small" onClick={() => void stopFollowing(following.action)}>
-              Stop watching
-            </Button>
-          )}
-        </MessageBar>
-      )}
+      <ActionOutcome
+        sent={sent}
+        progress={progress}
+        progressId="action-progress"
+        onStopWatching={following ? () => void stopFollowing(following.action) : undefined}
+      />
 
       {review && review.reveals.length > 0 && (
         <div className={styles.row} id="secrets">

@@ -22,6 +22,7 @@ import {
 } from "../backend";
 import { useBackend } from "../backend/context";
 import { ago, platformLabel } from "../format";
+import { ActionOutcome } from "./actions/ActionOutcome";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { RevealDialog } from "./actions/RevealDialog";
 import { useActionProgress } from "./actions/useActionProgress";
@@ -272,30 +273,7 @@ export function QuickLock({ summary }: Props) {
           )}
         </>
       )}
-      {sent?.outcomes.map((o) => (
-        <MessageBar
-          key={o.deviceId}
-          layout="multiline"
-          intent={o.state === "queued" ? "success" : o.state === "blocked" ? "warning" : "error"}
-        >
-          <MessageBarBody>{o.message}</MessageBarBody>
-        </MessageBar>
-      ))}
-      {progress && (
-        <MessageBar
-          id="quick-progress"
-          layout="multiline"
-          intent={
-            !progress.finished
-              ? "info"
-              : progress.result?.actionState === "done"
-                ? "success"
-                : "error"
-          }
-        >
-          <MessageBarBody>{progress.message}</MessageBarBody>
-        </MessageBar>
-      )}
+      <ActionOutcome sent={sent} progress={progress} progressId="quick-progress" />
       {device && (
         <div className={styles.buttons}>
           {review?.reveals.includes("unlockPin") && (

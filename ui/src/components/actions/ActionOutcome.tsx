@@ -1,0 +1,73 @@
+import {
+  Button,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  tokens,
+} from "@fluentui/react-components";
+
+import type { FollowUpdate, RunReport } from "../../backend";
+
+const useStyles = makeStyles({
+  stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+});
+
+interface Props {
+  /** What Intune answered to the send. */
+  sent: RunReport | null;
+  /** The latest reading Rust reported while following it. */
+  progress: FollowUpdate | null;
+  progressId: string;
+  /** Offered while the outcome is still awaited. */
+  onStopWatching?(): void;
+}
+
+/** The answer to a send, then the outcome as the device reports it. */
+export function ActionOutcome({ sent, progress, progressId, onStopWatching }: Props) {
+  const styles = useStyles();
+  return (
+    <>
+      {sent && (
+        <div className={styles.stack} id="send-outcome">
+          {sent.outcomes.map((o) => (
+            <MessageBar
+              key={o.deviceId}
+              layout="multiline"
+              intent={
+                o.state === "queued" ? "success" : o.state === "blocked" ? "warning" : "error"
+              }
+            >
+              <MessageBarBody>
+                {o.message}
+                {o.requestId && ` (request ID ${o.requestId})`}
+              </MessageBarBody>
+            </MessageBar>
+          ))}
+        </div>
+      )}
+      {progress && (
+        <MessageBar
+          id={progressId}
+          layout="multiline"
+          intent={
+            !progress.finished
+              ? "info"
+              : progress.result?.actionState === "done"
+                ? "success"
+                : "error"
+          }
+        >
+          <MessageBarBody>
+            {!progress.finished && <Spinner size="extra-tiny" as="span" />} {progress.message}
+          </MessageBarBody>
+          {!progress.finished && onStopWatching && (
+            <Button size="small" onClick={onStopWatching}>
+              Stop watching
+            </Button>
+          )}
+        </MessageBar>
+      )}
+    </>
+  );
+}
