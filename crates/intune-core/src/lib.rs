@@ -10,6 +10,7 @@ pub mod demo;
 pub mod devices;
 pub mod error;
 pub mod graph;
+pub mod json_file;
 pub mod logging;
 pub mod profile;
 pub mod secret;

@@ -303,12 +303,7 @@ impl ProfileFile {
 
     /// Writes to a temporary file beside it, then renames: a crash never leaves half a file.
     pub fn save(&self, set: &ProfileSet) -> Result<()> {
-        let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| self.storage(e))?;
-        let text = serde_json::to_string_pretty(set).map_err(|e| Error::Internal(e.to_string()))?;
-        let temp = self.path.with_extension("json.tmp");
-        std::fs::write(&temp, text).map_err(|e| self.storage(e))?;
-        std::fs::rename(&temp, &self.path).map_err(|e| self.storage(e))
+        crate::json_file::write(&self.path, set, crate::json_file::Layout::Pretty)
     }
 
     fn storage(&self, source: std::io::Error) -> Error {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -36,18 +36,7 @@ impl SettingsFile {
     }
 
     pub fn save(&self, settings: &Settings) -> Result<()> {
-        let storage = |source| Error::Storage {
-            path: self.path.clone(),
-            source,
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(storage)?;
-        }
-        let text =
-            serde_json::to_string_pretty(settings).map_err(|e| Error::Internal(e.to_string()))?;
-        let temp = self.path.with_extension("json.tmp");
-        std::fs::write(&temp, text).map_err(storage)?;
-        std::fs::rename(&temp, &self.path).map_err(storage)
+        crate::json_file::write(&self.path, settings, crate::json_file::Layout::Pretty)
     }
 }
 

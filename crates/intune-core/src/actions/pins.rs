@@ -175,19 +175,8 @@ fn read_index(path: &Path) -> Result<Vec<KeptPin>> {
     }
 }
 
-/// Written beside and renamed over, so a crash never leaves half an index.
 fn write_index(path: &Path, pins: &[KeptPin]) -> Result<()> {
-    let storage = |source| Error::Storage {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(storage)?;
-    }
-    let text = serde_json::to_string_pretty(pins).map_err(|e| Error::Internal(e.to_string()))?;
-    let temp = path.with_extension("json.tmp");
-    std::fs::write(&temp, text).map_err(storage)?;
-    std::fs::rename(&temp, path).map_err(storage)
+    crate::json_file::write(path, &pins, crate::json_file::Layout::Pretty)
 }
 
 #[cfg(test)]

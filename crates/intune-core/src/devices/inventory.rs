@@ -5,7 +5,7 @@
 //! since the last fetch (`lastSyncDateTime gt`) and merges them. Devices removed from Intune go
 //! only with a full fetch, which happens when the cache is a day old or the admin asks for one.
 
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -88,16 +88,7 @@ impl InventoryFile {
     }
 
     fn save(&self, snapshot: &Snapshot) -> Result<()> {
-        let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| self.storage(e))?;
-        let temp = self.path.with_extension("json.tmp");
-        let file = std::fs::File::create(&temp).map_err(|e| self.storage(e))?;
-        let mut writer = BufWriter::new(file);
-        serde_json::to_writer(&mut writer, snapshot)
-            .map_err(|e| self.storage(std::io::Error::other(e)))?;
-        writer.flush().map_err(|e| self.storage(e))?;
-        drop(writer);
-        std::fs::rename(&temp, &self.path).map_err(|e| self.storage(e))
+        crate::json_file::write(&self.path, snapshot, crate::json_file::Layout::Compact)
     }
 
     pub fn delete(&self) -> Result<()> {

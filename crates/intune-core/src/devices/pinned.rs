@@ -74,14 +74,7 @@ impl PinnedDevices {
     }
 
     fn save(&self, list: &[TrayDevice]) -> Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| self.storage(e))?;
-        }
-        let text =
-            serde_json::to_string_pretty(list).map_err(|e| Error::Internal(e.to_string()))?;
-        let temp = self.path.with_extension("json.tmp");
-        std::fs::write(&temp, text).map_err(|e| self.storage(e))?;
-        std::fs::rename(&temp, &self.path).map_err(|e| self.storage(e))
+        crate::json_file::write(&self.path, &list, crate::json_file::Layout::Pretty)
     }
 
     fn storage(&self, source: std::io::Error) -> Error {
