@@ -562,6 +562,8 @@ export type ErrorKind =
 "signInFailed" | 
 /**  The service could not be reached. */
 "network" | 
+/**  This computer's clock is too far from Microsoft's for a sign-in to be accepted. */
+"clockSkew" | 
 /**  Graph refused for lack of a permission (scope) or an Intune role. */
 "permissionDenied" | 
 /**  No device (or other object) matches. */

@@ -13,6 +13,10 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret>> + Send + 
 /// Like Azure's `TokenCredential`: a fresh enough access token for the Graph host of the profile.
 pub trait TokenSource: Send + Sync {
     fn access_token(&self) -> TokenFuture<'_>;
+
+    /// Graph answered 401 to `rejected`: a new token, fetched even if `rejected` has not expired
+    /// by the local clock (it was revoked, or the service expired it early).
+    fn renew<'a>(&'a self, rejected: &'a Secret) -> TokenFuture<'a>;
 }
 
 /// A delegated sign-in: refreshes silently through its session.
@@ -34,5 +38,9 @@ impl Delegated {
 impl TokenSource for Delegated {
     fn access_token(&self) -> TokenFuture<'_> {
         Box::pin(self.session.access_token(&self.http))
+    }
+
+    fn renew<'a>(&'a self, rejected: &'a Secret) -> TokenFuture<'a> {
+        Box::pin(self.session.renew(&self.http, rejected))
     }
 }

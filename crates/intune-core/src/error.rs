@@ -28,6 +28,8 @@ pub enum ErrorKind {
     SignInFailed,
     /// The service could not be reached.
     Network,
+    /// This computer's clock is too far from Microsoft's for a sign-in to be accepted.
+    ClockSkew,
     /// Graph refused for lack of a permission (scope) or an Intune role.
     PermissionDenied,
     /// No device (or other object) matches.
@@ -81,6 +83,10 @@ pub enum Error {
 
     #[error("could not reach {0}")]
     Network(String),
+
+    /// Seconds this computer is ahead of Microsoft's clock (negative: behind), when known.
+    #[error("{}", clock_skew_text(*.offset_secs))]
+    ClockSkew { offset_secs: Option<i64> },
 
     /// An error answer from Microsoft Graph. `message` is Graph's own, made readable.
     #[error("Microsoft Graph answered {status} {code}: {message}")]
@@ -137,6 +143,7 @@ impl Error {
             }
             Error::SignInRefused(_) => ErrorKind::SignInFailed,
             Error::Network(_) => ErrorKind::Network,
+            Error::ClockSkew { .. } => ErrorKind::ClockSkew,
             Error::Graph { status, .. } => match status {
                 401 => ErrorKind::SignInRequired,
                 403 => ErrorKind::PermissionDenied,
@@ -179,6 +186,9 @@ impl Error {
                 "Check the profile's tenant and client ID, and that an administrator granted consent to the app registration."
             }
             Error::Network(_) => "Check the network connection (and proxy), then try again.",
+            Error::ClockSkew { .. } => {
+                "Set this computer's date, time and time zone correctly (turn on automatic time), then sign in again."
+            }
             Error::Graph { status, .. } => match status {
                 401 => "Sign in again.",
                 403 => {
@@ -247,6 +257,17 @@ pub struct ErrorReport {
 impl From<Error> for ErrorReport {
     fn from(error: Error) -> Self {
         error.report()
+    }
+}
+
+fn clock_skew_text(offset_secs: Option<i64>) -> String {
+    match offset_secs {
+        Some(secs) => format!(
+            "the sign-in was refused because this computer's clock is {} Microsoft's",
+            crate::clock::describe(secs)
+        ),
+        None => "the sign-in was refused because this computer's clock does not match Microsoft's"
+            .into(),
     }
 }
 

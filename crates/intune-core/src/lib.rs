@@ -4,6 +4,7 @@
 pub mod about;
 pub mod actions;
 pub mod audit;
+pub mod clock;
 pub mod connection;
 pub mod credential;
 pub mod demo;

@@ -110,12 +110,35 @@ impl Session {
     /// sign in again.
     pub async fn access_token(&self, http: &oauth2::reqwest::Client) -> Result<Secret> {
         let mut current = self.current.lock().await;
+        if let Some(state) = current.as_ref()
+            && SystemTime::now() + REFRESH_MARGIN < state.expires_at
+        {
+            return Ok(state.access_token.clone());
+        }
+        self.refresh(&mut current, http).await
+    }
+
+    /// Graph refused `rejected` before its time (revoked, or expired early): a new one is fetched
+    /// with the refresh token, unless another request already replaced it.
+    pub async fn renew(&self, http: &oauth2::reqwest::Client, rejected: &Secret) -> Result<Secret> {
+        let mut current = self.current.lock().await;
+        if let Some(state) = current.as_ref()
+            && state.access_token != *rejected
+            && SystemTime::now() + REFRESH_MARGIN < state.expires_at
+        {
+            return Ok(state.access_token.clone());
+        }
+        self.refresh(&mut current, http).await
+    }
+
+    async fn refresh(
+        &self,
+        current: &mut Option<Current>,
+        http: &oauth2::reqwest::Client,
+    ) -> Result<Secret> {
         let Some(state) = current.as_mut() else {
             return Err(Error::SignInRequired("signed out".into()));
         };
-        if SystemTime::now() + REFRESH_MARGIN < state.expires_at {
-            return Ok(state.access_token.clone());
-        }
         let Some(refresh_token) = state.refresh_token.clone() else {
             return Err(Error::SignInRequired(
                 "the access token expired and there is no refresh token".into(),

@@ -241,12 +241,7 @@ where
                 .next()
                 .unwrap_or_default()
                 .to_string();
-            match code.as_str() {
-                "authorization_declined" | "access_denied" => Error::SignInDeclined,
-                "expired_token" => Error::SignInExpired,
-                "invalid_grant" | "interaction_required" => Error::SignInRequired(detail),
-                _ => Error::SignInRefused(if detail.is_empty() { code } else { detail }),
-            }
+            refusal(&code, detail)
         }
         RequestTokenError::Request(error) => {
             let host = profile.cloud.login_url().to_string();
@@ -270,9 +265,57 @@ where
     }
 }
 
+/// Entra's refusal (`error`, and the first line of `error_description`) as the product's error.
+pub(crate) fn refusal(code: &str, detail: String) -> Error {
+    // AADSTS700024 / 500133: an assertion "is not within its valid time range", which is the
+    // local clock's doing (a certificate sign-in signs its assertion with this computer's time).
+    if detail.starts_with("AADSTS700024") || detail.starts_with("AADSTS500133") {
+        return Error::ClockSkew { offset_secs: None };
+    }
+    match code {
+        "authorization_declined" | "access_denied" => Error::SignInDeclined,
+        "expired_token" => Error::SignInExpired,
+        "invalid_grant" | "interaction_required" => Error::SignInRequired(detail),
+        _ => Error::SignInRefused(if detail.is_empty() {
+            code.to_string()
+        } else {
+            detail
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_become_the_products_errors() {
+        let kind = |code: &str, detail: &str| refusal(code, detail.into()).kind();
+        use crate::ErrorKind as K;
+        assert_eq!(kind("authorization_declined", ""), K::SignInCancelled);
+        assert_eq!(
+            kind("invalid_grant", "AADSTS700082: expired"),
+            K::SignInRequired
+        );
+        assert_eq!(
+            kind(
+                "invalid_client",
+                "AADSTS700024: Client assertion is not within its valid time range."
+            ),
+            K::ClockSkew
+        );
+        assert_eq!(
+            kind(
+                "invalid_client",
+                "AADSTS7000215: Invalid client secret provided."
+            ),
+            K::SignInFailed
+        );
+        assert_eq!(
+            refusal("invalid_request", String::new()).to_string(),
+            "the sign-in service refused: invalid_request"
+        );
+    }
 
     #[test]
     fn scopes_follow_the_profiles_cloud() {

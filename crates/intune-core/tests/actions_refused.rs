@@ -21,6 +21,10 @@ impl TokenSource for StaticToken {
     fn access_token(&self) -> TokenFuture<'_> {
         Box::pin(async { Ok(Secret::new("test-token")) })
     }
+
+    fn renew<'a>(&'a self, _rejected: &'a Secret) -> TokenFuture<'a> {
+        self.access_token()
+    }
 }
 
 fn iphone() -> serde_json::Value {

@@ -10,7 +10,7 @@
 mod error_body;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -194,8 +194,15 @@ impl GraphClient {
         let is_read = method == Method::GET;
         let mut backoff = policy.first_backoff;
         let mut attempt = 1;
+        // A token refused with 401 is replaced once, then the request is repeated: a 401 means the
+        // request was not taken, so even an action is safe to send again.
+        let mut refused: Option<crate::Secret> = None;
+        let mut renewed = false;
         loop {
-            let token = self.inner.credential.access_token().await?;
+            let token = match refused.take() {
+                Some(rejected) => self.inner.credential.renew(&rejected).await?,
+                None => self.inner.credential.access_token().await?,
+            };
             let client_request_id = uuid::Uuid::new_v4().to_string();
             let mut request = self
                 .inner
@@ -208,7 +215,6 @@ impl GraphClient {
             if !is_read {
                 request = request.header("content-length", "0");
             }
-            drop(token);
             let outcome = request.send().await;
             let retry_in = match outcome {
                 Err(error) => {
@@ -225,6 +231,26 @@ impl GraphClient {
                         )));
                     }
                     None
+                }
+                Ok(response) if response.status() == StatusCode::UNAUTHORIZED => {
+                    let request_id = header(&response, "request-id");
+                    let date = header(&response, "date");
+                    let body = response.bytes().await.unwrap_or_default();
+                    if !renewed {
+                        tracing::info!(?request_id, "Graph refused the access token; renewing it");
+                        renewed = true;
+                        refused = Some(token);
+                        continue;
+                    }
+                    if let Some(offset) = crate::clock::skew(date.as_deref(), SystemTime::now()) {
+                        tracing::warn!(offset, "Graph refused a fresh token and the clocks differ");
+                        return Err(Error::ClockSkew {
+                            offset_secs: Some(offset),
+                        });
+                    }
+                    let error = graph_error(StatusCode::UNAUTHORIZED, &body, request_id);
+                    tracing::warn!(request_id = ?error.request_id(), "Graph refused a fresh token");
+                    return Err(error);
                 }
                 Ok(response) => {
                     let status = response.status();
