@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod actions;
+pub mod app_only;
 pub mod audit;
 pub mod clock;
 pub mod connection;

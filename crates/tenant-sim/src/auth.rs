@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::certificate;
 use crate::config::{PRIVILEGED, READ_ALL, READ_WRITE_ALL};
 use crate::graph_error::GraphError;
 use crate::sim::{Shared, Sim, lock, token_chars};
@@ -250,6 +251,8 @@ pub struct TokenForm {
     grant_type: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    client_assertion_type: Option<String>,
+    client_assertion: Option<String>,
     code: Option<String>,
     redirect_uri: Option<String>,
     code_verifier: Option<String>,
@@ -358,15 +361,46 @@ fn redeem_refresh(sim: &mut Sim, form: &TokenForm) -> Response {
     issue_user_tokens(sim, &grant.client_id, &grant.scopes)
 }
 
+/// The confidential app's name in the tenant, as its tokens carry it.
+pub const APP_DISPLAY_NAME: &str = "Intune Actions kiosk";
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 fn client_credentials(sim: &mut Sim, form: &TokenForm) -> Response {
-    if form.client_id.as_deref() != Some(sim.tenant.app_client_id.as_str())
-        || form.client_secret.as_deref() != Some(sim.tenant.client_secret.as_str())
-    {
+    let app = sim.tenant.app_client_id.as_str();
+    if form.client_id.as_deref() != Some(app) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700016,
+            "Application with the given identifier was not found in the directory.",
+        );
+    }
+    if let Some(assertion) = form.client_assertion.as_deref() {
+        if form.client_assertion_type.as_deref() != Some(JWT_BEARER) {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                50027,
+                "Invalid client_assertion_type.",
+            );
+        }
+        let now = chrono::Utc::now().timestamp();
+        if let Err(refusal) = certificate::verify(assertion, app, &sim.config.app_certificates, now)
+        {
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                refusal.code(),
+                &refusal.description(),
+            );
+        }
+    } else if form.client_secret.as_deref() != Some(sim.tenant.client_secret.as_str()) {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             7000215,
-            "Invalid client secret provided.",
+            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
         );
     }
     if !form
@@ -427,10 +461,17 @@ fn issue_access(sim: &mut Sim, app: &str, permissions: Vec<String>) -> (String, 
     let lifetime = sim.config.access_token_lifetime;
     // Shaped like a JWT so it looks like one in a leak check; the sim only looks it up.
     let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"none"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(
-        json!({"aud": "https://graph.microsoft.com", "tid": sim.tenant.tenant_id, "appid": app, "jti": token_chars(&mut sim.rng, 22)})
-            .to_string(),
-    );
+    // Graph's claims: an app-only token carries the app's roles, a user's its scopes and name.
+    let mut claims = json!({"aud": "https://graph.microsoft.com", "tid": sim.tenant.tenant_id, "appid": app, "jti": token_chars(&mut sim.rng, 22)});
+    if app == sim.tenant.app_client_id {
+        claims["roles"] = json!(permissions);
+        claims["app_displayname"] = json!(APP_DISPLAY_NAME);
+    } else {
+        claims["scp"] = json!(permissions.join(" "));
+        claims["upn"] = json!(sim.tenant.admin_upn);
+        claims["name"] = json!(sim.tenant.admin_name);
+    }
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let token = format!("{header}.{payload}.{}", token_chars(&mut sim.rng, 43));
     sim.auth.issued.push(token.clone());
     sim.auth.access.insert(

@@ -28,6 +28,8 @@ pub struct SimConfig {
     /// Whether a recovered iOS/iPadOS passcode is readable through Graph: undocumented, so the app
     /// is tested both ways.
     pub recovered_passcode_readable: bool,
+    /// Certificates (DER) registered on the confidential app, for certificate sign-in.
+    pub app_certificates: Vec<Vec<u8>>,
     pub faults: Faults,
 }
 
@@ -136,6 +138,7 @@ impl Default for SimConfig {
                 auto_approve_after_polls: None,
             },
             recovered_passcode_readable: false,
+            app_certificates: Vec::new(),
             faults: Faults::default(),
         }
     }

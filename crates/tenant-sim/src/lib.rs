@@ -9,6 +9,7 @@
 
 pub mod actions;
 mod auth;
+pub mod certificate;
 pub mod config;
 mod control;
 pub mod fleet;

@@ -80,6 +80,7 @@ fn main() {
         write_limit: args.write_limit,
         request_limit: args.request_limit,
         recovered_passcode_readable: args.recovered_passcode_readable,
+        app_certificates: Vec::new(),
         deny_consent: args.deny_consent,
         faults: Faults {
             latency_ms: args.latency_ms,
