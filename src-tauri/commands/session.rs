@@ -65,7 +65,7 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Result<(), 
     };
     tenant.stop_followers();
     crate::tray::refresh(&app).await;
-    tenant.connection.session().sign_out().await?;
+    tenant.connection.sign_out().await?;
     tenant.inventory.clear()?;
     tracing::info!(profile = %tenant.connection.profile().name, "signed out");
     Ok(())

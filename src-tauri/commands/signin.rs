@@ -4,7 +4,7 @@
 use intune_core::connection::{Connection, ConnectionSummary, SignInStep};
 use intune_core::devices::InventoryFile;
 use intune_core::profile::{Profile, ProfileFile};
-use intune_core::session::{self, Persistence};
+use intune_core::session::Persistence;
 use intune_core::{Error, ErrorReport, secret_store};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -69,7 +69,7 @@ pub async fn remove_profile(
     }
     // Without a keychain there is no saved sign-in to remove.
     if let Ok(store) = secret_store::native() {
-        store.delete(&session::key(&removed))?;
+        intune_core::connection::forget(&store, &removed)?;
     }
     Ok(set.profiles)
 }

@@ -6,7 +6,7 @@
 //! - 2: the command line itself is wrong (usage)
 //! - 3: a value given is not valid
 //! - 4: the profile named does not exist
-//! - 5: sign-in needed (never signed in, expired, cancelled or refused)
+//! - 5: sign-in needed (never signed in, expired, cancelled or refused, or the clock is wrong)
 //! - 6: no device matches
 //! - 7: several devices match (the message lists them)
 //! - 8: a permission or Intune role is missing
@@ -152,7 +152,10 @@ fn exit_code(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::InvalidInput => 3,
         ErrorKind::ProfileNotFound => 4,
-        ErrorKind::SignInRequired | ErrorKind::SignInCancelled | ErrorKind::SignInFailed => 5,
+        ErrorKind::SignInRequired
+        | ErrorKind::SignInCancelled
+        | ErrorKind::SignInFailed
+        | ErrorKind::ClockSkew => 5,
         ErrorKind::NotFound => 6,
         ErrorKind::Ambiguous => 7,
         ErrorKind::PermissionDenied => 8,

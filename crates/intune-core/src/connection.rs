@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::actions::pins::PinKeeper;
 use crate::actions::{ActionService, Actor};
+use crate::app_only::{self, AppCredential, AppSignIn};
 use crate::audit::AuditLog;
 use crate::credential::Delegated;
 use crate::demo::Demo;
@@ -98,6 +99,13 @@ pub fn profile_choices(profiles: &ProfileSet, current: Option<&str>) -> Vec<Prof
         .collect()
 }
 
+/// Removes everything the keychain keeps for a profile, whichever way it signed in: used when the
+/// profile is removed or signed out without a live connection.
+pub fn forget(store: &SecretStore, profile: &Profile) -> Result<()> {
+    store.delete(&crate::session::key(profile))?;
+    app_only::forget(store, profile)
+}
+
 pub fn start_plan(profiles: &ProfileSet) -> StartPlan {
     match profiles.active() {
         Some(profile) => StartPlan::Resume(profile.clone()),
@@ -106,9 +114,18 @@ pub fn start_plan(profiles: &ProfileSet) -> StartPlan {
     }
 }
 
+/// How the connection is signed in.
+enum Auth {
+    Delegated(Arc<Session>),
+    App {
+        credential: Arc<AppCredential>,
+        persistence: Persistence,
+    },
+}
+
 pub struct Connection {
     profile: Profile,
-    session: Arc<Session>,
+    auth: Auth,
     graph: GraphClient,
     /// Keeps the simulated tenant running for as long as the connection to it lives.
     demo: Option<Demo>,
@@ -161,21 +178,66 @@ impl Connection {
                 return Err(Error::InvalidInput {
                     what: "the sign-in method",
                     why: format!(
-                        "{other:?} sign-in is not available in the desktop app yet; use the browser or a device code"
+                        "{other:?} is not an interactive sign-in; it signs in with the app's secret, certificate or the Azure CLI"
                     ),
                 });
             }
         };
+        if let Persistence::Keychain(store) = &persistence {
+            app_only::forget(store, profile)?;
+        }
         let session = Session::signed_in(profile.clone(), persistence, tokens)?;
         Connection::signed_in(Arc::new(session), http)
     }
 
-    /// Uses the refresh token in the keychain; none there means the admin must sign in.
+    /// Signs in as the app (client secret or certificate) or with the Azure CLI. A first token is
+    /// fetched before anything is kept, so a wrong secret is reported now and never stored.
+    pub async fn sign_in_app(
+        profile: &Profile,
+        sign_in: AppSignIn,
+        persistence: Persistence,
+    ) -> Result<Connection> {
+        let credential = Arc::new(AppCredential::new(profile, &sign_in)?);
+        crate::credential::TokenSource::access_token(credential.as_ref()).await?;
+        if let Persistence::Keychain(store) = &persistence {
+            app_only::remember(store, profile, &sign_in)?;
+        }
+        Connection::with_app(profile, credential, persistence)
+    }
+
+    fn with_app(
+        profile: &Profile,
+        credential: Arc<AppCredential>,
+        persistence: Persistence,
+    ) -> Result<Connection> {
+        let graph = GraphClient::new(profile.cloud.graph_url(), credential.clone())?;
+        Ok(Connection {
+            profile: profile.clone(),
+            auth: Auth::App {
+                credential,
+                persistence,
+            },
+            graph,
+            demo: None,
+        })
+    }
+
+    /// Signs in with what the keychain keeps for the profile (a refresh token, a client secret, a
+    /// certificate's password); nothing there means the admin must sign in.
     pub fn resume(profile: &Profile, store: SecretStore) -> Result<Connection> {
-        let session = Session::resume(profile.clone(), store)?.ok_or_else(|| {
-            Error::SignInRequired(format!("profile {:?} is not signed in", profile.name))
-        })?;
-        Connection::signed_in(Arc::new(session), crate::signin::http_client()?)
+        let not_signed_in =
+            || Error::SignInRequired(format!("profile {:?} is not signed in", profile.name));
+        match &profile.method {
+            SignInMethod::Browser | SignInMethod::DeviceCode => {
+                let session = Session::resume(profile.clone(), store)?.ok_or_else(not_signed_in)?;
+                Connection::signed_in(Arc::new(session), crate::signin::http_client()?)
+            }
+            _ => {
+                let sign_in = app_only::recall(&store, profile)?.ok_or_else(not_signed_in)?;
+                let credential = Arc::new(AppCredential::new(profile, &sign_in)?);
+                Connection::with_app(profile, credential, Persistence::Keychain(store))
+            }
+        }
     }
 
     /// After an interactive sign-in.
@@ -185,14 +247,31 @@ impl Connection {
         let graph = GraphClient::new(profile.cloud.graph_url(), credential)?;
         Ok(Connection {
             profile,
-            session,
+            auth: Auth::Delegated(session),
             graph,
             demo: None,
         })
     }
 
     pub fn summary(&self) -> ConnectionSummary {
-        let account = self.session.account();
+        let (account, granted, remembered) = match &self.auth {
+            Auth::Delegated(session) => (
+                session.account(),
+                session.granted(),
+                session.is_persistent(),
+            ),
+            Auth::App {
+                credential,
+                persistence,
+            } => {
+                let (account, granted) = credential.identity().unzip();
+                (
+                    account,
+                    granted.unwrap_or_default(),
+                    matches!(persistence, Persistence::Keychain(_)),
+                )
+            }
+        };
         ConnectionSummary {
             profile: self.profile.name.clone(),
             tenant: account
@@ -201,8 +280,8 @@ impl Connection {
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| self.profile.tenant.clone()),
             account,
-            granted: self.session.granted(),
-            remembered: self.session.is_persistent(),
+            granted,
+            remembered,
             is_demo: self.is_demo(),
             notice: self.is_demo().then(|| crate::demo::DEMO_NOTICE.to_string()),
         }
@@ -212,8 +291,31 @@ impl Connection {
         &self.profile
     }
 
-    pub fn session(&self) -> &Arc<Session> {
-        &self.session
+    /// Proves the sign-in still works by getting a token now (refreshing, or asking the app's
+    /// credential), which also names the account.
+    pub async fn verify(&self) -> Result<()> {
+        use crate::credential::TokenSource;
+        match &self.auth {
+            Auth::Delegated(session) => {
+                session.access_token(&crate::signin::http_client()?).await?;
+            }
+            Auth::App { credential, .. } => {
+                credential.access_token().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Signs out: tokens in memory go, and so does what the keychain kept for the profile. The
+    /// Azure CLI's own sign-in is az's to end (`az logout`).
+    pub async fn sign_out(&self) -> Result<()> {
+        match &self.auth {
+            Auth::Delegated(session) => session.sign_out().await,
+            Auth::App { persistence, .. } => match persistence {
+                Persistence::Keychain(store) => app_only::forget(store, &self.profile),
+                Persistence::SessionOnly => Ok(()),
+            },
+        }
     }
 
     pub fn graph(&self) -> &GraphClient {

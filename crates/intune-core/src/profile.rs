@@ -221,6 +221,17 @@ impl ProfileSet {
         Ok(removed)
     }
 
+    /// Changes how a profile signs in (`login` with another method than the saved one).
+    pub fn set_method(&mut self, name: &str, method: SignInMethod) -> Result<&Profile> {
+        let profile = self
+            .profiles
+            .iter_mut()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::ProfileNotFound(name.to_string()))?;
+        profile.method = method;
+        Ok(profile)
+    }
+
     pub fn use_profile(&mut self, name: &str) -> Result<&Profile> {
         let found = self
             .get(name)

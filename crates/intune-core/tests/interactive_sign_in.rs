@@ -7,12 +7,13 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use intune_core::ErrorKind;
+use intune_core::app_only::AppSignIn;
 use intune_core::connection::{Connection, SignInStep};
 use intune_core::devices::remote;
-use intune_core::profile::SignInMethod;
-use intune_core::secret_store::SessionMemory;
+use intune_core::profile::{Profile, SignInMethod};
+use intune_core::secret_store::{KeyringRaw, SecretStore, SessionMemory};
 use intune_core::session::{self, Persistence};
+use intune_core::{ErrorKind, Secret};
 use support::sim_profile;
 use tenant_sim::{DeviceCodeConfig, SimConfig};
 
@@ -136,9 +137,12 @@ async fn cancelling_stops_the_sign_in_in_plain_words() {
 }
 
 #[tokio::test]
-async fn methods_the_app_cannot_run_yet_say_which_ones_it_can() {
+async fn app_only_methods_are_not_interactive_and_sign_in_with_their_secret_instead() {
     let sim = sim();
-    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::AzureCli);
+    let profile = Profile {
+        client_id: sim.tenant.app_client_id.clone(),
+        ..sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::ClientSecret)
+    };
     let error = Connection::sign_in(
         &profile,
         Persistence::SessionOnly,
@@ -149,5 +153,35 @@ async fn methods_the_app_cannot_run_yet_say_which_ones_it_can() {
     .map(|_| ())
     .expect_err("refused");
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
-    assert!(error.to_string().contains("device code"), "{error}");
+    assert!(
+        error.to_string().contains("not an interactive sign-in"),
+        "{error}"
+    );
+
+    let store = keychain();
+    let secret = AppSignIn::ClientSecret(Secret::new(sim.tenant.client_secret.clone()));
+    let connection =
+        Connection::sign_in_app(&profile, secret, Persistence::Keychain(store.clone()))
+            .await
+            .expect("signed in as the app");
+    let summary = connection.summary();
+    assert!(summary.remembered);
+    assert_eq!(
+        summary.account.map(|a| a.display_name),
+        Some("Intune Actions kiosk".to_string())
+    );
+
+    // At the next start the keychain alone signs it in; signing out forgets the secret.
+    let resumed = Connection::resume(&profile, store.clone()).expect("resumed");
+    resumed.verify().await.expect("a token");
+    resumed.sign_out().await.expect("signed out");
+    let error = Connection::resume(&profile, store)
+        .err()
+        .expect("signed out");
+    assert_eq!(error.kind(), ErrorKind::SignInRequired);
+}
+
+fn keychain() -> SecretStore {
+    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().expect("mock");
+    SecretStore::new(Arc::new(KeyringRaw::new(mock, None)))
 }

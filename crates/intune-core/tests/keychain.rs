@@ -5,8 +5,7 @@
 //! The parent process sets the desktop up and runs itself again inside it, because the session
 //! bus address is read from the environment at connection time.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 
 const INNER: &str = "INTUNE_KEYCHAIN_TEST_INNER";
 
@@ -31,67 +30,12 @@ fn main() -> ExitCode {
     }
 }
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn outer() -> Result<(), String> {
-    for (program, package) in [
-        ("dbus-daemon", "dbus"),
-        ("gnome-keyring-daemon", "gnome-keyring"),
-    ] {
-        if Command::new(program).arg("--version").output().is_err() {
-            return Err(format!(
-                "{program} is missing: install the Debian package `{package}` (scripts/test does)"
-            ));
-        }
-    }
-    let home = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let runtime = home.path().join("runtime");
-    std::fs::create_dir_all(&runtime).map_err(|e| e.to_string())?;
-    let mut bus = Killed(
-        Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start dbus-daemon: {e}"))?,
-    );
-    let mut address = String::new();
-    BufReader::new(bus.0.stdout.take().ok_or("no bus stdout")?)
-        .read_line(&mut address)
-        .map_err(|e| e.to_string())?;
-    let env = [
-        ("DBUS_SESSION_BUS_ADDRESS", address.trim().to_string()),
-        ("HOME", home.path().display().to_string()),
-        (
-            "XDG_DATA_HOME",
-            home.path().join("data").display().to_string(),
-        ),
-        ("XDG_RUNTIME_DIR", runtime.display().to_string()),
-    ];
-    let mut keyring = Command::new("gnome-keyring-daemon")
-        .args(["--unlock", "--components=secrets", "--foreground"])
-        .envs(env.iter().map(|(k, v)| (*k, v)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start gnome-keyring-daemon: {e}"))?;
-    let mut stdin = keyring.stdin.take().ok_or("no keyring stdin")?;
-    stdin
-        .write_all(b"throwaway-password")
-        .map_err(|e| e.to_string())?;
-    drop(stdin);
-    let _keyring = Killed(keyring);
+    let keychain = test_keychain::TestKeychain::start()?;
     // The daemon claims its bus name asynchronously; the inner run retries its first call.
     let status = Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
         .env(INNER, "1")
-        .envs(env.iter().map(|(k, v)| (*k, v)))
+        .envs(keychain.env().iter().map(|(k, v)| (k, v)))
         .status()
         .map_err(|e| e.to_string())?;
     if status.success() {

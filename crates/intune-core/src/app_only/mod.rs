@@ -173,9 +173,15 @@ impl TokenSource for AppCredential {
 
 /// Keeps what the sign-in needs to resume: the client secret, or the certificate's password.
 pub fn remember(store: &SecretStore, profile: &Profile, sign_in: &AppSignIn) -> Result<()> {
+    // One method's entry at a time: a profile that changed method keeps nothing from the old one.
+    store.delete(&crate::session::key(profile))?;
     match sign_in {
-        AppSignIn::ClientSecret(secret) => store.set(&secret_key(profile), secret),
+        AppSignIn::ClientSecret(secret) => {
+            store.delete(&certificate_key(profile))?;
+            store.set(&secret_key(profile), secret)
+        }
         AppSignIn::Certificate { password, .. } => {
+            store.delete(&secret_key(profile))?;
             let entry = StoredCertificate {
                 password: password.as_ref().map(|p| p.expose().to_string()),
             };
@@ -183,7 +189,7 @@ pub fn remember(store: &SecretStore, profile: &Profile, sign_in: &AppSignIn) -> 
                 .map_err(|e| Error::Internal(format!("cannot encode the entry: {e}")))?;
             store.set(&certificate_key(profile), &Secret::new(json))
         }
-        AppSignIn::AzureCli => Ok(()),
+        AppSignIn::AzureCli => forget(store, profile),
     }
 }
 
