@@ -21,6 +21,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::signin::add_profile,
             commands::signin::remove_profile,
             commands::signin::sign_in,
+            commands::signin::sign_in_app,
             commands::signin::cancel_sign_in,
             commands::signin::open_sign_in_page,
             commands::signin::copy_sign_in_code,

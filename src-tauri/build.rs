@@ -12,6 +12,7 @@ fn main() {
         "add_profile",
         "remove_profile",
         "sign_in",
+        "sign_in_app",
         "cancel_sign_in",
         "open_sign_in_page",
         "copy_sign_in_code",

@@ -1,11 +1,12 @@
-//! Profiles and interactive sign-in from the app: thin over `intune_core::profile` and
-//! `Connection::sign_in`.
+//! Profiles and sign-in from the app: thin over `intune_core::profile`, `Connection::sign_in`
+//! (browser, device code) and `Connection::sign_in_app` (client secret, certificate, Azure CLI).
 
+use intune_core::app_only::AppSignIn;
 use intune_core::connection::{Connection, ConnectionSummary, SignInStep};
 use intune_core::devices::InventoryFile;
-use intune_core::profile::{Profile, ProfileFile};
+use intune_core::profile::{Profile, ProfileFile, SignInMethod};
 use intune_core::session::Persistence;
-use intune_core::{Error, ErrorReport, secret_store};
+use intune_core::{Error, ErrorReport, Secret, secret_store};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -115,6 +116,57 @@ pub async fn sign_in(
     .await;
     state.sign_in.lock().await.take();
     let connection = result?;
+    set.use_profile(&profile.name)?;
+    file.save(&set)?;
+    replace_tenant(&app, &state, connection).await
+}
+
+/// Signs in to a saved app-only or Azure CLI profile. `secret` is the client secret, or the
+/// certificate's password (none if it has none); it goes to the OS keychain, or nowhere with
+/// `session_only`.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_app(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    secret: Option<String>,
+    session_only: bool,
+) -> Result<ConnectionSummary, ErrorReport> {
+    let file = profiles_file(&state)?;
+    let mut set = file.load()?;
+    let profile = set
+        .get(&name)
+        .cloned()
+        .ok_or_else(|| Error::ProfileNotFound(name.clone()).report())?;
+    let secret = secret.filter(|s| !s.is_empty()).map(Secret::new);
+    let sign_in = match &profile.method {
+        SignInMethod::ClientSecret => AppSignIn::ClientSecret(secret.ok_or_else(|| {
+            Error::InvalidInput {
+                what: "the client secret",
+                why: "it is empty; paste the secret's Value from the app registration".into(),
+            }
+            .report()
+        })?),
+        SignInMethod::Certificate { path } => AppSignIn::Certificate {
+            path: path.into(),
+            password: secret,
+        },
+        SignInMethod::AzureCli => AppSignIn::AzureCli,
+        SignInMethod::Browser | SignInMethod::DeviceCode => {
+            return Err(Error::InvalidInput {
+                what: "the sign-in method",
+                why: "this profile signs in interactively".into(),
+            }
+            .report());
+        }
+    };
+    let persistence = if session_only {
+        Persistence::SessionOnly
+    } else {
+        Persistence::Keychain(secret_store::native()?)
+    };
+    let connection = Connection::sign_in_app(&profile, sign_in, persistence).await?;
     set.use_profile(&profile.name)?;
     file.save(&set)?;
     replace_tenant(&app, &state, connection).await

@@ -104,6 +104,17 @@ impl App {
         bounded(&format!("typing into {css}"), element.send_keys(text)).await
     }
 
+    /// Empties a text field the way a person would: End, then Backspace over what is there (a
+    /// WebDriver "clear" bypasses the events React listens to).
+    pub async fn clear(&self, css: &str) -> Result<(), String> {
+        let element = self.find(css).await?;
+        let value = bounded(&format!("reading {css}"), element.prop("value"))
+            .await?
+            .unwrap_or_default();
+        let keys = format!("\u{E010}{}", "\u{E003}".repeat(value.chars().count()));
+        bounded(&format!("clearing {css}"), element.send_keys(&keys)).await
+    }
+
     /// Waits until the element exists and its text satisfies `expected`; returns the text.
     pub async fn wait_for_text(
         &self,

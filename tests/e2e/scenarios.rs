@@ -36,7 +36,103 @@ pub const ALL: &[(&str, Scenario)] = &[
         "add_a_tenant_and_sign_in_with_a_code_for_this_session_only",
         add_a_tenant_and_sign_in_with_a_code_for_this_session_only,
     ),
+    (
+        "a_kiosk_signs_in_as_the_app_with_its_client_secret",
+        a_kiosk_signs_in_as_the_app_with_its_client_secret,
+    ),
 ];
+
+/// A help-desk kiosk signs in as the app registration with its client secret: typed into a password
+/// field, used for a first token before anything is kept (a wrong one is refused), and (no keychain
+/// on the test desktop) kept for this session only. Afterwards neither the secret nor a token is in any file.
+fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
+    Box::pin(async move {
+        let sim = tenant_sim::start(tenant_sim::SimConfig {
+            devices: 25,
+            ..tenant_sim::SimConfig::default()
+        })
+        .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
+        ctx.app
+            .wait_for_text("#tenant-notice", "the demo", |t| t.contains("Demo tenant"))
+            .await?;
+        ctx.app.click("#account-menu").await?;
+        ctx.app.click("#sign-out").await?;
+
+        ctx.app.type_into("#profile-name", "Kiosk").await?;
+        ctx.app
+            .type_into("#profile-tenant", &sim.tenant.tenant_id)
+            .await?;
+        ctx.app
+            .type_into("#profile-client-id", &sim.tenant.app_client_id)
+            .await?;
+        ctx.app.click("#profile-cloud").await?;
+        ctx.app.click_role_text("option", "Other hosts").await?;
+        ctx.app
+            .type_into("#profile-login-url", &sim.base_url)
+            .await?;
+        ctx.app
+            .type_into("#profile-graph-url", &sim.base_url)
+            .await?;
+        ctx.app.click("#method-clientSecret").await?;
+        ctx.app.click("#profile-add").await?;
+        ctx.app
+            .type_into("#app-secret-input", "a-wrong-secret")
+            .await?;
+        ctx.app.click("#app-sign-in").await?;
+        // Refused in Entra's words; the form stays, with what was typed.
+        ctx.app
+            .wait_for_text("#sign-in-error", "the refusal", |t| {
+                t.contains("AADSTS7000215") && !t.contains("..")
+            })
+            .await?;
+        ctx.app.clear("#app-secret-input").await?;
+        ctx.app
+            .type_into("#app-secret-input", &sim.tenant.client_secret)
+            .await?;
+        ctx.shot("app-secret");
+        ctx.app.click("#app-sign-in").await?;
+        ctx.app
+            .wait_for_text("#sign-in-error", "the keychain offer", |t| {
+                t.contains("keychain")
+            })
+            .await?;
+        ctx.app.click("#session-only").await?;
+        ctx.app
+            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
+                t.starts_with("25 devices")
+            })
+            .await?;
+        ctx.app
+            .wait_for_text("#account-menu", "the app as the account", |t| {
+                t.contains("Intune Actions kiosk")
+            })
+            .await?;
+        ctx.app.click("#account-menu").await?;
+        ctx.app
+            .wait_for_text("[role='menu']", "the app-only sign-in and its roles", |t| {
+                t.contains("app-only") && t.contains("PrivilegedOperations.All")
+            })
+            .await?;
+        ctx.shot("signed-in-as-app");
+        ctx.app.click("#sign-out").await?;
+        ctx.app
+            .wait_for_text("#add-profile", "the first screen again", |t| {
+                t.contains("Add a tenant")
+            })
+            .await?;
+        let mut secrets = sim.issued_tokens();
+        check!(!secrets.is_empty(), "the tenant issued no token");
+        secrets.push(sim.tenant.client_secret.clone());
+        for (path, text) in &ctx.desktop.files_in_home("") {
+            check!(
+                !secrets.iter().any(|t| text.contains(t.as_str())),
+                "a token or the client secret was written to {}",
+                path.display()
+            );
+        }
+        Ok(())
+    })
+}
 
 /// An admin's own tenant (here a simulated one on this machine): sign out of the demo, add the
 /// tenant on the first screen, sign in with a device code. The test desktop has no keychain, so
@@ -74,7 +170,7 @@ fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'
         ctx.app
             .type_into("#profile-graph-url", &sim.base_url)
             .await?;
-        ctx.app.click("#method-device-code").await?;
+        ctx.app.click("#method-deviceCode").await?;
         ctx.shot("add-profile");
         ctx.app.click("#profile-add").await?;
         ctx.app

@@ -40,6 +40,12 @@ export const commands = {
 	 *  `SignInProgress`; `cancel_sign_in` stops it.
 	 */
 	signIn: (name: string, sessionOnly: boolean) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("sign_in", { name, sessionOnly })),
+	/**
+	 *  Signs in to a saved app-only or Azure CLI profile. `secret` is the client secret, or the
+	 *  certificate's password (none if it has none); it goes to the OS keychain, or nowhere with
+	 *  `session_only`.
+	 */
+	signInApp: (name: string, secret: string | null, sessionOnly: boolean) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("sign_in_app", { name, secret, sessionOnly })),
 	cancelSignIn: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
 	/**
 	 *  Opens the sign-in page of the sign-in under way again (the browser page, or the page where the

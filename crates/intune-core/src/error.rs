@@ -236,7 +236,12 @@ impl Error {
     pub fn report(&self) -> ErrorReport {
         ErrorReport {
             kind: self.kind(),
-            message: format!("{}. {}", capitalise(&self.to_string()), self.next_step()),
+            // Entra's and Graph's own sentences often end with a full stop already.
+            message: format!(
+                "{}. {}",
+                capitalise(self.to_string().trim_end_matches('.')),
+                self.next_step()
+            ),
             request_id: self.request_id().map(str::to_owned),
         }
     }

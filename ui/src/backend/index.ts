@@ -131,6 +131,11 @@ export interface Backend {
   removeProfile(name: string): Promise<Profile[]>;
   /** Signs in with the profile's method; `onSignInProgress` says what the admin must do. */
   signIn(name: string, sessionOnly: boolean): Promise<ConnectionSummary>;
+  /**
+   * Signs in to an app-only or Azure CLI profile. `secret` is the client secret or the
+   * certificate's password (null: none); Rust keeps it in the OS keychain only.
+   */
+  signInApp(name: string, secret: string | null, sessionOnly: boolean): Promise<ConnectionSummary>;
   cancelSignIn(): Promise<void>;
   openSignInPage(): Promise<void>;
   copySignInCode(): Promise<void>;
@@ -193,6 +198,7 @@ export const tauriBackend: Backend = {
   addProfile: (profile) => unwrap(commands.addProfile(profile)),
   removeProfile: (name) => unwrap(commands.removeProfile(name)),
   signIn: (name, sessionOnly) => unwrap(commands.signIn(name, sessionOnly)),
+  signInApp: (name, secret, sessionOnly) => unwrap(commands.signInApp(name, secret, sessionOnly)),
   cancelSignIn: () => unwrap(commands.cancelSignIn()).then(() => undefined),
   openSignInPage: () => unwrap(commands.openSignInPage()).then(() => undefined),
   copySignInCode: () => unwrap(commands.copySignInCode()).then(() => undefined),

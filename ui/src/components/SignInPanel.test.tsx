@@ -105,4 +105,79 @@ describe("SignInPanel", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Cancel" }));
     expect(backend.cancelSignIn).toHaveBeenCalledOnce();
   });
+
+  it("asks an app-only profile for its client secret and signs in with it", async () => {
+    const kiosk: Profile = { ...CONTOSO, name: "Kiosk", method: { kind: "clientSecret" } };
+    const { backend, onSignedIn } = renderPanel({
+      savedProfiles: () => Promise.resolve([kiosk]),
+      signInApp: vi.fn(() => Promise.resolve(SAMPLE_SUMMARY)),
+    });
+    expect(await screen.findByText(/client secret/)).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    const field = await screen.findByLabelText(/Client secret/);
+    expect(field).toHaveAttribute("type", "password");
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeDisabled();
+    await userEvent.type(field, "s3cret~value{Enter}");
+    expect(backend.signInApp).toHaveBeenCalledWith("Kiosk", "s3cret~value", false);
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(SAMPLE_SUMMARY));
+  });
+
+  it("keeps the typed secret for a session-only retry when the keychain cannot be used", async () => {
+    const kiosk: Profile = {
+      ...CONTOSO,
+      name: "Kiosk",
+      method: { kind: "certificate", path: "/certs/kiosk.pfx" },
+    };
+    const signInApp = vi
+      .fn()
+      .mockRejectedValueOnce({
+        kind: "keychainUnavailable",
+        message: "The OS keychain could not be used: locked.",
+        requestId: null,
+      })
+      .mockResolvedValueOnce(SAMPLE_SUMMARY);
+    renderPanel({ savedProfiles: () => Promise.resolve([kiosk]), signInApp });
+    await userEvent.click(await screen.findByRole("button", { name: "Sign in" }));
+    expect(screen.getByText("Certificate file: /certs/kiosk.pfx")).toBeVisible();
+    // A certificate may have no password: signing in with the field empty is allowed.
+    await userEvent.type(screen.getByLabelText(/Certificate password/), "pfx-pass");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByText(/keychain could not be used/)).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Sign in for this session only" }));
+    expect(signInApp).toHaveBeenLastCalledWith("Kiosk", "pfx-pass", true);
+  });
+
+  it("adds an Azure CLI profile and signs in without asking for anything", async () => {
+    const { backend } = renderPanel({
+      addProfile: vi.fn((p: Profile) => Promise.resolve([p])),
+      signInApp: vi.fn(() => Promise.resolve(SAMPLE_SUMMARY)),
+    });
+    await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Lab");
+    await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "lab.example.com");
+    await userEvent.type(
+      screen.getByRole("textbox", { name: /client\) ID/ }),
+      "0b3e4a55-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+    );
+    await userEvent.click(screen.getByRole("radio", { name: /Azure CLI/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    expect(backend.addProfile).toHaveBeenCalledWith(
+      expect.objectContaining({ name: "Lab", method: { kind: "azureCli" } }),
+    );
+    expect(backend.signInApp).toHaveBeenCalledWith("Lab", null, false);
+  });
+
+  it("needs the certificate's path before a certificate profile can be added", async () => {
+    renderPanel({});
+    await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Kiosk");
+    await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "contoso.com");
+    await userEvent.type(
+      screen.getByRole("textbox", { name: /client\) ID/ }),
+      "0b3e4a55-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+    );
+    await userEvent.click(screen.getByRole("radio", { name: /certificate/ }));
+    expect(screen.getByText(/application permissions/)).toBeVisible();
+    expect(screen.getByRole("button", { name: "Add and sign in" })).toBeDisabled();
+    await userEvent.type(screen.getByRole("textbox", { name: /Certificate file/ }), "/k.pfx");
+    expect(screen.getByRole("button", { name: "Add and sign in" })).toBeEnabled();
+  });
 });

@@ -57,6 +57,24 @@ const CLOUDS: { kind: CloudKind; label: string }[] = [
   { kind: "custom", label: "Other hosts" },
 ];
 
+type MethodKind = Profile["method"]["kind"];
+const METHODS: { kind: MethodKind; label: string; short: string }[] = [
+  { kind: "browser", label: "The browser on this computer", short: "browser" },
+  { kind: "deviceCode", label: "A code, on any device", short: "device code" },
+  {
+    kind: "clientSecret",
+    label: "The app's client secret (app-only, for an unattended kiosk)",
+    short: "client secret",
+  },
+  { kind: "certificate", label: "The app's certificate (app-only)", short: "certificate" },
+  { kind: "azureCli", label: "The Azure CLI's sign-in (az login)", short: "Azure CLI" },
+];
+
+/** App-only and Azure CLI profiles sign in without a browser or a code. */
+function isAppOnly(method: Profile["method"]): boolean {
+  return method.kind !== "browser" && method.kind !== "deviceCode";
+}
+
 interface Props {
   onSignedIn(summary: ConnectionSummary): void;
 }
@@ -73,8 +91,12 @@ export function SignInPanel({ onSignedIn }: Props) {
     cloud: "global" as CloudKind,
     loginUrl: "",
     graphUrl: "",
-    method: "browser" as "browser" | "deviceCode",
+    method: "browser" as MethodKind,
+    certificatePath: "",
   });
+  /** The app-only profile whose secret (or certificate password) is being asked for. */
+  const [askSecretFor, setAskSecretFor] = useState<Profile | null>(null);
+  const [secret, setSecret] = useState("");
   const [signingIn, setSigningIn] = useState<string | null>(null);
   const [step, setStep] = useState<SignInStep | null>(null);
   const [error, setError] = useState<{ report: ErrorReport; profile: string | null } | null>(null);
@@ -87,16 +109,49 @@ export function SignInPanel({ onSignedIn }: Props) {
     return backend.onSignInProgress(setStep);
   }, [backend]);
 
-  async function signIn(name: string, sessionOnly = false) {
+  async function signIn(name: string, sessionOnly = false, known = profiles) {
     setError(null);
     setStep(null);
     setCopied(false);
+    const profile = known.find((p) => p.name === name);
+    if (profile && isAppOnly(profile.method)) {
+      if (profile.method.kind === "azureCli") {
+        await signInApp(profile, null, sessionOnly);
+      } else {
+        setSecret("");
+        setAskSecretFor(profile);
+      }
+      return;
+    }
     setSigningIn(name);
     try {
       onSignedIn(await backend.signIn(name, sessionOnly));
     } catch (e) {
       setError({ report: toErrorReport(e), profile: name });
       setSigningIn(null);
+    }
+  }
+
+  async function signInApp(profile: Profile, value: string | null, sessionOnly = false) {
+    setError(null);
+    setSigningIn(profile.name);
+    try {
+      onSignedIn(await backend.signInApp(profile.name, value, sessionOnly));
+      setSecret("");
+      setAskSecretFor(null);
+    } catch (e) {
+      setError({ report: toErrorReport(e), profile: profile.name });
+      setSigningIn(null);
+    }
+  }
+
+  /** Session-only, offered when the keychain cannot be used: the secret typed is used again. */
+  async function signInSessionOnly(name: string) {
+    const profile = profiles.find((p) => p.name === name);
+    if (profile && isAppOnly(profile.method)) {
+      await signInApp(profile, secret || null, true);
+    } else {
+      await signIn(name, true);
     }
   }
 
@@ -115,15 +170,20 @@ export function SignInPanel({ onSignedIn }: Props) {
       tenant: form.tenant.trim(),
       clientId: form.clientId.trim(),
       cloud,
-      method: { kind: form.method },
+      method:
+        form.method === "certificate"
+          ? { kind: "certificate", path: form.certificatePath.trim() }
+          : { kind: form.method },
     };
+    let saved: Profile[];
     try {
-      setProfiles(await backend.addProfile(profile));
+      saved = await backend.addProfile(profile);
+      setProfiles(saved);
     } catch (e) {
       setError({ report: toErrorReport(e), profile: null });
       return;
     }
-    await signIn(profile.name);
+    await signIn(profile.name, false, saved);
   }
 
   async function remove(name: string) {
@@ -138,6 +198,80 @@ export function SignInPanel({ onSignedIn }: Props) {
   const set = (key: keyof typeof form) => (_: unknown, data: { value: string }) =>
     setForm((f) => ({ ...f, [key]: data.value }));
 
+  if (askSecretFor && !signingIn) {
+    const isSecret = askSecretFor.method.kind === "clientSecret";
+    return (
+      <>
+        {error && (
+          <MessageBar intent="error" id="sign-in-error" layout="multiline">
+            <MessageBarBody>{error.report.message}</MessageBarBody>
+            {error.report.kind === "keychainUnavailable" && (
+              <MessageBarActions>
+                <Button id="session-only" onClick={() => void signInSessionOnly(askSecretFor.name)}>
+                  Sign in for this session only
+                </Button>
+              </MessageBarActions>
+            )}
+          </MessageBar>
+        )}
+        <Card className={styles.card} id="app-secret">
+          <Text weight="semibold" as="h3">
+            Sign in to {askSecretFor.name} as the app
+          </Text>
+          <form
+            className={styles.card}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void signInApp(askSecretFor, secret || null);
+            }}
+          >
+            <Field
+              label={
+                isSecret
+                  ? "Client secret"
+                  : "Certificate password (leave empty if the file has none)"
+              }
+              required={isSecret}
+              hint="Kept in this computer's keychain, never in a file. Signing out removes it."
+            >
+              <Input
+                id="app-secret-input"
+                type="password"
+                autoComplete="off"
+                value={secret}
+                onChange={(_, data) => setSecret(data.value)}
+              />
+            </Field>
+            {askSecretFor.method.kind === "certificate" && (
+              <Text size={200} className={styles.muted}>
+                Certificate file: {askSecretFor.method.path}
+              </Text>
+            )}
+            <div className={styles.row}>
+              <Button
+                id="app-sign-in"
+                type="submit"
+                appearance="primary"
+                disabled={isSecret && !secret}
+              >
+                Sign in
+              </Button>
+              <Button
+                onClick={() => {
+                  setSecret("");
+                  setAskSecretFor(null);
+                  setError(null);
+                }}
+              >
+                Cancel
+              </Button>
+            </div>
+          </form>
+        </Card>
+      </>
+    );
+  }
+
   if (signingIn) {
     return (
       <Card className={styles.card} id="signing-in">
@@ -145,6 +279,9 @@ export function SignInPanel({ onSignedIn }: Props) {
           Signing in to {signingIn}
         </Text>
         {!step && <Spinner size="small" label="Contacting the sign-in service…" />}
+        {askSecretFor && (
+          <Text>Getting a token for the app from Entra ID; nothing is stored until it works.</Text>
+        )}
         {step?.kind === "browser" && (
           <>
             <Text>
@@ -181,9 +318,11 @@ export function SignInPanel({ onSignedIn }: Props) {
               Open the sign-in page
             </Button>
           )}
-          <Button id="sign-in-cancel" onClick={() => void backend.cancelSignIn()}>
-            Cancel
-          </Button>
+          {!askSecretFor && (
+            <Button id="sign-in-cancel" onClick={() => void backend.cancelSignIn()}>
+              Cancel
+            </Button>
+          )}
         </div>
       </Card>
     );
@@ -196,7 +335,7 @@ export function SignInPanel({ onSignedIn }: Props) {
           <MessageBarBody>{error.report.message}</MessageBarBody>
           {error.report.kind === "keychainUnavailable" && error.profile && (
             <MessageBarActions>
-              <Button id="session-only" onClick={() => void signIn(error.profile!, true)}>
+              <Button id="session-only" onClick={() => void signInSessionOnly(error.profile!)}>
                 Sign in for this session only
               </Button>
             </MessageBarActions>
@@ -212,7 +351,7 @@ export function SignInPanel({ onSignedIn }: Props) {
             <div className={styles.row} key={p.name} data-profile={p.name}>
               <Text className={styles.grow}>
                 <Text weight="semibold">{p.name}</Text> · {p.tenant} ·{" "}
-                {p.method.kind === "deviceCode" ? "device code" : "browser"}
+                {METHODS.find((m) => m.kind === p.method.kind)?.short}
               </Text>
               <Button appearance="primary" onClick={() => void signIn(p.name)}>
                 Sign in
@@ -269,21 +408,46 @@ export function SignInPanel({ onSignedIn }: Props) {
           <Field label="Sign in with">
             <RadioGroup
               value={form.method}
-              onChange={(_, data) =>
-                setForm((f) => ({ ...f, method: data.value as "browser" | "deviceCode" }))
-              }
+              onChange={(_, data) => setForm((f) => ({ ...f, method: data.value as MethodKind }))}
             >
-              <Radio value="browser" label="The browser on this computer" />
-              <Radio id="method-device-code" value="deviceCode" label="A code, on any device" />
+              {METHODS.map((m) => (
+                <Radio key={m.kind} id={`method-${m.kind}`} value={m.kind} label={m.label} />
+              ))}
             </RadioGroup>
           </Field>
+          {form.method === "certificate" && (
+            <Field
+              label="Certificate file (.pfx or .p12, with its private key)"
+              required
+              hint="The full path; the file stays where it is."
+            >
+              <Input
+                id="profile-certificate"
+                value={form.certificatePath}
+                onChange={set("certificatePath")}
+              />
+            </Field>
+          )}
         </div>
+        {isAppOnly({ kind: form.method } as Profile["method"]) && form.method !== "azureCli" && (
+          <Text size={200} className={styles.muted}>
+            App-only sign-in acts as the app registration itself: give it the application
+            permissions DeviceManagementManagedDevices.Read.All and
+            DeviceManagementManagedDevices.PrivilegedOperations.All with admin consent, and use its
+            own client ID (not Microsoft Graph Command Line Tools).
+          </Text>
+        )}
         <div className={styles.row}>
           <Button
             id="profile-add"
             appearance="primary"
             icon={<PersonAddRegular />}
-            disabled={!form.name.trim() || !form.tenant.trim() || !form.clientId.trim()}
+            disabled={
+              !form.name.trim() ||
+              !form.tenant.trim() ||
+              !form.clientId.trim() ||
+              (form.method === "certificate" && !form.certificatePath.trim())
+            }
             onClick={() => void add()}
           >
             Add and sign in

@@ -39,6 +39,8 @@ import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
 
 const useStyles = makeStyles({
+  // Permission names are long; the account menu wraps them instead of cutting them off.
+  permission: { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: "320px" },
   root: {
     display: "flex",
     flexDirection: "column",
@@ -195,8 +197,14 @@ export function Workspace({ summary, onSignedOut }: Props) {
               <MenuGroupHeader>{summary.account?.username ?? "Signed in"}</MenuGroupHeader>
               <MenuItem disabled>Profile: {summary.profile}</MenuItem>
               <MenuItem disabled>Tenant: {summary.tenant}</MenuItem>
+              {summary.granted.length > 0 && (
+                <>
+                  <MenuDivider />
+                  <MenuGroupHeader>Granted permissions</MenuGroupHeader>
+                </>
+              )}
               {summary.granted.map((scope) => (
-                <MenuItem disabled key={scope}>
+                <MenuItem disabled key={scope} className={styles.permission}>
                   {scope.split("/").pop()}
                 </MenuItem>
               ))}

@@ -58,6 +58,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     addProfile: unexpected("addProfile"),
     removeProfile: unexpected("removeProfile"),
     signIn: unexpected("signIn"),
+    signInApp: unexpected("signInApp"),
     cancelSignIn: unexpected("cancelSignIn"),
     openSignInPage: unexpected("openSignInPage"),
     copySignInCode: unexpected("copySignInCode"),

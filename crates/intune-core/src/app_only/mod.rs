@@ -427,7 +427,7 @@ fn identity_from(token: &Secret) -> Option<(Account, Vec<String>)> {
             display_name: claims
                 .app_displayname
                 .unwrap_or_else(|| "App-only sign-in".into()),
-            username: format!("app {}", claims.appid),
+            username: format!("app-only · {}", claims.appid),
             tenant_id: claims.tid,
         },
     };
@@ -452,7 +452,7 @@ mod tests {
         })))
         .expect("claims");
         assert_eq!(account.display_name, "Kiosk");
-        assert_eq!(account.username, "app a-1");
+        assert_eq!(account.username, "app-only · a-1");
         assert_eq!(granted, vec!["R.All"]);
     }
 
