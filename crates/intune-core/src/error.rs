@@ -182,9 +182,7 @@ impl Error {
                 "Start the sign-in again and finish it in the browser window that opens."
             }
             Error::SignInRequired(_) => "Sign in again.",
-            Error::SignInRefused(_) => {
-                "Check the profile's tenant and client ID, and that an administrator granted consent to the app registration."
-            }
+            Error::SignInRefused(detail) => refusal_next_step(detail),
             Error::Network(_) => "Check the network connection (and proxy), then try again.",
             Error::ClockSkew { .. } => {
                 "Set this computer's date, time and time zone correctly (turn on automatic time), then sign in again."
@@ -265,6 +263,44 @@ impl From<Error> for ErrorReport {
     }
 }
 
+/// What to do about Entra's refusal, by its AADSTS code; the general advice otherwise.
+fn refusal_next_step(detail: &str) -> &'static str {
+    let code = detail
+        .strip_prefix("AADSTS")
+        .map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap_or("")
+        })
+        .unwrap_or("");
+    match code {
+        "65001" | "65004" | "90094" | "90099" => {
+            "An administrator must grant consent: Entra admin center > App registrations > the app > API permissions > Grant admin consent. Then sign in again."
+        }
+        "90002" | "900023" | "90072" => {
+            "Check the profile's tenant: use the Tenant ID (a GUID) or a verified domain from the Entra admin center's Overview page, and sign in with an account of that tenant."
+        }
+        "700016" => {
+            "Check the profile's client ID: copy the Application (client) ID of an app registration in this tenant."
+        }
+        "7000215" | "7000222" => {
+            "Check the client secret: paste its Value (not its Secret ID), and create a new one if it has expired."
+        }
+        "700027" | "7000274" => {
+            "Upload the certificate's public part (.cer) to the app registration (Certificates & secrets), or choose the certificate that is registered."
+        }
+        "7000218" => {
+            "Allow public client flows in the app registration (Authentication > Advanced settings), or sign in with the browser."
+        }
+        "50011" => {
+            "Add the redirect URI http://localhost to the app registration (Authentication > Mobile and desktop applications)."
+        }
+        _ => {
+            "Check the profile's tenant and client ID, and that an administrator granted consent to the app registration."
+        }
+    }
+}
+
 fn clock_skew_text(offset_secs: Option<i64>) -> String {
     match offset_secs {
         Some(secs) => format!(
@@ -302,6 +338,25 @@ mod tests {
             "The search text is not valid: it is empty. Correct the value and try again."
         );
         assert!(json["requestId"].is_null());
+    }
+
+    #[test]
+    fn entras_refusals_say_what_to_fix() {
+        let next = |detail: &str| Error::SignInRefused(detail.into()).report().message;
+        assert!(
+            next("AADSTS65001: The user or administrator has not consented.")
+                .contains("Grant admin consent")
+        );
+        assert!(next("AADSTS90002: Tenant 'x' not found.").contains("Tenant ID (a GUID)"));
+        assert!(
+            next("AADSTS7000215: Invalid client secret provided.").contains("not its Secret ID")
+        );
+        assert!(next("AADSTS700027: Client assertion failed.").contains("public part (.cer)"));
+        assert!(
+            next("AADSTS7000218: The request body must contain client_assertion.")
+                .contains("public client flows")
+        );
+        assert!(next("something else").contains("Check the profile's tenant and client ID"));
     }
 
     #[test]

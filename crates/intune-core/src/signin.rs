@@ -272,6 +272,14 @@ pub(crate) fn refusal(code: &str, detail: String) -> Error {
     if detail.starts_with("AADSTS700024") || detail.starts_with("AADSTS500133") {
         return Error::ClockSkew { offset_secs: None };
     }
+    // AADSTS65001: nobody consented to the app. Signing in again cannot fix that, an admin must.
+    if detail.starts_with("AADSTS65001") || code == "consent_required" {
+        return Error::SignInRefused(if detail.is_empty() {
+            "AADSTS65001: the app has no consent in this tenant".into()
+        } else {
+            detail
+        });
+    }
     match code {
         "authorization_declined" | "access_denied" => Error::SignInDeclined,
         "expired_token" => Error::SignInExpired,
