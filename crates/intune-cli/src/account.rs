@@ -222,7 +222,7 @@ fn print_account(options: &Options, connection: &Connection) {
             json!({
                 "profile": profile.name,
                 "tenant": summary.tenant,
-                "method": method_name(&profile.method),
+                "method": serde_json::to_value(&profile.method).ok().and_then(|m| m["kind"].as_str().map(str::to_owned)),
                 "username": summary.account.as_ref().map(|a| a.username.clone()),
                 "displayName": summary.account.as_ref().map(|a| a.display_name.clone()),
                 "granted": summary.granted,

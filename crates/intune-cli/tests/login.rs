@@ -258,7 +258,7 @@ fn client_secret(keychain: &TestKeychain) -> Outcome {
     cli.expect(0, &["devices", "sync"], "", &[])?;
     let who = json(&cli.expect(0, &["whoami", "--json"], "", &[])?)?;
     check(
-        who["method"] == "a client secret" && who["keychain"] == true,
+        who["method"] == "clientSecret" && who["keychain"] == true,
         || format!("whoami: {who}"),
     )?;
     check(
