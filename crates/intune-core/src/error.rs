@@ -172,7 +172,7 @@ impl Error {
             }
             Error::ProfileNotFound(_) => "List the profiles and use one of their names.",
             Error::Keychain(_) => {
-                "Unlock your keychain (or start its service) and try again, or sign in for this session only: nothing will be stored."
+                "Unlock your keychain (or start its service) and try again. The desktop app can also sign in for this session only, storing nothing."
             }
             Error::SignInDeclined => "Sign in again when you are ready, and accept the request.",
             Error::SignInExpired => {
