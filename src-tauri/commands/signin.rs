@@ -4,7 +4,7 @@
 use intune_core::app_only::AppSignIn;
 use intune_core::connection::{Connection, ConnectionSummary, SignInStep};
 use intune_core::devices::InventoryFile;
-use intune_core::profile::{Profile, ProfileFile, SignInMethod};
+use intune_core::profile::{Profile, ProfileFile};
 use intune_core::session::Persistence;
 use intune_core::{Error, ErrorReport, Secret, secret_store};
 use serde::Serialize;
@@ -86,18 +86,8 @@ pub async fn sign_in(
     name: String,
     session_only: bool,
 ) -> Result<ConnectionSummary, ErrorReport> {
-    let file = profiles_file(&state)?;
-    let mut set = file.load()?;
-    let profile = set
-        .get(&name)
-        .cloned()
-        .ok_or_else(|| Error::ProfileNotFound(name.clone()).report())?;
-    // Checked first: a sign-in whose token cannot be kept would be wasted.
-    let persistence = if session_only {
-        Persistence::SessionOnly
-    } else {
-        Persistence::Keychain(secret_store::native()?)
-    };
+    let profile = saved_profile(&state, &name)?;
+    let persistence = persistence(session_only)?;
     let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel::<()>();
     *state.sign_in.lock().await = Some(super::super::state::SignInUnderWay {
         cancel: cancel_tx,
@@ -115,10 +105,7 @@ pub async fn sign_in(
     )
     .await;
     state.sign_in.lock().await.take();
-    let connection = result?;
-    set.use_profile(&profile.name)?;
-    file.save(&set)?;
-    replace_tenant(&app, &state, connection).await
+    use_connection(&app, &state, result?).await
 }
 
 /// Signs in to a saved app-only or Azure CLI profile. `secret` is the client secret, or the
@@ -133,43 +120,42 @@ pub async fn sign_in_app(
     secret: Option<String>,
     session_only: bool,
 ) -> Result<ConnectionSummary, ErrorReport> {
-    let file = profiles_file(&state)?;
-    let mut set = file.load()?;
-    let profile = set
-        .get(&name)
-        .cloned()
-        .ok_or_else(|| Error::ProfileNotFound(name.clone()).report())?;
+    let profile = saved_profile(&state, &name)?;
     let secret = secret.filter(|s| !s.is_empty()).map(Secret::new);
-    let sign_in = match &profile.method {
-        SignInMethod::ClientSecret => AppSignIn::ClientSecret(secret.ok_or_else(|| {
-            Error::InvalidInput {
-                what: "the client secret",
-                why: "it is empty; paste the secret's Value from the app registration".into(),
-            }
-            .report()
-        })?),
-        SignInMethod::Certificate { path } => AppSignIn::Certificate {
-            path: path.into(),
-            password: secret,
-        },
-        SignInMethod::AzureCli => AppSignIn::AzureCli,
-        SignInMethod::Browser | SignInMethod::DeviceCode => {
-            return Err(Error::InvalidInput {
-                what: "the sign-in method",
-                why: "this profile signs in interactively".into(),
-            }
-            .report());
-        }
-    };
-    let persistence = if session_only {
+    let sign_in = AppSignIn::for_profile(&profile, secret)?;
+    let connection = Connection::sign_in_app(&profile, sign_in, persistence(session_only)?).await?;
+    use_connection(&app, &state, connection).await
+}
+
+fn saved_profile(state: &AppState, name: &str) -> Result<Profile, ErrorReport> {
+    profiles_file(state)?
+        .load()?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| Error::ProfileNotFound(name.to_string()).report())
+}
+
+/// Where the sign-in is kept: the OS keychain (checked now, so a sign-in is not wasted when it
+/// can be seen to be unusable), or nowhere.
+fn persistence(session_only: bool) -> Result<Persistence, ErrorReport> {
+    Ok(if session_only {
         Persistence::SessionOnly
     } else {
         Persistence::Keychain(secret_store::native()?)
-    };
-    let connection = Connection::sign_in_app(&profile, sign_in, persistence).await?;
-    set.use_profile(&profile.name)?;
+    })
+}
+
+/// The signed-in profile becomes the active one and the tenant in use.
+async fn use_connection(
+    app: &AppHandle,
+    state: &AppState,
+    connection: Connection,
+) -> Result<ConnectionSummary, ErrorReport> {
+    let file = profiles_file(state)?;
+    let mut set = file.load()?;
+    set.use_profile(&connection.profile().name)?;
     file.save(&set)?;
-    replace_tenant(&app, &state, connection).await
+    replace_tenant(app, state, connection).await
 }
 
 #[tauri::command]

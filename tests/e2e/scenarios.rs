@@ -52,28 +52,14 @@ fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> O
             ..tenant_sim::SimConfig::default()
         })
         .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
-        ctx.app
-            .wait_for_text("#tenant-notice", "the demo", |t| t.contains("Demo tenant"))
-            .await?;
-        ctx.app.click("#account-menu").await?;
-        ctx.app.click("#sign-out").await?;
-
-        ctx.app.type_into("#profile-name", "Kiosk").await?;
-        ctx.app
-            .type_into("#profile-tenant", &sim.tenant.tenant_id)
-            .await?;
-        ctx.app
-            .type_into("#profile-client-id", &sim.tenant.app_client_id)
-            .await?;
-        ctx.app.click("#profile-cloud").await?;
-        ctx.app.click_role_text("option", "Other hosts").await?;
-        ctx.app
-            .type_into("#profile-login-url", &sim.base_url)
-            .await?;
-        ctx.app
-            .type_into("#profile-graph-url", &sim.base_url)
-            .await?;
-        ctx.app.click("#method-clientSecret").await?;
+        sign_out_and_fill_in_a_tenant(
+            ctx,
+            &sim,
+            "Kiosk",
+            &sim.tenant.app_client_id,
+            "clientSecret",
+        )
+        .await?;
         ctx.app.click("#profile-add").await?;
         ctx.app
             .type_into("#app-secret-input", "a-wrong-secret")
@@ -149,28 +135,14 @@ fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'
             ..tenant_sim::SimConfig::default()
         })
         .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
-        ctx.app
-            .wait_for_text("#tenant-notice", "the demo", |t| t.contains("Demo tenant"))
-            .await?;
-        ctx.app.click("#account-menu").await?;
-        ctx.app.click("#sign-out").await?;
-
-        ctx.app.type_into("#profile-name", "Contoso lab").await?;
-        ctx.app
-            .type_into("#profile-tenant", &sim.tenant.tenant_id)
-            .await?;
-        ctx.app
-            .type_into("#profile-client-id", &sim.tenant.client_id)
-            .await?;
-        ctx.app.click("#profile-cloud").await?;
-        ctx.app.click_role_text("option", "Other hosts").await?;
-        ctx.app
-            .type_into("#profile-login-url", &sim.base_url)
-            .await?;
-        ctx.app
-            .type_into("#profile-graph-url", &sim.base_url)
-            .await?;
-        ctx.app.click("#method-deviceCode").await?;
+        sign_out_and_fill_in_a_tenant(
+            ctx,
+            &sim,
+            "Contoso lab",
+            &sim.tenant.client_id,
+            "deviceCode",
+        )
+        .await?;
         ctx.shot("add-profile");
         ctx.app.click("#profile-add").await?;
         ctx.app
@@ -554,6 +526,36 @@ fn demo_device(
 }
 
 /// Waits for the demo's device list, types the serial, and opens the one match with Enter.
+/// From the demo, as an admin does: sign out, then fill in the first screen's "Add a tenant" form
+/// for a simulated tenant (its own hosts) with the given client and sign-in method.
+async fn sign_out_and_fill_in_a_tenant(
+    ctx: &Ctx<'_>,
+    sim: &tenant_sim::SimHandle,
+    name: &str,
+    client_id: &str,
+    method: &str,
+) -> Result<(), String> {
+    ctx.app
+        .wait_for_text("#tenant-notice", "the demo", |t| t.contains("Demo tenant"))
+        .await?;
+    ctx.app.click("#account-menu").await?;
+    ctx.app.click("#sign-out").await?;
+    ctx.app.type_into("#profile-name", name).await?;
+    ctx.app
+        .type_into("#profile-tenant", &sim.tenant.tenant_id)
+        .await?;
+    ctx.app.type_into("#profile-client-id", client_id).await?;
+    ctx.app.click("#profile-cloud").await?;
+    ctx.app.click_role_text("option", "Other hosts").await?;
+    ctx.app
+        .type_into("#profile-login-url", &sim.base_url)
+        .await?;
+    ctx.app
+        .type_into("#profile-graph-url", &sim.base_url)
+        .await?;
+    ctx.app.click(&format!("#method-{method}")).await
+}
+
 async fn open_by_serial(ctx: &Ctx<'_>, serial: &str) -> Result<(), String> {
     open_by_serial_in(ctx, serial, "500 devices").await
 }

@@ -16,8 +16,8 @@ use tenant_sim::SimConfig;
 
 const DEVICES: &str = "/v1.0/deviceManagement/managedDevices";
 
-#[tokio::test]
-async fn an_access_token_expired_by_the_service_is_renewed_once_and_the_read_succeeds() {
+/// A signed-in client for a small tenant, after one successful read.
+async fn read_once() -> (intune_core::demo::Demo, GraphClient, String) {
     let (demo, client) = graph_for(
         SimConfig {
             devices: 3,
@@ -28,6 +28,12 @@ async fn an_access_token_expired_by_the_service_is_renewed_once_and_the_read_suc
     .await;
     let url = client.url(Version::V1, "deviceManagement/managedDevices");
     let _: serde_json::Value = client.get_json(&url, "devices").await.expect("first read");
+    (demo, client, url)
+}
+
+#[tokio::test]
+async fn an_access_token_expired_by_the_service_is_renewed_once_and_the_read_succeeds() {
+    let (demo, client, url) = read_once().await;
     let issued_before = demo.sim().issued_tokens().len();
 
     demo.sim().expire_access_tokens();
@@ -39,16 +45,7 @@ async fn an_access_token_expired_by_the_service_is_renewed_once_and_the_read_suc
 
 #[tokio::test]
 async fn a_refused_token_whose_refresh_token_was_revoked_asks_to_sign_in_again() {
-    let (demo, client) = graph_for(
-        SimConfig {
-            devices: 3,
-            ..SimConfig::default()
-        },
-        quick_policy(),
-    )
-    .await;
-    let url = client.url(Version::V1, "deviceManagement/managedDevices");
-    let _: serde_json::Value = client.get_json(&url, "devices").await.expect("first read");
+    let (demo, client, url) = read_once().await;
     demo.sim().expire_access_tokens();
     let revoked = reqwest::Client::new()
         .post(format!("{}/_sim/tokens/revoke", demo.sim().base_url))

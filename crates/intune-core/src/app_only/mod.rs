@@ -46,6 +46,34 @@ pub enum AppSignIn {
     AzureCli,
 }
 
+impl AppSignIn {
+    /// What signing in to `profile` needs, given the secret the admin typed: the client secret,
+    /// or the certificate's password (`None`: it has none).
+    pub fn for_profile(profile: &Profile, secret: Option<Secret>) -> Result<AppSignIn> {
+        use crate::profile::SignInMethod;
+        Ok(match &profile.method {
+            SignInMethod::ClientSecret => {
+                AppSignIn::ClientSecret(secret.ok_or_else(|| Error::InvalidInput {
+                    what: "the client secret",
+                    why: "it is empty; paste the secret's Value from the app registration".into(),
+                })?)
+            }
+            SignInMethod::Certificate { path } => AppSignIn::Certificate {
+                path: path.into(),
+                password: secret,
+            },
+            SignInMethod::AzureCli => AppSignIn::AzureCli,
+            SignInMethod::Browser | SignInMethod::DeviceCode => {
+                return Err(Error::InvalidInput {
+                    what: "the sign-in method",
+                    why: "this profile signs in interactively, in the browser or with a code"
+                        .into(),
+                });
+            }
+        })
+    }
+}
+
 /// A certificate's keychain entry: its presence means "signed in"; it holds the password, if any.
 #[derive(Serialize, Deserialize)]
 struct StoredCertificate {
@@ -465,6 +493,37 @@ mod tests {
         assert_eq!(account.username, "ada@contoso.com");
         assert_eq!(granted, vec!["A.Read", "B.Write"]);
         assert!(identity_from(&Secret::new("opaque")).is_none());
+    }
+
+    #[test]
+    fn what_a_sign_in_needs_follows_the_profiles_method() {
+        use crate::profile::SignInMethod;
+        let profile = |method| Profile {
+            name: "Kiosk".into(),
+            cloud: Cloud::Global,
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: "0b3e4a55-1c2d-4e5f-8a9b-0c1d2e3f4a5b".into(),
+            method,
+        };
+        let secret = || Some(Secret::new("s"));
+        assert!(matches!(
+            AppSignIn::for_profile(&profile(SignInMethod::ClientSecret), secret()),
+            Ok(AppSignIn::ClientSecret(_))
+        ));
+        let missing = AppSignIn::for_profile(&profile(SignInMethod::ClientSecret), None);
+        assert!(missing.is_err_and(|e| e.to_string().contains("secret's Value")));
+        let certificate = SignInMethod::Certificate {
+            path: "/k.pfx".into(),
+        };
+        assert!(matches!(
+            AppSignIn::for_profile(&profile(certificate), None),
+            Ok(AppSignIn::Certificate { password: None, .. })
+        ));
+        assert!(matches!(
+            AppSignIn::for_profile(&profile(SignInMethod::AzureCli), secret()),
+            Ok(AppSignIn::AzureCli)
+        ));
+        assert!(AppSignIn::for_profile(&profile(SignInMethod::Browser), None).is_err());
     }
 
     #[test]
