@@ -22,6 +22,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::signin::remove_profile,
             commands::signin::sign_in,
             commands::signin::sign_in_app,
+            commands::signin::pick_certificate_file,
             commands::signin::cancel_sign_in,
             commands::signin::open_sign_in_page,
             commands::signin::copy_sign_in_code,

@@ -13,6 +13,7 @@ fn main() {
         "remove_profile",
         "sign_in",
         "sign_in_app",
+        "pick_certificate_file",
         "cancel_sign_in",
         "open_sign_in_page",
         "copy_sign_in_code",

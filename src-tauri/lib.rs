@@ -60,6 +60,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(shortcut::plugin())
         .plugin(autostart())
         .plugin(

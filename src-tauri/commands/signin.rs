@@ -158,6 +158,29 @@ async fn use_connection(
     replace_tenant(app, state, connection).await
 }
 
+/// Lets the admin choose a certificate file (.pfx or .p12) in the system's file dialog; `None` when
+/// they close it.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_certificate_file(app: AppHandle) -> Result<Option<String>, ErrorReport> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Choose the app's certificate")
+        .add_filter("Certificate with private key", &["pfx", "p12"])
+        .blocking_pick_file();
+    picked
+        .map(|path| {
+            path.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|e| {
+                    Error::Internal(format!("the chosen file has no local path: {e}")).report()
+                })
+        })
+        .transpose()
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_sign_in(state: State<'_, AppState>) -> Result<(), ErrorReport> {

@@ -46,6 +46,11 @@ export const commands = {
 	 *  `session_only`.
 	 */
 	signInApp: (name: string, secret: string | null, sessionOnly: boolean) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("sign_in_app", { name, secret, sessionOnly })),
+	/**
+	 *  Lets the admin choose a certificate file (.pfx or .p12) in the system's file dialog; `None` when
+	 *  they close it.
+	 */
+	pickCertificateFile: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("pick_certificate_file")),
 	cancelSignIn: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
 	/**
 	 *  Opens the sign-in page of the sign-in under way again (the browser page, or the page where the

@@ -136,6 +136,8 @@ export interface Backend {
    * certificate's password (null: none); Rust keeps it in the OS keychain only.
    */
   signInApp(name: string, secret: string | null, sessionOnly: boolean): Promise<ConnectionSummary>;
+  /** The system's file dialog for a .pfx/.p12 certificate; null when closed without a choice. */
+  pickCertificateFile(): Promise<string | null>;
   cancelSignIn(): Promise<void>;
   openSignInPage(): Promise<void>;
   copySignInCode(): Promise<void>;
@@ -199,6 +201,7 @@ export const tauriBackend: Backend = {
   removeProfile: (name) => unwrap(commands.removeProfile(name)),
   signIn: (name, sessionOnly) => unwrap(commands.signIn(name, sessionOnly)),
   signInApp: (name, secret, sessionOnly) => unwrap(commands.signInApp(name, secret, sessionOnly)),
+  pickCertificateFile: () => unwrap(commands.pickCertificateFile()),
   cancelSignIn: () => unwrap(commands.cancelSignIn()).then(() => undefined),
   openSignInPage: () => unwrap(commands.openSignInPage()).then(() => undefined),
   copySignInCode: () => unwrap(commands.copySignInCode()).then(() => undefined),

@@ -167,7 +167,12 @@ describe("SignInPanel", () => {
   });
 
   it("needs the certificate's path before a certificate profile can be added", async () => {
-    renderPanel({});
+    const { backend } = renderPanel({
+      pickCertificateFile: vi
+        .fn()
+        .mockResolvedValueOnce(null)
+        .mockResolvedValueOnce("/home/it/kiosk.pfx"),
+    });
     await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Kiosk");
     await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "contoso.com");
     await userEvent.type(
@@ -177,7 +182,14 @@ describe("SignInPanel", () => {
     await userEvent.click(screen.getByRole("radio", { name: /certificate/ }));
     expect(screen.getByText(/application permissions/)).toBeVisible();
     expect(screen.getByRole("button", { name: "Add and sign in" })).toBeDisabled();
-    await userEvent.type(screen.getByRole("textbox", { name: /Certificate file/ }), "/k.pfx");
+    // Closing the file dialog changes nothing; choosing a file fills in its path.
+    await userEvent.click(screen.getByRole("button", { name: "Browse…" }));
+    expect(screen.getByRole("button", { name: "Add and sign in" })).toBeDisabled();
+    await userEvent.click(screen.getByRole("button", { name: "Browse…" }));
+    expect(screen.getByRole("textbox", { name: /Certificate file/ })).toHaveValue(
+      "/home/it/kiosk.pfx",
+    );
+    expect(backend.pickCertificateFile).toHaveBeenCalledTimes(2);
     expect(screen.getByRole("button", { name: "Add and sign in" })).toBeEnabled();
   });
 });

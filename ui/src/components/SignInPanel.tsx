@@ -15,7 +15,13 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { CopyRegular, DeleteRegular, OpenRegular, PersonAddRegular } from "@fluentui/react-icons";
+import {
+  CopyRegular,
+  DeleteRegular,
+  FolderOpenRegular,
+  OpenRegular,
+  PersonAddRegular,
+} from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 
 import {
@@ -184,6 +190,15 @@ export function SignInPanel({ onSignedIn }: Props) {
       return;
     }
     await signIn(profile.name, false, saved);
+  }
+
+  async function browseCertificate() {
+    try {
+      const path = await backend.pickCertificateFile();
+      if (path) setForm((f) => ({ ...f, certificatePath: path }));
+    } catch (e) {
+      setError({ report: toErrorReport(e), profile: null });
+    }
   }
 
   async function remove(name: string) {
@@ -419,13 +434,19 @@ export function SignInPanel({ onSignedIn }: Props) {
             <Field
               label="Certificate file (.pfx or .p12, with its private key)"
               required
-              hint="The full path; the file stays where it is."
+              hint="The file stays where it is; its password, if any, is asked for at sign-in."
             >
-              <Input
-                id="profile-certificate"
-                value={form.certificatePath}
-                onChange={set("certificatePath")}
-              />
+              <div className={styles.row}>
+                <Input
+                  id="profile-certificate"
+                  className={styles.grow}
+                  value={form.certificatePath}
+                  onChange={set("certificatePath")}
+                />
+                <Button icon={<FolderOpenRegular />} onClick={() => void browseCertificate()}>
+                  Browse…
+                </Button>
+              </div>
             </Field>
           )}
         </div>

@@ -46,6 +46,7 @@ export const REGISTRATION_CHECKLIST = [
   "API permissions > Microsoft Graph > Delegated: DeviceManagementManagedDevices.Read.All and DeviceManagementManagedDevices.PrivilegedOperations.All",
   "Grant admin consent for the tenant.",
   "Note the Application (client) ID and the Directory (tenant) ID for the profile.",
+  "For an unattended kiosk (app-only sign-in): a separate registration with the same two permissions as Application permissions, admin consent, and a client secret or certificate under Certificates & secrets.",
 ];
 
 interface Props {

@@ -59,6 +59,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     removeProfile: unexpected("removeProfile"),
     signIn: unexpected("signIn"),
     signInApp: unexpected("signInApp"),
+    pickCertificateFile: unexpected("pickCertificateFile"),
     cancelSignIn: unexpected("cancelSignIn"),
     openSignInPage: unexpected("openSignInPage"),
     copySignInCode: unexpected("copySignInCode"),
