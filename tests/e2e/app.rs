@@ -115,6 +115,29 @@ impl App {
         bounded(&format!("clearing {css}"), element.send_keys(&keys)).await
     }
 
+    /// Waits until the input's value satisfies `expected`; returns the value.
+    pub async fn wait_for_value(
+        &self,
+        css: &str,
+        what: &str,
+        expected: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
+        let start = Instant::now();
+        let mut last = None;
+        while start.elapsed() < PATIENCE {
+            if let Ok(element) = bounded(css, self.client.find(Locator::Css(css))).await
+                && let Ok(Some(value)) = bounded(css, element.prop("value")).await
+            {
+                if expected(&value) {
+                    return Ok(value);
+                }
+                last = Some(value);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!("{css} never held {what}; it holds {last:?}"))
+    }
+
     /// Waits until the element exists and its text satisfies `expected`; returns the text.
     pub async fn wait_for_text(
         &self,

@@ -120,6 +120,23 @@ impl Desktop {
         }
     }
 
+    /// Types `text` then Enter into the window titled `title` (given the input focus first: the
+    /// virtual display has no window manager to do it).
+    pub fn type_into_window(&self, title: &str, text: &str) -> Result<(), String> {
+        require("xdotool", "xdotool")?;
+        let status = self
+            .command("xdotool")
+            .args(["search", "--name", title, "windowfocus", "--sync"])
+            .args(["type", "--delay", "20", text])
+            .status()
+            .map_err(|e| format!("cannot run xdotool: {e}"))?;
+        if !status.success() {
+            return Err(format!("xdotool could not type into {title:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        self.press_keys("Return")
+    }
+
     /// Every file under the test home whose path contains `part`, with its text.
     pub fn files_in_home(&self, part: &str) -> Vec<(PathBuf, String)> {
         fn walk(dir: &Path, part: &str, found: &mut Vec<(PathBuf, String)>) {

@@ -40,6 +40,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         "a_kiosk_signs_in_as_the_app_with_its_client_secret",
         a_kiosk_signs_in_as_the_app_with_its_client_secret,
     ),
+    (
+        "a_certificate_chosen_in_the_file_dialog_signs_in",
+        a_certificate_chosen_in_the_file_dialog_signs_in,
+    ),
 ];
 
 /// A help-desk kiosk signs in as the app registration with its client secret: typed into a password
@@ -116,6 +120,60 @@ fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> O
                 path.display()
             );
         }
+        Ok(())
+    })
+}
+
+/// A certificate profile: Browse… opens the system's file dialog (GTK here), the admin types the
+/// file's path and Enter, the path lands in the form, and the certificate (with its password)
+/// signs in for this session.
+fn a_certificate_chosen_in_the_file_dialog_signs_in<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
+    Box::pin(async move {
+        let issued = tenant_sim::certificate::issue("Kiosk", "pfx-pass")?;
+        let sim = tenant_sim::start(tenant_sim::SimConfig {
+            devices: 12,
+            app_certificates: vec![issued.certificate_der.clone()],
+            ..tenant_sim::SimConfig::default()
+        })
+        .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
+        let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let pfx = folder.path().join("kiosk.pfx");
+        std::fs::write(&pfx, &issued.pkcs12).map_err(|e| e.to_string())?;
+        let pfx = pfx.display().to_string();
+
+        sign_out_and_fill_in_a_tenant(ctx, &sim, "Kiosk", &sim.tenant.app_client_id, "certificate")
+            .await?;
+        ctx.app.click("#certificate-browse").await?;
+        const DIALOG: &str = "Choose the app's certificate";
+        check!(
+            wait_until(Duration::from_secs(15), || ctx
+                .desktop
+                .has_window_titled(DIALOG)
+                .unwrap_or(false)),
+            "no file dialog opened; windows: {:?}",
+            ctx.desktop.window_titles()
+        );
+        ctx.shot("file-dialog");
+        ctx.desktop.type_into_window(DIALOG, &pfx)?;
+        let chosen = ctx
+            .app
+            .wait_for_value("#profile-certificate", "the chosen file", |v| v == pfx)
+            .await?;
+        check!(chosen == pfx, "the form holds {chosen:?}");
+        ctx.app.click("#profile-add").await?;
+        ctx.app.type_into("#app-secret-input", "pfx-pass").await?;
+        ctx.app.click("#app-sign-in").await?;
+        ctx.app
+            .wait_for_text("#sign-in-error", "the keychain offer", |t| {
+                t.contains("keychain")
+            })
+            .await?;
+        ctx.app.click("#session-only").await?;
+        ctx.app
+            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
+                t.starts_with("12 devices")
+            })
+            .await?;
         Ok(())
     })
 }

@@ -443,7 +443,11 @@ export function SignInPanel({ onSignedIn }: Props) {
                   value={form.certificatePath}
                   onChange={set("certificatePath")}
                 />
-                <Button icon={<FolderOpenRegular />} onClick={() => void browseCertificate()}>
+                <Button
+                  id="certificate-browse"
+                  icon={<FolderOpenRegular />}
+                  onClick={() => void browseCertificate()}
+                >
                   Browse…
                 </Button>
               </div>
