@@ -120,21 +120,30 @@ impl Desktop {
         }
     }
 
-    /// Types `text` then Enter into the window titled `title` (given the input focus first: the
-    /// virtual display has no window manager to do it).
-    pub fn type_into_window(&self, title: &str, text: &str) -> Result<(), String> {
+    /// Chooses `path` in the GTK file dialog titled `title` as a person would with the keyboard:
+    /// Ctrl+L for the location field, the path, Enter. The dialog gets the input focus first (the
+    /// virtual display has no window manager to give it), and the location field a moment to
+    /// appear (keys typed before it shows are lost).
+    pub fn choose_in_file_dialog(&self, title: &str, path: &str) -> Result<(), String> {
         require("xdotool", "xdotool")?;
-        let status = self
-            .command("xdotool")
-            .args(["search", "--name", title, "windowfocus", "--sync"])
-            .args(["type", "--delay", "20", text])
-            .status()
-            .map_err(|e| format!("cannot run xdotool: {e}"))?;
-        if !status.success() {
-            return Err(format!("xdotool could not type into {title:?}"));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        self.press_keys("Return")
+        let xdotool = |args: &[&str]| -> Result<(), String> {
+            let status = self
+                .command("xdotool")
+                .args(args)
+                .status()
+                .map_err(|e| format!("cannot run xdotool: {e}"))?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(format!("xdotool {} failed", args.join(" ")))
+            }
+        };
+        xdotool(&["search", "--name", title, "windowfocus", "--sync"])?;
+        xdotool(&["key", "ctrl+l"])?;
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        xdotool(&["type", "--delay", "30", path])?;
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        xdotool(&["key", "Return"])
     }
 
     /// Every file under the test home whose path contains `part`, with its text.

@@ -125,7 +125,7 @@ fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> O
 }
 
 /// A certificate profile: Browse… opens the system's file dialog (GTK here), the admin types the
-/// file's path and Enter, the path lands in the form, and the certificate (with its password)
+/// file's location (Ctrl+L, path, Enter), the path lands in the form, and the certificate (with its password)
 /// signs in for this session.
 fn a_certificate_chosen_in_the_file_dialog_signs_in<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {
@@ -143,6 +143,7 @@ fn a_certificate_chosen_in_the_file_dialog_signs_in<'a>(ctx: &'a Ctx<'a>) -> Out
 
         sign_out_and_fill_in_a_tenant(ctx, &sim, "Kiosk", &sim.tenant.app_client_id, "certificate")
             .await?;
+        ctx.shot("certificate-form");
         ctx.app.click("#certificate-browse").await?;
         const DIALOG: &str = "Choose the app's certificate";
         check!(
@@ -154,7 +155,7 @@ fn a_certificate_chosen_in_the_file_dialog_signs_in<'a>(ctx: &'a Ctx<'a>) -> Out
             ctx.desktop.window_titles()
         );
         ctx.shot("file-dialog");
-        ctx.desktop.type_into_window(DIALOG, &pfx)?;
+        ctx.desktop.choose_in_file_dialog(DIALOG, &pfx)?;
         let chosen = ctx
             .app
             .wait_for_value("#profile-certificate", "the chosen file", |v| v == pfx)
