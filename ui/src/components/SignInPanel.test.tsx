@@ -112,8 +112,9 @@ describe("SignInPanel", () => {
       savedProfiles: () => Promise.resolve([kiosk]),
       signInApp: vi.fn(() => Promise.resolve(SAMPLE_SUMMARY)),
     });
-    expect(await screen.findByText(/client secret/)).toBeVisible();
-    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    const signIn = await screen.findByRole("button", { name: "Sign in" });
+    expect(document.querySelector('[data-profile="Kiosk"]')).toHaveTextContent("client secret");
+    await userEvent.click(signIn);
     const field = await screen.findByLabelText(/Client secret/);
     expect(field).toHaveAttribute("type", "password");
     expect(screen.getByRole("button", { name: "Sign in" })).toBeDisabled();
