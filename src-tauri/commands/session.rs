@@ -40,7 +40,9 @@ pub async fn open_session(
     let connection = match start_plan(&ProfileFile::in_dir(&config_dir).load()?) {
         StartPlan::Welcome => return Ok(None),
         StartPlan::Demo => Connection::start_demo(demo_device_count()).await?,
-        StartPlan::Resume(profile) => Connection::resume(&profile, secret_store::native()?)?,
+        StartPlan::Resume(profile) => {
+            Connection::resume_verified(&profile, secret_store::native()?).await?
+        }
     };
     activate(&app, &state, connection).await.map(Some)
 }
@@ -149,7 +151,7 @@ async fn switch_to(
             .get(name)
             .cloned()
             .ok_or_else(|| Error::ProfileNotFound(name.to_string()).report())?;
-        let connection = Connection::resume(&profile, secret_store::native()?)?;
+        let connection = Connection::resume_verified(&profile, secret_store::native()?).await?;
         set.use_profile(&profile.name)?;
         file.save(&set)?;
         connection

@@ -199,6 +199,12 @@ impl App {
         Ok(path)
     }
 
+    /// Ends the session, which quits the app, without giving up this handle (a test that
+    /// restarts the app goes on with a new one).
+    pub async fn quit(&self) {
+        let _ = bounded("ending the session", self.client.clone().close()).await;
+    }
+
     pub async fn close(self) {
         let _ = bounded("ending the session", self.client.close()).await;
     }

@@ -146,6 +146,46 @@ impl Desktop {
         xdotool(&["key", "Return"])
     }
 
+    /// Starts gnome-keyring (a real Secret Service) on the suite's bus, unlocked with a throwaway
+    /// password, its keyring file in the test home. Without it the app finds no keychain; it
+    /// stops when the guard is dropped.
+    pub fn start_keychain(&self) -> Result<Keychain, String> {
+        require("gnome-keyring-daemon", "gnome-keyring")?;
+        let mut child = self
+            .command("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start gnome-keyring-daemon: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin
+                .write_all(b"throwaway-password")
+                .map_err(|e| e.to_string())?;
+        }
+        let keychain = Keychain(child);
+        let ready = wait_until(Duration::from_secs(10), || {
+            self.command("dbus-send")
+                .args([
+                    "--print-reply",
+                    "--session",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+        });
+        if ready {
+            Ok(keychain)
+        } else {
+            Err("gnome-keyring did not answer on the suite's bus".into())
+        }
+    }
+
     /// Every file under the test home whose path contains `part`, with its text.
     pub fn files_in_home(&self, part: &str) -> Vec<(PathBuf, String)> {
         fn walk(dir: &Path, part: &str, found: &mut Vec<(PathBuf, String)>) {
@@ -306,6 +346,16 @@ impl Drop for Desktop {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// A running gnome-keyring; stopped when dropped.
+pub struct Keychain(Child);
+
+impl Drop for Keychain {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

@@ -44,6 +44,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         "a_certificate_chosen_in_the_file_dialog_signs_in",
         a_certificate_chosen_in_the_file_dialog_signs_in,
     ),
+    (
+        "signed_in_with_the_keychain_the_app_resumes_after_a_restart",
+        signed_in_with_the_keychain_the_app_resumes_after_a_restart,
+    ),
 ];
 
 /// A help-desk kiosk signs in as the app registration with its client secret: typed into a password
@@ -117,6 +121,79 @@ fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> O
             check!(
                 !secrets.iter().any(|t| text.contains(t.as_str())),
                 "a token or the client secret was written to {}",
+                path.display()
+            );
+        }
+        Ok(())
+    })
+}
+
+/// The promise of the keychain: with a Secret Service running, a sign-in is kept there (no offer of
+/// a session-only sign-in), the app quits and starts again signed in without asking, and after
+/// signing out the next start asks again. No token is in any file of the test home, the keyring's
+/// own (encrypted) file included.
+fn signed_in_with_the_keychain_the_app_resumes_after_a_restart<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        let _keychain = ctx.desktop.start_keychain()?;
+        let sim = tenant_sim::start(tenant_sim::SimConfig {
+            devices: 18,
+            device_code: tenant_sim::DeviceCodeConfig {
+                interval_secs: 1,
+                expires_in_secs: 120,
+                auto_approve_after_polls: Some(1),
+            },
+            ..tenant_sim::SimConfig::default()
+        })
+        .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
+        sign_out_and_fill_in_a_tenant(ctx, &sim, "Contoso", &sim.tenant.client_id, "deviceCode")
+            .await?;
+        ctx.app.click("#profile-add").await?;
+        ctx.app
+            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
+                t.starts_with("18 devices")
+            })
+            .await?;
+        ctx.app.quit().await;
+
+        let name = "signed_in_with_the_keychain_the_app_resumes_after_a_restart";
+        let driver = ctx.desktop.start_driver(&format!("{name}-2"))?;
+        let again = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
+        again
+            .wait_for_text(
+                "#inventory-status",
+                "the devices, without signing in",
+                |t| t.starts_with("18 devices"),
+            )
+            .await?;
+        again
+            .wait_for_text("#account-menu", "the signed-in admin", |t| {
+                t.contains(&sim.tenant.admin_name)
+            })
+            .await?;
+        again.click("#account-menu").await?;
+        again.click("#sign-out").await?;
+        again
+            .wait_for_text("#saved-profiles", "the saved tenant", |t| {
+                t.contains("Contoso")
+            })
+            .await?;
+        again.quit().await;
+
+        let third = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
+        let shown = third
+            .wait_for_text("#saved-profiles", "the tenant to sign in to again", |t| {
+                t.contains("Contoso")
+            })
+            .await;
+        third.quit().await;
+        shown?;
+        let tokens = sim.issued_tokens();
+        for (path, text) in &ctx.desktop.files_in_home("") {
+            check!(
+                !tokens.iter().any(|t| text.contains(t.as_str())),
+                "a token is in plain text in {}",
                 path.display()
             );
         }

@@ -240,6 +240,17 @@ impl Connection {
         }
     }
 
+    /// Resumes, then redeems the saved sign-in at once: the account is known from the start, and a
+    /// sign-in that no longer works (revoked, expired, secret removed) is found now, not on the
+    /// first search. Without a network the connection is kept; it retries on its first request.
+    pub async fn resume_verified(profile: &Profile, store: SecretStore) -> Result<Connection> {
+        let connection = Connection::resume(profile, store)?;
+        match connection.verify().await {
+            Ok(()) | Err(Error::Network(_)) => Ok(connection),
+            Err(other) => Err(other),
+        }
+    }
+
     /// After an interactive sign-in.
     pub fn signed_in(session: Arc<Session>, http: oauth2::reqwest::Client) -> Result<Connection> {
         let profile = session.profile().clone();

@@ -171,9 +171,15 @@ async fn app_only_methods_are_not_interactive_and_sign_in_with_their_secret_inst
         Some("Intune Actions kiosk".to_string())
     );
 
-    // At the next start the keychain alone signs it in; signing out forgets the secret.
-    let resumed = Connection::resume(&profile, store.clone()).expect("resumed");
-    resumed.verify().await.expect("a token");
+    // At the next start the keychain alone signs it in, and names the account at once; signing
+    // out forgets the secret.
+    let resumed = Connection::resume_verified(&profile, store.clone())
+        .await
+        .expect("resumed");
+    assert_eq!(
+        resumed.summary().account.map(|a| a.display_name),
+        Some("Intune Actions kiosk".to_string())
+    );
     resumed.sign_out().await.expect("signed out");
     let error = Connection::resume(&profile, store)
         .err()
@@ -184,4 +190,50 @@ async fn app_only_methods_are_not_interactive_and_sign_in_with_their_secret_inst
 fn keychain() -> SecretStore {
     let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().expect("mock");
     SecretStore::new(Arc::new(KeyringRaw::new(mock, None)))
+}
+
+#[tokio::test]
+async fn a_resume_at_start_names_the_account_finds_a_revoked_sign_in_and_survives_no_network() {
+    let sim = sim();
+    let profile = sim_profile(&sim, &sim.tenant.tenant_id, SignInMethod::DeviceCode);
+    let store = keychain();
+    Connection::sign_in(
+        &profile,
+        Persistence::Keychain(store.clone()),
+        |_| {},
+        std::future::pending(),
+    )
+    .await
+    .expect("signed in");
+
+    let resumed = Connection::resume_verified(&profile, store.clone())
+        .await
+        .expect("resumed");
+    assert_eq!(
+        resumed.summary().account.map(|a| a.username),
+        Some(sim.tenant.admin_upn.clone())
+    );
+
+    // Offline: kept, to retry on its first request.
+    let unreachable = Profile {
+        cloud: intune_core::profile::Cloud::Custom {
+            login_url: "http://127.0.0.1:9".into(),
+            graph_url: "http://127.0.0.1:9".into(),
+        },
+        ..profile.clone()
+    };
+    let kept = Connection::resume_verified(&unreachable, store.clone()).await;
+    assert!(kept.is_ok(), "{:?}", kept.err());
+
+    let revoked = reqwest::Client::new()
+        .post(format!("{}/_sim/tokens/revoke", sim.base_url))
+        .send()
+        .await
+        .expect("revoke");
+    assert!(revoked.status().is_success());
+    let error = Connection::resume_verified(&profile, store)
+        .await
+        .err()
+        .expect("revoked");
+    assert_eq!(error.kind(), ErrorKind::SignInRequired);
 }
