@@ -85,7 +85,8 @@ pub async fn login(options: &Options, args: LoginArgs) -> CliResult {
         method: method.clone(),
         ..saved.clone()
     };
-    // Checked first: a sign-in whose token cannot be kept would be wasted.
+    // Reached first: with no keychain service at all, say so before a sign-in that cannot be kept
+    // (a locked keychain shows only when the first secret is written).
     let store = secret_store::native()?;
     let connection = match &method {
         SignInMethod::Browser | SignInMethod::DeviceCode => {
