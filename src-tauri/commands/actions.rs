@@ -262,31 +262,40 @@ pub async fn verify_audit(state: State<'_, AppState>) -> Result<Verification, Er
     Ok(state.tenant().await?.actions.audit().verify()?)
 }
 
-/// Writes the whole audit as CSV into the Downloads folder and returns the file's path.
+/// Writes the whole audit as CSV where the admin chooses (the Save dialog opens in Downloads);
+/// returns the file's path, or `None` when the dialog was closed.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_audit(
     app: AppHandle,
     state: State<'_, AppState>,
-) -> Result<String, ErrorReport> {
+) -> Result<Option<String>, ErrorReport> {
+    use tauri_plugin_dialog::DialogExt;
     let tenant = state.tenant().await?;
     let csv = audit::to_csv(&tenant.actions.audit().entries()?);
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().document_dir())
-        .map_err(|e| Error::Internal(format!("no Downloads folder: {e}")).report())?;
-    let path = dir.join(format!(
-        "intune-actions-audit-{}.csv",
-        Utc::now().format("%Y%m%d-%H%M%S")
-    ));
-    std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, csv))
-        .map_err(|source| Error::Storage {
-            path: path.clone(),
-            source,
-        })?;
-    Ok(path.display().to_string())
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("Export the audit")
+        .set_file_name(format!(
+            "intune-actions-audit-{}.csv",
+            Utc::now().format("%Y%m%d-%H%M%S")
+        ))
+        .add_filter("CSV", &["csv"]);
+    if let Ok(downloads) = app.path().download_dir() {
+        dialog = dialog.set_directory(downloads);
+    }
+    let Some(chosen) = dialog.blocking_save_file() else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| {
+        Error::Internal(format!("the chosen place has no local path: {e}")).report()
+    })?;
+    std::fs::write(&path, csv).map_err(|source| Error::Storage {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(path.display().to_string()))
 }
 
 fn start_following(

@@ -120,11 +120,21 @@ impl Desktop {
         }
     }
 
-    /// Chooses `path` in the GTK file dialog titled `title` as a person would with the keyboard:
-    /// Ctrl+L for the location field, the path, Enter. The dialog gets the input focus first (the
-    /// virtual display has no window manager to give it), and the location field a moment to
-    /// appear (keys typed before it shows are lost).
+    /// Chooses `path` in the GTK Open dialog titled `title` as a person would with the keyboard:
+    /// Ctrl+L for the location field, the path, Enter.
     pub fn choose_in_file_dialog(&self, title: &str, path: &str) -> Result<(), String> {
+        self.type_in_file_dialog(title, "ctrl+l", path)
+    }
+
+    /// Saves as `path` in the GTK Save dialog titled `title`: the suggested name selected (Ctrl+A)
+    /// and typed over with the full path, Enter.
+    pub fn save_in_file_dialog(&self, title: &str, path: &str) -> Result<(), String> {
+        self.type_in_file_dialog(title, "ctrl+a", path)
+    }
+
+    /// The dialog gets the input focus first (the virtual display has no window manager to give
+    /// it), and the field a moment after `first_keys` (keys typed before it shows are lost).
+    fn type_in_file_dialog(&self, title: &str, first_keys: &str, path: &str) -> Result<(), String> {
         require("xdotool", "xdotool")?;
         let xdotool = |args: &[&str]| -> Result<(), String> {
             let status = self
@@ -139,7 +149,8 @@ impl Desktop {
             }
         };
         xdotool(&["search", "--name", title, "windowfocus", "--sync"])?;
-        xdotool(&["key", "ctrl+l"])?;
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        xdotool(&["key", first_keys])?;
         std::thread::sleep(std::time::Duration::from_millis(700));
         xdotool(&["type", "--delay", "30", path])?;
         std::thread::sleep(std::time::Duration::from_millis(500));

@@ -604,6 +604,30 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
             })
             .await?;
         ctx.shot("audit");
+        // Export: the Save dialog, a file name typed over the suggested one, Enter.
+        ctx.app.click("#audit-export").await?;
+        const SAVE: &str = "Export the audit";
+        check!(
+            wait_until(Duration::from_secs(15), || ctx
+                .desktop
+                .has_window_titled(SAVE)
+                .unwrap_or(false)),
+            "no Save dialog opened; windows: {:?}",
+            ctx.desktop.window_titles()
+        );
+        let target = ctx.desktop.home.path().join("audit-export.csv");
+        ctx.desktop
+            .save_in_file_dialog(SAVE, &target.display().to_string())?;
+        ctx.app
+            .wait_for_text("#audit-exported", "where the file went", |t| {
+                t.contains("audit-export.csv")
+            })
+            .await?;
+        let csv = std::fs::read_to_string(&target).map_err(|e| format!("no export: {e}"))?;
+        check!(
+            csv.contains("INC-4242 user verified by phone") && !csv.contains(&pin),
+            "the export holds {csv:?}"
+        );
         Ok(())
     })
 }

@@ -86,8 +86,11 @@ export const commands = {
 	markPinUsed: (deviceId: string) => typedError<KeptPin_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("mark_pin_used", { deviceId })),
 	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditView_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("audit_entries", { filter })),
 	verifyAudit: () => typedError<Verification_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("verify_audit")),
-	/**  Writes the whole audit as CSV into the Downloads folder and returns the file's path. */
-	exportAudit: () => typedError<string, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
+	/**
+	 *  Writes the whole audit as CSV where the admin chooses (the Save dialog opens in Downloads);
+	 *  returns the file's path, or `None` when the dialog was closed.
+	 */
+	exportAudit: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
 	/**  The device quick lock was opened on from the tray, if any (taken once). */
 	quickLockTarget: () => __TAURI_INVOKE<string | null>("quick_lock_target"),
 	/**  Hides the window that asks (quick lock closes itself with Escape). */

@@ -104,7 +104,8 @@ export interface Backend {
   auditEntries(filter: AuditFilter): Promise<AuditView>;
   verifyAudit(): Promise<Verification>;
   /** Writes the audit as CSV to the Downloads folder; resolves to the file's path. */
-  exportAudit(): Promise<string>;
+  /** The Save dialog, then the CSV written by Rust; null when the admin closed the dialog. */
+  exportAudit(): Promise<string | null>;
   /** Calls back on every inventory change; the returned function stops it. */
   onInventoryChanged(callback: (status: InventoryStatus) => void): () => void;
   /** Calls back on every reading of a followed action; the returned function stops it. */

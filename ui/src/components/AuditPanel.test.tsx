@@ -80,9 +80,17 @@ describe("AuditPanel", () => {
     ).toBeVisible();
   });
 
-  it("exports to a file and says where", async () => {
-    renderAudit({ exportAudit: () => Promise.resolve("/home/admin/Downloads/audit.csv") });
-    await userEvent.click(await screen.findByRole("button", { name: "Export CSV" }));
+  it("exports to the file the admin chose and says where; a closed dialog says nothing", async () => {
+    const exportAudit = vi
+      .fn()
+      .mockResolvedValueOnce(null)
+      .mockResolvedValueOnce("/home/admin/Downloads/audit.csv");
+    renderAudit({ exportAudit });
+    const button = await screen.findByRole("button", { name: "Export CSV…" });
+    await userEvent.click(button);
+    await vi.waitFor(() => expect(exportAudit).toHaveBeenCalledOnce());
+    expect(screen.queryByText(/Exported to/)).toBeNull();
+    await userEvent.click(button);
     expect(await screen.findByText("Exported to /home/admin/Downloads/audit.csv")).toBeVisible();
   });
 });

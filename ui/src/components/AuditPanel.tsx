@@ -104,7 +104,8 @@ export function AuditPanel() {
   async function exportCsv() {
     setError(null);
     try {
-      setExported(await backend.exportAudit());
+      const path = await backend.exportAudit();
+      if (path) setExported(path);
     } catch (e) {
       setError(toErrorReport(e));
     }
@@ -137,8 +138,8 @@ export function AuditPanel() {
         <Button icon={<ShieldCheckmarkRegular />} onClick={() => void verify()} id="audit-verify">
           Verify
         </Button>
-        <Button icon={<ArrowDownloadRegular />} onClick={() => void exportCsv()}>
-          Export CSV
+        <Button id="audit-export" icon={<ArrowDownloadRegular />} onClick={() => void exportCsv()}>
+          Export CSV…
         </Button>
       </div>
       {verification && (
@@ -151,7 +152,7 @@ export function AuditPanel() {
         </MessageBar>
       )}
       {exported && (
-        <MessageBar intent="success">
+        <MessageBar intent="success" id="audit-exported">
           <MessageBarBody>Exported to {exported}</MessageBarBody>
         </MessageBar>
       )}
