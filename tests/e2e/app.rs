@@ -32,6 +32,13 @@ async fn bounded<T, E: std::fmt::Display>(
 
 pub const APP_BINARY: &str = env!("CARGO_BIN_EXE_intune-actions-desktop");
 
+/// What of an element a wait reads: its text, or an input's value.
+#[derive(Clone, Copy)]
+enum Read {
+    Text,
+    Value,
+}
+
 pub struct App {
     client: Client,
     name: String,
@@ -122,20 +129,7 @@ impl App {
         what: &str,
         expected: impl Fn(&str) -> bool,
     ) -> Result<String, String> {
-        let start = Instant::now();
-        let mut last = None;
-        while start.elapsed() < PATIENCE {
-            if let Ok(element) = bounded(css, self.client.find(Locator::Css(css))).await
-                && let Ok(Some(value)) = bounded(css, element.prop("value")).await
-            {
-                if expected(&value) {
-                    return Ok(value);
-                }
-                last = Some(value);
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        Err(format!("{css} never held {what}; it holds {last:?}"))
+        self.wait_for(css, what, Read::Value, expected).await
     }
 
     /// Waits until the element exists and its text satisfies `expected`; returns the text.
@@ -145,16 +139,30 @@ impl App {
         what: &str,
         expected: impl Fn(&str) -> bool,
     ) -> Result<String, String> {
+        self.wait_for(css, what, Read::Text, expected).await
+    }
+
+    async fn wait_for(
+        &self,
+        css: &str,
+        what: &str,
+        read: Read,
+        expected: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
         let start = Instant::now();
         let mut last = None;
         while start.elapsed() < PATIENCE {
-            if let Ok(element) = bounded(css, self.client.find(Locator::Css(css))).await
-                && let Ok(text) = bounded(css, element.text()).await
-            {
-                if expected(&text) {
-                    return Ok(text);
+            if let Ok(element) = bounded(css, self.client.find(Locator::Css(css))).await {
+                let found = match read {
+                    Read::Text => bounded(css, element.text()).await.ok(),
+                    Read::Value => bounded(css, element.prop("value")).await.ok().flatten(),
+                };
+                if let Some(found) = found {
+                    if expected(&found) {
+                        return Ok(found);
+                    }
+                    last = Some(found);
                 }
-                last = Some(text);
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }

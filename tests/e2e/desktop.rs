@@ -164,7 +164,14 @@ impl Desktop {
         require("gnome-keyring-daemon", "gnome-keyring")?;
         let mut child = self
             .command("gnome-keyring-daemon")
-            .args(["--unlock", "--components=secrets", "--foreground"])
+            // An earlier test's keychain lookup may have had the bus start a locked keyring (the
+            // Secret Service is D-Bus activatable): this one replaces it.
+            .args([
+                "--replace",
+                "--unlock",
+                "--components=secrets",
+                "--foreground",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -117,14 +117,7 @@ fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> O
         let mut secrets = sim.issued_tokens();
         check!(!secrets.is_empty(), "the tenant issued no token");
         secrets.push(sim.tenant.client_secret.clone());
-        for (path, text) in &ctx.desktop.files_in_home("") {
-            check!(
-                !secrets.iter().any(|t| text.contains(t.as_str())),
-                "a token or the client secret was written to {}",
-                path.display()
-            );
-        }
-        Ok(())
+        no_secret_in_any_file(ctx, &secrets)
     })
 }
 
@@ -189,15 +182,7 @@ fn signed_in_with_the_keychain_the_app_resumes_after_a_restart<'a>(
             .await;
         third.quit().await;
         shown?;
-        let tokens = sim.issued_tokens();
-        for (path, text) in &ctx.desktop.files_in_home("") {
-            check!(
-                !tokens.iter().any(|t| text.contains(t.as_str())),
-                "a token is in plain text in {}",
-                path.display()
-            );
-        }
-        Ok(())
+        no_secret_in_any_file(ctx, &sim.issued_tokens())
     })
 }
 
@@ -325,21 +310,14 @@ fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'
         // caches, audit, logs).
         let tokens = sim.issued_tokens();
         check!(!tokens.is_empty(), "the tenant issued no token");
-        let written = ctx.desktop.files_in_home("");
         check!(
-            written
+            ctx.desktop
+                .files_in_home("")
                 .iter()
                 .any(|(path, _)| path.display().to_string().contains("logs")),
             "the app wrote no log to check"
         );
-        for (path, text) in &written {
-            check!(
-                !tokens.iter().any(|t| text.contains(t.as_str())),
-                "a token was written to {}",
-                path.display()
-            );
-        }
-        Ok(())
+        no_secret_in_any_file(ctx, &tokens)
     })
 }
 
@@ -714,6 +692,20 @@ async fn sign_out_and_fill_in_a_tenant(
         .type_into("#profile-graph-url", &sim.base_url)
         .await?;
     ctx.app.click(&format!("#method-{method}")).await
+}
+
+/// None of `secrets` (tokens, a client secret) is in plain text in any file under the test home:
+/// the app's profiles, settings, caches, audit and logs, and the keyring's own file.
+fn no_secret_in_any_file(ctx: &Ctx<'_>, secrets: &[String]) -> Result<(), String> {
+    check!(!secrets.is_empty(), "nothing to look for");
+    for (path, text) in &ctx.desktop.files_in_home("") {
+        check!(
+            !secrets.iter().any(|t| text.contains(t.as_str())),
+            "a token or secret is in plain text in {}",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 async fn open_by_serial(ctx: &Ctx<'_>, serial: &str) -> Result<(), String> {
