@@ -546,6 +546,12 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
             })
             .await?;
         check!(pin.len() == 6, "the PIN is {pin:?}");
+        // The demo keeps its PINs in memory, and the dialog says so (not "your keychain").
+        ctx.app
+            .wait_for_text("[role='dialog']", "where the PIN was kept", |t| {
+                t.contains("From this demo session's memory")
+            })
+            .await?;
         ctx.shot("pin");
         // Copy goes through Rust to the system clipboard (cleared after 30 s: unit-tested).
         ctx.app.click("#revealed-copy").await?;

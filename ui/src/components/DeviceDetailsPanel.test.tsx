@@ -258,6 +258,7 @@ describe("DeviceDetailsPanel actions", () => {
       "INC-7 verified by phone",
     );
     expect(await within(dialog).findByText("482913")).toBeVisible();
+    expect(within(dialog).getByText(/From your keychain/)).toBeVisible();
     await userEvent.click(within(dialog).getByRole("button", { name: "Copy" }));
     expect(backend.copySecret).toHaveBeenCalledWith("unlockPin", MAC.id);
     await waitFor(() => expect(within(dialog).queryByText("482913")).toBeNull(), {

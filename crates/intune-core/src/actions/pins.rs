@@ -77,6 +77,14 @@ impl PinKeeper {
         }
     }
 
+    /// Where a revealed PIN came from, as the reveal reports it: "keychain", or "memory" (demo).
+    pub fn source(&self) -> &'static str {
+        match self.index {
+            Index::File(_) => "keychain",
+            Index::Memory(_) => "memory",
+        }
+    }
+
     /// Keeps the PIN of the lock sent at `locked_at`, replacing an older one of the device.
     pub fn keep(&self, device: &Device, pin: &Secret, locked_at: DateTime<Utc>) -> Result<KeptPin> {
         self.store.set(&self.key(&device.id), pin)?;

@@ -93,7 +93,7 @@ pub struct Revealed {
     pub device_id: String,
     pub device_name: String,
     pub value: Secret,
-    /// Where it came from: "keychain" or "intune".
+    /// Where it came from: "keychain", "memory" (the demo's kept PINs) or "intune".
     pub source: &'static str,
     /// When the action that produced it started, when known.
     pub produced_at: Option<DateTime<Utc>>,
@@ -226,7 +226,7 @@ impl ActionService {
                 device_id: device.id.clone(),
                 device_name: device.device_name.clone(),
                 value: pin,
-                source: "keychain",
+                source: self.pins().source(),
                 produced_at: kept.map(|k| k.locked_at),
                 advice,
             });

@@ -52,6 +52,13 @@ interface Props {
 }
 
 /** Asks why, then shows the secret for 30 seconds; Copy clears the clipboard after 30 seconds. */
+/** Where a revealed value came from, in the admin's words (Rust says "keychain", "memory", "intune"). */
+const SOURCES: Record<string, string> = {
+  keychain: "your keychain",
+  memory: "this demo session's memory",
+  intune: "Intune",
+};
+
 export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props) {
   const backend = useBackend();
   const styles = useStyles();
@@ -119,8 +126,7 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
                   {shown.value}
                 </Text>
                 <Text>
-                  Hidden again in {left} s. From{" "}
-                  {shown.source === "keychain" ? "your keychain" : "Intune"}
+                  Hidden again in {left} s. From {SOURCES[shown.source] ?? "Intune"}
                   {shown.producedAt && `, ${new Date(shown.producedAt).toLocaleString()}`}.
                 </Text>
                 <div className={styles.row}>
