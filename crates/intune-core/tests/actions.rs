@@ -391,7 +391,8 @@ async fn a_request_lost_before_it_arrived_is_sent_once_more_and_then_left_unknow
 
 #[tokio::test]
 async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_one_request() {
-    // Intune allows 4 writes per second here; the client keeps to 3.
+    // Intune allows 4 writes per second here; the client keeps to 2. (At 3, a loaded machine can
+    // delay one second's requests into the next and Intune then sees 5: the margin absorbs that.)
     let rig = rig_with(
         SimConfig {
             write_limit: RateLimit {
@@ -400,7 +401,7 @@ async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_
             },
             ..config()
         },
-        WriteLimiter::new(3, Duration::from_secs(1)),
+        WriteLimiter::new(2, Duration::from_secs(1)),
     )
     .await;
     let ids: Vec<String> = rig
@@ -409,7 +410,7 @@ async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_
         .devices()
         .into_iter()
         .filter(|d| d.platform == Platform::Ios)
-        .take(9)
+        .take(6)
         .map(|d| d.id)
         .collect();
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -427,14 +428,14 @@ async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_
         )
         .await
         .expect("run");
-    assert_eq!(report.queued, 9, "{report:?}");
+    assert_eq!(report.queued, 6, "{report:?}");
     assert_eq!(
         *seen.lock().expect("lock"),
-        9,
+        6,
         "every outcome was reported as it came"
     );
     let received = rig.demo.sim().received();
-    assert_eq!(received.len(), 9);
+    assert_eq!(received.len(), 6);
     assert!(
         received
             .iter()
