@@ -37,6 +37,7 @@ import { GuidancePanel } from "./actions/GuidancePanel";
 import { SECRET_LABEL } from "./actions/labels";
 import { RevealDialog } from "./actions/RevealDialog";
 import { useActionProgress } from "./actions/useActionProgress";
+import { useDialog } from "./actions/useDialog";
 import { VerdictCard } from "./actions/VerdictCard";
 
 const useStyles = makeStyles({
@@ -97,11 +98,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   const styles = useStyles();
   const [state, setState] = useState<State>({ status: "loading" });
   const [notice, setNotice] = useState<ErrorReport | null>(null);
-  // Dialogs stay mounted once used and close through `open` (see the dialogs); a new choice gets a
-  // fresh dialog through its key.
-  const [confirming, setConfirming] = useState<{ verdict: Verdict; n: number } | null>(null);
-  const [revealing, setRevealing] = useState<{ kind: SecretKind; n: number } | null>(null);
-  const [dialog, setDialog] = useState<"confirm" | "reveal" | null>(null);
+  const dialog = useDialog<{ confirm: Verdict; reveal: SecretKind }>();
   const [pinned, setPinned] = useState(false);
 
   useEffect(() => {
@@ -248,10 +245,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
             <Button
               key={kind}
               icon={<EyeRegular />}
-              onClick={() => {
-                setRevealing((r) => ({ kind, n: (r?.n ?? 0) + 1 }));
-                setDialog("reveal");
-              }}
+              onClick={() => dialog.show("reveal", kind)}
               data-reveal={kind}
             >
               Reveal {SECRET_LABEL[kind]}…
@@ -276,10 +270,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
               key={verdict.action}
               verdict={verdict}
               busy={following?.action === verdict.action}
-              onChoose={() => {
-                setConfirming((c) => ({ verdict, n: (c?.n ?? 0) + 1 }));
-                setDialog("confirm");
-              }}
+              onChoose={() => dialog.show("confirm", verdict)}
             />
           ))}
         </div>
@@ -320,28 +311,28 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
           </table>
         ))}
 
-      {confirming && (
+      {dialog.shown?.kind === "confirm" && (
         <ConfirmActionDialog
-          key={confirming.n}
+          key={dialog.shown.key}
           device={d}
-          verdict={confirming.verdict}
-          open={dialog === "confirm"}
-          onClose={() => setDialog(null)}
+          verdict={dialog.shown.payload}
+          open={dialog.shown.open}
+          onClose={dialog.close}
           onSent={(report) => {
-            setDialog(null);
+            dialog.close();
             setSent(report);
             setProgress(null);
             fetchReview();
           }}
         />
       )}
-      {revealing && (
+      {dialog.shown?.kind === "reveal" && (
         <RevealDialog
-          key={revealing.n}
+          key={dialog.shown.key}
           device={d}
-          kind={revealing.kind}
-          open={dialog === "reveal"}
-          onClose={() => setDialog(null)}
+          kind={dialog.shown.payload}
+          open={dialog.shown.open}
+          onClose={dialog.close}
           onRevealed={fetchReview}
         />
       )}

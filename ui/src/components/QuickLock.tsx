@@ -26,6 +26,7 @@ import { ActionOutcome } from "./actions/ActionOutcome";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { RevealDialog } from "./actions/RevealDialog";
 import { useActionProgress } from "./actions/useActionProgress";
+import { useDialog } from "./actions/useDialog";
 import { VerdictCard } from "./actions/VerdictCard";
 
 const useStyles = makeStyles({
@@ -81,14 +82,8 @@ export function QuickLock({ summary }: Props) {
   const [picked, setPicked] = useState<string | null>(null);
   const [review, setReview] = useState<DeviceReview | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);
-  // Each opening mounts a fresh dialog (a Fluent dialog first mounted closed does not open later);
-  // closing goes through `open`, so the page is given back to assistive technology.
-  const [dialog, setDialog] = useState<"confirm" | "reveal" | null>(null);
-  const [openings, setOpenings] = useState(0);
-  const open = (which: "confirm" | "reveal") => {
-    setOpenings((n) => n + 1);
-    setDialog(which);
-  };
+  const dialog = useDialog<{ confirm: null; reveal: null }>();
+  const closeDialog = dialog.close;
   const [sent, setSent] = useState<RunReport | null>(null);
 
   const read = useCallback(
@@ -126,7 +121,7 @@ export function QuickLock({ summary }: Props) {
       setActive(0);
       setSent(null);
       setError(null);
-      setDialog(null);
+      closeDialog();
       if (deviceId) pick(deviceId);
       else {
         setPicked(null);
@@ -134,7 +129,7 @@ export function QuickLock({ summary }: Props) {
         search.current?.focus();
       }
     },
-    [pick],
+    [pick, closeDialog],
   );
 
   // Opened from the tray on a device, or opened again later: start from what the tray asked.
@@ -175,16 +170,18 @@ export function QuickLock({ summary }: Props) {
     }
   }
 
-  // Escape steps back: from a device to the search, from the search out of sight.
+  // Escape steps back: from a device to the search, from the search out of sight (a dialog on show
+  // handles its own Escape).
+  const dialogOpen = dialog.shown?.open ?? false;
   useEffect(() => {
     function onEscape(event: KeyboardEvent) {
-      if (event.key !== "Escape" || dialog) return;
+      if (event.key !== "Escape" || dialogOpen) return;
       if (picked) startOver(null);
       else void backend.hideWindow().catch(() => undefined);
     }
     window.addEventListener("keydown", onEscape);
     return () => window.removeEventListener("keydown", onEscape);
-  }, [backend, dialog, picked, startOver]);
+  }, [backend, dialogOpen, picked, startOver]);
 
   if (!summary) {
     return (
@@ -268,7 +265,7 @@ export function QuickLock({ summary }: Props) {
             <VerdictCard
               verdict={verdict}
               busy={!!progress && !progress.finished}
-              onChoose={() => open("confirm")}
+              onChoose={() => dialog.show("confirm", null)}
             />
           )}
         </>
@@ -277,7 +274,11 @@ export function QuickLock({ summary }: Props) {
       {device && (
         <div className={styles.buttons}>
           {review?.reveals.includes("unlockPin") && (
-            <Button icon={<EyeRegular />} onClick={() => open("reveal")} id="quick-reveal-pin">
+            <Button
+              icon={<EyeRegular />}
+              onClick={() => dialog.show("reveal", null)}
+              id="quick-reveal-pin"
+            >
               Reveal unlock PIN…
             </Button>
           )}
@@ -289,28 +290,28 @@ export function QuickLock({ summary }: Props) {
           <MessageBarBody>{error.message}</MessageBarBody>
         </MessageBar>
       )}
-      {device && verdict && openings > 0 && dialog !== "reveal" && (
+      {device && verdict && dialog.shown?.kind === "confirm" && (
         <ConfirmActionDialog
-          key={`confirm-${openings}`}
+          key={dialog.shown.key}
           device={device}
           verdict={verdict}
-          open={dialog === "confirm"}
-          onClose={() => setDialog(null)}
+          open={dialog.shown.open}
+          onClose={dialog.close}
           onSent={(report) => {
-            setDialog(null);
+            dialog.close();
             setSent(report);
             setProgress(null);
             read(device.id);
           }}
         />
       )}
-      {device && openings > 0 && dialog !== "confirm" && (
+      {device && dialog.shown?.kind === "reveal" && (
         <RevealDialog
-          key={`reveal-${openings}`}
+          key={dialog.shown.key}
           device={device}
           kind="unlockPin"
-          open={dialog === "reveal"}
-          onClose={() => setDialog(null)}
+          open={dialog.shown.open}
+          onClose={dialog.close}
           onRevealed={() => read(device.id)}
         />
       )}
