@@ -85,17 +85,7 @@ fn a_kiosk_signs_in_as_the_app_with_its_client_secret<'a>(ctx: &'a Ctx<'a>) -> O
             .await?;
         ctx.shot("app-secret");
         ctx.app.click("#app-sign-in").await?;
-        ctx.app
-            .wait_for_text("#sign-in-error", "the keychain offer", |t| {
-                t.contains("keychain")
-            })
-            .await?;
-        ctx.app.click("#session-only").await?;
-        ctx.app
-            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
-                t.starts_with("25 devices")
-            })
-            .await?;
+        accept_session_only_and_see_devices(ctx, 25).await?;
         ctx.app
             .wait_for_text("#account-menu", "the app as the account", |t| {
                 t.contains("Intune Actions kiosk")
@@ -226,17 +216,7 @@ fn a_certificate_chosen_in_the_file_dialog_signs_in<'a>(ctx: &'a Ctx<'a>) -> Out
         ctx.app.click("#profile-add").await?;
         ctx.app.type_into("#app-secret-input", "pfx-pass").await?;
         ctx.app.click("#app-sign-in").await?;
-        ctx.app
-            .wait_for_text("#sign-in-error", "the keychain offer", |t| {
-                t.contains("keychain")
-            })
-            .await?;
-        ctx.app.click("#session-only").await?;
-        ctx.app
-            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
-                t.starts_with("12 devices")
-            })
-            .await?;
+        accept_session_only_and_see_devices(ctx, 12).await?;
         Ok(())
     })
 }
@@ -698,6 +678,24 @@ async fn sign_out_and_fill_in_a_tenant(
         .type_into("#profile-graph-url", &sim.base_url)
         .await?;
     ctx.app.click(&format!("#method-{method}")).await
+}
+
+/// The test desktop's keychain is unusable: the app says so, the admin takes the session-only
+/// sign-in, and the tenant's `count` devices arrive.
+async fn accept_session_only_and_see_devices(ctx: &Ctx<'_>, count: usize) -> Result<(), String> {
+    ctx.app
+        .wait_for_text("#sign-in-error", "the keychain offer", |t| {
+            t.contains("keychain")
+        })
+        .await?;
+    ctx.app.click("#session-only").await?;
+    let expected = format!("{count} devices");
+    ctx.app
+        .wait_for_text("#inventory-status", "the tenant's devices", |t| {
+            t.starts_with(&expected)
+        })
+        .await?;
+    Ok(())
 }
 
 /// None of `secrets` (tokens, a client secret) is in plain text in any file under the test home:
