@@ -11,6 +11,7 @@ use intune_core::connection::Connection;
 use intune_core::devices::Inventory;
 use intune_core::devices::pinned::{PinnedDevices, TrayDevice, remember_recent};
 use intune_core::logging::{self, LogOptions};
+use intune_core::profile::{Profile, ProfileFile};
 use intune_core::{Error, ErrorReport};
 use tauri::async_runtime::JoinHandle;
 
@@ -162,6 +163,33 @@ impl AppState {
             sign_in: Mutex::new(None),
             opened: Mutex::new(false),
         }
+    }
+
+    /// The profiles file (shared with the command line).
+    pub fn profiles_file(&self) -> Result<ProfileFile, ErrorReport> {
+        self.config_dir
+            .as_deref()
+            .map(ProfileFile::in_dir)
+            .ok_or_else(|| {
+                Error::Internal("this system reports no configuration folder".into()).report()
+            })
+    }
+
+    /// A saved profile, by name.
+    pub fn saved_profile(&self, name: &str) -> Result<Profile, ErrorReport> {
+        self.profiles_file()?
+            .load()?
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::ProfileNotFound(name.to_string()).report())
+    }
+
+    /// Makes a saved profile the active one: the one opened at the next start.
+    pub fn make_active(&self, name: &str) -> Result<(), ErrorReport> {
+        let file = self.profiles_file()?;
+        let mut set = file.load()?;
+        set.use_profile(name)?;
+        Ok(file.save(&set)?)
     }
 
     pub fn shortcut_problem(&self) -> Option<String> {

@@ -34,10 +34,7 @@ pub async fn open_session(
         return Ok(None);
     }
     *opened = true;
-    let config_dir = state.config_dir.clone().ok_or_else(|| {
-        Error::Internal("this system reports no configuration folder".into()).report()
-    })?;
-    let connection = match start_plan(&ProfileFile::in_dir(&config_dir).load()?) {
+    let connection = match start_plan(&state.profiles_file()?.load()?) {
         StartPlan::Welcome => return Ok(None),
         StartPlan::Demo => Connection::start_demo(demo_device_count()).await?,
         StartPlan::Resume(profile) => {
@@ -142,18 +139,9 @@ async fn switch_to(
     let connection = if name.eq_ignore_ascii_case(DEMO_PROFILE) {
         Connection::start_demo(demo_device_count()).await?
     } else {
-        let dir = state.config_dir.clone().ok_or_else(|| {
-            Error::Internal("this system reports no configuration folder".into()).report()
-        })?;
-        let file = ProfileFile::in_dir(&dir);
-        let mut set = file.load()?;
-        let profile = set
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Error::ProfileNotFound(name.to_string()).report())?;
+        let profile = state.saved_profile(name)?;
         let connection = Connection::resume_verified(&profile, secret_store::native()?).await?;
-        set.use_profile(&profile.name)?;
-        file.save(&set)?;
+        state.make_active(&profile.name)?;
         connection
     };
     replace_tenant(app, state, connection).await

@@ -4,7 +4,7 @@
 use intune_core::app_only::AppSignIn;
 use intune_core::connection::{Connection, ConnectionSummary, SignInStep};
 use intune_core::devices::InventoryFile;
-use intune_core::profile::{Profile, ProfileFile};
+use intune_core::profile::Profile;
 use intune_core::session::Persistence;
 use intune_core::{Error, ErrorReport, Secret, secret_store};
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct SignInProgress {
 #[tauri::command]
 #[specta::specta]
 pub fn saved_profiles(state: State<'_, AppState>) -> Result<Vec<Profile>, ErrorReport> {
-    Ok(profiles_file(&state)?.load()?.profiles)
+    Ok(state.profiles_file()?.load()?.profiles)
 }
 
 /// Adds a profile (checked first: tenant, client ID, hosts); the first one becomes active.
@@ -37,7 +37,7 @@ pub fn add_profile(
     state: State<'_, AppState>,
     profile: Profile,
 ) -> Result<Vec<Profile>, ErrorReport> {
-    let file = profiles_file(&state)?;
+    let file = state.profiles_file()?;
     let mut set = file.load()?;
     set.add(profile)?;
     file.save(&set)?;
@@ -61,7 +61,7 @@ pub async fn remove_profile(
         }
         .report());
     }
-    let file = profiles_file(&state)?;
+    let file = state.profiles_file()?;
     let mut set = file.load()?;
     let removed = set.remove(&name)?;
     file.save(&set)?;
@@ -86,7 +86,7 @@ pub async fn sign_in(
     name: String,
     session_only: bool,
 ) -> Result<ConnectionSummary, ErrorReport> {
-    let profile = saved_profile(&state, &name)?;
+    let profile = state.saved_profile(&name)?;
     let persistence = persistence(session_only)?;
     let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel::<()>();
     *state.sign_in.lock().await = Some(super::super::state::SignInUnderWay {
@@ -120,19 +120,11 @@ pub async fn sign_in_app(
     secret: Option<String>,
     session_only: bool,
 ) -> Result<ConnectionSummary, ErrorReport> {
-    let profile = saved_profile(&state, &name)?;
+    let profile = state.saved_profile(&name)?;
     let secret = secret.filter(|s| !s.is_empty()).map(Secret::new);
     let sign_in = AppSignIn::for_profile(&profile, secret)?;
     let connection = Connection::sign_in_app(&profile, sign_in, persistence(session_only)?).await?;
     use_connection(&app, &state, connection).await
-}
-
-fn saved_profile(state: &AppState, name: &str) -> Result<Profile, ErrorReport> {
-    profiles_file(state)?
-        .load()?
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Error::ProfileNotFound(name.to_string()).report())
 }
 
 /// Where the sign-in is kept: the OS keychain (checked now, so a sign-in is not wasted when it
@@ -151,10 +143,7 @@ async fn use_connection(
     state: &AppState,
     connection: Connection,
 ) -> Result<ConnectionSummary, ErrorReport> {
-    let file = profiles_file(state)?;
-    let mut set = file.load()?;
-    set.use_profile(&connection.profile().name)?;
-    file.save(&set)?;
+    state.make_active(&connection.profile().name)?;
     replace_tenant(app, state, connection).await
 }
 
@@ -271,14 +260,4 @@ fn open_in_browser(url: &str) -> Result<(), ErrorReport> {
         ))
         .report()
     })
-}
-
-fn profiles_file(state: &AppState) -> Result<ProfileFile, ErrorReport> {
-    state
-        .config_dir
-        .as_ref()
-        .map(|dir| ProfileFile::in_dir(dir))
-        .ok_or_else(|| {
-            Error::Internal("this system reports no configuration folder".into()).report()
-        })
 }

@@ -158,50 +158,12 @@ impl Desktop {
     }
 
     /// Starts gnome-keyring (a real Secret Service) on the suite's bus, unlocked with a throwaway
-    /// password, its keyring file in the test home. Without it the app finds no keychain; it
-    /// stops when the guard is dropped.
-    pub fn start_keychain(&self) -> Result<Keychain, String> {
-        require("gnome-keyring-daemon", "gnome-keyring")?;
-        let mut child = self
-            .command("gnome-keyring-daemon")
-            // An earlier test's keychain lookup may have had the bus start a locked keyring (the
-            // Secret Service is D-Bus activatable): this one replaces it.
-            .args([
-                "--replace",
-                "--unlock",
-                "--components=secrets",
-                "--foreground",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start gnome-keyring-daemon: {e}"))?;
-        if let Some(mut stdin) = child.stdin.take() {
-            use std::io::Write;
-            stdin
-                .write_all(b"throwaway-password")
-                .map_err(|e| e.to_string())?;
-        }
-        let keychain = Keychain(child);
-        let ready = wait_until(Duration::from_secs(10), || {
-            self.command("dbus-send")
-                .args([
-                    "--print-reply",
-                    "--session",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-        });
-        if ready {
-            Ok(keychain)
-        } else {
-            Err("gnome-keyring did not answer on the suite's bus".into())
-        }
+    /// password, its keyring file in the test home. Without it the app finds no usable keychain;
+    /// it stops when the guard is dropped.
+    pub fn start_keychain(&self) -> Result<test_keychain::Keyring, String> {
+        let keyring = test_keychain::start_keyring(self.env())?;
+        test_keychain::wait_for_secret_service(&self.dbus_address)?;
+        Ok(keyring)
     }
 
     /// Every file under the test home whose path contains `part`, with its text.
@@ -364,16 +326,6 @@ impl Drop for Desktop {
             let _ = child.kill();
             let _ = child.wait();
         }
-    }
-}
-
-/// A running gnome-keyring; stopped when dropped.
-pub struct Keychain(Child);
-
-impl Drop for Keychain {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

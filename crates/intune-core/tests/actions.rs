@@ -146,6 +146,11 @@ fn corporate_mac(d: &tenant_sim::Device) -> bool {
     d.platform == Platform::MacOs && d.owner_type == "company" && d.is_encrypted && prompt(d)
 }
 
+/// The action's state as Intune reports it in the followed update ("done", "failed", …).
+fn state_of(update: &intune_core::actions::service::FollowUpdate) -> Option<&str> {
+    update.result.as_ref().map(|r| r.action_state.as_str())
+}
+
 #[tokio::test]
 async fn a_corporate_mac_is_locked_once_its_pin_kept_revealed_and_audited_but_never_written() {
     let rig = rig(config()).await;
@@ -175,10 +180,7 @@ async fn a_corporate_mac_is_locked_once_its_pin_kept_revealed_and_audited_but_ne
     let review = rig.service.review(&mac.id).await.expect("review");
     assert!(review.reveals.contains(&SecretKind::UnlockPin));
     assert!(review.kept_pin.is_some());
-    assert_eq!(
-        done.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("done")
-    );
+    assert_eq!(state_of(&done), Some("done"));
 
     let hidden_pin = rig
         .sim_device(&mac.id)
@@ -266,10 +268,7 @@ async fn a_second_mac_lock_is_refused_while_the_pin_is_unused_unless_overridden_
         )
         .await
         .expect("followed");
-    assert_eq!(
-        failed.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("failed")
-    );
+    assert_eq!(state_of(&failed), Some("failed"));
     assert!(
         failed.message.contains("first PIN is unused"),
         "{}",
@@ -520,10 +519,7 @@ async fn recovering_a_passcode_needs_a_reason_and_shows_one_only_when_intune_ret
             .await;
         assert_eq!(report.queued, 1);
         let done = rig.follow(&iphone.id, ActionKind::RecoverPasscode).await;
-        assert_eq!(
-            done.result.as_ref().map(|r| r.action_state.as_str()),
-            Some("done")
-        );
+        assert_eq!(state_of(&done), Some("done"));
 
         let revealed = rig
             .service
@@ -574,10 +570,7 @@ async fn recovery_fails_on_an_unescrowed_device_and_the_guidance_turns_to_remova
     rig.send(ActionKind::RecoverPasscode, &[&iphone.id], Some("INC-10"))
         .await;
     let failed = rig.follow(&iphone.id, ActionKind::RecoverPasscode).await;
-    assert_eq!(
-        failed.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("failed")
-    );
+    assert_eq!(state_of(&failed), Some("failed"));
     assert!(failed.message.contains("remove it instead"));
     let after = rig.service.review(&iphone.id).await.expect("review");
     assert_eq!(
@@ -594,10 +587,7 @@ async fn ios_removal_clears_the_passcode_and_android_reset_makes_one_only_with_a
     rig.send(ActionKind::ResetPasscode, &[&iphone.id], None)
         .await;
     let removed = rig.follow(&iphone.id, ActionKind::ResetPasscode).await;
-    assert_eq!(
-        removed.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("done")
-    );
+    assert_eq!(state_of(&removed), Some("done"));
     assert!(removed.message.contains("removed"));
 
     let stale =
@@ -616,10 +606,7 @@ async fn ios_removal_clears_the_passcode_and_android_reset_makes_one_only_with_a
     rig.send(ActionKind::ResetPasscode, &[&with_policy.id], None)
         .await;
     let reset = rig.follow(&with_policy.id, ActionKind::ResetPasscode).await;
-    assert_eq!(
-        reset.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("done")
-    );
+    assert_eq!(state_of(&reset), Some("done"));
     let passcode = rig
         .service
         .reveal(SecretKind::Passcode, &with_policy.id, Some("INC-11"))
@@ -651,10 +638,7 @@ async fn a_filevault_key_rotates_through_beta_and_the_new_key_is_read_on_reveal(
     assert_eq!(report.queued, 1);
     assert_eq!(rig.receipts(&mac.id)[0].version, "beta");
     let done = rig.follow(&mac.id, ActionKind::RotateFileVaultKey).await;
-    assert_eq!(
-        done.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("done")
-    );
+    assert_eq!(state_of(&done), Some("done"));
 
     let key = rig
         .service
@@ -698,10 +682,7 @@ async fn a_filevault_key_rotates_through_beta_and_the_new_key_is_read_on_reveal(
     let failed = rig
         .follow(&unescrowed.id, ActionKind::RotateFileVaultKey)
         .await;
-    assert_eq!(
-        failed.result.as_ref().map(|r| r.action_state.as_str()),
-        Some("failed")
-    );
+    assert_eq!(state_of(&failed), Some("failed"));
     assert!(
         failed.message.contains("not escrowed"),
         "{}",

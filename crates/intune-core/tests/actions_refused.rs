@@ -59,6 +59,29 @@ fn service(server: &mockito::Server, dir: &std::path::Path) -> ActionService {
     )
 }
 
+/// The device read, as Graph answers it (the service reads before it sends).
+fn device_read(server: &mut mockito::Server) -> mockito::Mock {
+    server
+        .mock(
+            "GET",
+            format!("/v1.0/deviceManagement/managedDevices/{ID}").as_str(),
+        )
+        .match_query(Matcher::Any)
+        .with_header("content-type", "application/json")
+        .with_body(iphone().to_string())
+}
+
+/// Graph's answer to the remote lock.
+fn lock_answer(server: &mut mockito::Server, status: usize, body: &str) -> mockito::Mock {
+    server
+        .mock(
+            "POST",
+            format!("/v1.0/deviceManagement/managedDevices/{ID}/remoteLock").as_str(),
+        )
+        .with_status(status)
+        .with_body(body)
+}
+
 fn lock() -> SendRequest {
     SendRequest {
         action: ActionKind::RemoteLock,
@@ -72,14 +95,7 @@ fn lock() -> SendRequest {
 async fn intunes_400_is_reported_in_its_own_plain_words_and_audited() {
     let mut server = mockito::Server::new_async().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let read = server
-        .mock(
-            "GET",
-            format!("/v1.0/deviceManagement/managedDevices/{ID}").as_str(),
-        )
-        .match_query(Matcher::Any)
-        .with_header("content-type", "application/json")
-        .with_body(iphone().to_string())
+    let read = device_read(&mut server)
         .expect_at_least(1)
         .create_async()
         .await;
@@ -92,18 +108,11 @@ async fn intunes_400_is_reported_in_its_own_plain_words_and_audited() {
         "HttpHeaders": "{}"
     })
     .to_string();
-    let refused = server
-        .mock(
-            "POST",
-            format!("/v1.0/deviceManagement/managedDevices/{ID}/remoteLock").as_str(),
-        )
-        .with_status(400)
+    let body =
+        serde_json::json!({"error": {"code": "BadRequest", "message": intune_message}}).to_string();
+    let refused = lock_answer(&mut server, 400, &body)
         .with_header("request-id", "req-400")
         .with_header("content-type", "application/json")
-        .with_body(
-            serde_json::json!({"error": {"code": "BadRequest", "message": intune_message}})
-                .to_string(),
-        )
         .expect(1)
         .create_async()
         .await;
@@ -143,22 +152,15 @@ async fn intunes_400_is_reported_in_its_own_plain_words_and_audited() {
 async fn a_device_deleted_before_the_send_is_a_plain_not_found() {
     let mut server = mockito::Server::new_async().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    server
-        .mock(
-            "GET",
-            format!("/v1.0/deviceManagement/managedDevices/{ID}").as_str(),
-        )
-        .match_query(Matcher::Any)
-        .with_body(iphone().to_string())
-        .create_async()
-        .await;
-    server
-        .mock("POST", format!("/v1.0/deviceManagement/managedDevices/{ID}/remoteLock").as_str())
-        .with_status(404)
-        .with_body(r#"{"error":{"code":"ResourceNotFound","message":"The managed device was not found."}}"#)
-        .expect(1)
-        .create_async()
-        .await;
+    device_read(&mut server).create_async().await;
+    lock_answer(
+        &mut server,
+        404,
+        r#"{"error":{"code":"ResourceNotFound","message":"The managed device was not found."}}"#,
+    )
+    .expect(1)
+    .create_async()
+    .await;
     let report = service(&server, dir.path())
         .send(&lock(), |_| {})
         .await
@@ -176,19 +178,12 @@ async fn a_device_deleted_before_the_send_is_a_plain_not_found() {
 async fn a_403_with_the_permission_granted_names_the_missing_intune_role() {
     let mut server = mockito::Server::new_async().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    server
-        .mock(
-            "GET",
-            format!("/v1.0/deviceManagement/managedDevices/{ID}").as_str(),
-        )
-        .match_query(Matcher::Any)
-        .with_body(iphone().to_string())
-        .create_async()
-        .await;
-    server
-        .mock("POST", format!("/v1.0/deviceManagement/managedDevices/{ID}/remoteLock").as_str())
-        .with_status(403)
-        .with_body(r#"{"error":{"code":"Forbidden","message":"Application is not authorized to perform this operation."}}"#)
+    device_read(&mut server).create_async().await;
+    lock_answer(
+        &mut server,
+        403,
+        r#"{"error":{"code":"Forbidden","message":"Application is not authorized to perform this operation."}}"#,
+    )
         .create_async()
         .await;
     let report = service(&server, dir.path())

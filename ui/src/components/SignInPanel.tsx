@@ -77,8 +77,8 @@ const METHODS: { kind: MethodKind; label: string; short: string }[] = [
 ];
 
 /** App-only and Azure CLI profiles sign in without a browser or a code. */
-function isAppOnly(method: Profile["method"]): boolean {
-  return method.kind !== "browser" && method.kind !== "deviceCode";
+function isAppOnly(kind: MethodKind): boolean {
+  return kind !== "browser" && kind !== "deviceCode";
 }
 
 interface Props {
@@ -120,7 +120,7 @@ export function SignInPanel({ onSignedIn }: Props) {
     setStep(null);
     setCopied(false);
     const profile = known.find((p) => p.name === name);
-    if (profile && isAppOnly(profile.method)) {
+    if (profile && isAppOnly(profile.method.kind)) {
       if (profile.method.kind === "azureCli") {
         await signInApp(profile, null, sessionOnly);
       } else {
@@ -154,7 +154,7 @@ export function SignInPanel({ onSignedIn }: Props) {
   /** Session-only, offered when the keychain cannot be used: the secret typed is used again. */
   async function signInSessionOnly(name: string) {
     const profile = profiles.find((p) => p.name === name);
-    if (profile && isAppOnly(profile.method)) {
+    if (profile && isAppOnly(profile.method.kind)) {
       await signInApp(profile, secret || null, true);
     } else {
       await signIn(name, true);
@@ -213,22 +213,26 @@ export function SignInPanel({ onSignedIn }: Props) {
   const set = (key: keyof typeof form) => (_: unknown, data: { value: string }) =>
     setForm((f) => ({ ...f, [key]: data.value }));
 
+  // Sign-in errors, with the session-only retry when the keychain could not be used.
+  const retryProfile = error?.report.kind === "keychainUnavailable" ? error.profile : null;
+  const errorBar = error && (
+    <MessageBar intent="error" id="sign-in-error" layout="multiline">
+      <MessageBarBody>{error.report.message}</MessageBarBody>
+      {retryProfile && (
+        <MessageBarActions>
+          <Button id="session-only" onClick={() => void signInSessionOnly(retryProfile)}>
+            Sign in for this session only
+          </Button>
+        </MessageBarActions>
+      )}
+    </MessageBar>
+  );
+
   if (askSecretFor && !signingIn) {
     const isSecret = askSecretFor.method.kind === "clientSecret";
     return (
       <>
-        {error && (
-          <MessageBar intent="error" id="sign-in-error" layout="multiline">
-            <MessageBarBody>{error.report.message}</MessageBarBody>
-            {error.report.kind === "keychainUnavailable" && (
-              <MessageBarActions>
-                <Button id="session-only" onClick={() => void signInSessionOnly(askSecretFor.name)}>
-                  Sign in for this session only
-                </Button>
-              </MessageBarActions>
-            )}
-          </MessageBar>
-        )}
+        {errorBar}
         <Card className={styles.card} id="app-secret">
           <Text weight="semibold" as="h3">
             Sign in to {askSecretFor.name} as the app
@@ -345,18 +349,7 @@ export function SignInPanel({ onSignedIn }: Props) {
 
   return (
     <>
-      {error && (
-        <MessageBar intent="error" id="sign-in-error" layout="multiline">
-          <MessageBarBody>{error.report.message}</MessageBarBody>
-          {error.report.kind === "keychainUnavailable" && error.profile && (
-            <MessageBarActions>
-              <Button id="session-only" onClick={() => void signInSessionOnly(error.profile!)}>
-                Sign in for this session only
-              </Button>
-            </MessageBarActions>
-          )}
-        </MessageBar>
-      )}
+      {errorBar}
       {profiles.length > 0 && (
         <Card className={styles.card} id="saved-profiles">
           <Text weight="semibold" as="h3">
@@ -454,7 +447,7 @@ export function SignInPanel({ onSignedIn }: Props) {
             </Field>
           )}
         </div>
-        {isAppOnly({ kind: form.method } as Profile["method"]) && form.method !== "azureCli" && (
+        {isAppOnly(form.method) && form.method !== "azureCli" && (
           <Text size={200} className={styles.muted}>
             App-only sign-in acts as the app registration itself: give it the application
             permissions DeviceManagementManagedDevices.Read.All and
