@@ -280,13 +280,14 @@ fn refusal_next_step(detail: &str) -> &'static str {
         "90002" | "900023" | "90072" => {
             "Check the profile's tenant: use the Tenant ID (a GUID) or a verified domain from the Entra admin center's Overview page, and sign in with an account of that tenant."
         }
-        "700016" => {
+        "700016" | "50048" => {
             "Check the profile's client ID: copy the Application (client) ID of an app registration in this tenant."
         }
         "7000215" | "7000222" => {
             "Check the client secret: paste its Value (not its Secret ID), and create a new one if it has expired."
         }
-        "700027" | "7000274" => {
+        // 50012 is the listed code for "client assertion contains an invalid signature".
+        "700027" | "7000274" | "50012" => {
             "Upload the certificate's public part (.cer) to the app registration (Certificates & secrets), or choose the certificate that is registered."
         }
         "7000218" => {

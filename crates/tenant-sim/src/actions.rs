@@ -74,10 +74,17 @@ pub struct ActionResult {
 }
 
 impl ActionResult {
+    /// As Graph serialises it: each property only on the type that declares it. Graph has no
+    /// result type for `recoverPasscode`; when the sim is told a recovered passcode is readable
+    /// (undocumented either way), it arrives on the one type that carries a `passcode`,
+    /// `resetPasscodeActionResult`, and otherwise as a plain `deviceActionResult`.
     pub fn to_graph(&self) -> Value {
         let odata_type = match self.action {
             Action::RemoteLock => "#microsoft.graph.remoteLockActionResult",
             Action::ResetPasscode => "#microsoft.graph.resetPasscodeActionResult",
+            Action::RecoverPasscode if self.passcode.is_some() => {
+                "#microsoft.graph.resetPasscodeActionResult"
+            }
             _ => "#microsoft.graph.deviceActionResult",
         };
         let mut value = json!({
@@ -98,6 +105,7 @@ impl ActionResult {
             }
             Action::RecoverPasscode if self.passcode.is_some() => {
                 map.insert("passcode".into(), json!(self.passcode));
+                map.insert("errorCode".into(), json!(0));
             }
             _ => {}
         }
@@ -138,13 +146,22 @@ pub fn refusal(device: &Device, action: Action) -> Option<&'static str> {
 }
 
 /// Queues an accepted action, replacing the result of an earlier action of the same name (for a
-/// Mac lock, that is the moment the earlier PIN disappears from Graph).
-pub fn queue(device: &mut Device, action: Action, now: DateTime<Utc>, checkin_delay: Duration) {
+/// Mac lock, that is the moment the earlier PIN disappears from Graph). A Mac's lock gets its
+/// unlock PIN now: Microsoft's example shows `unlockPin` on a pending `remoteLockActionResult`.
+pub fn queue(
+    device: &mut Device,
+    action: Action,
+    now: DateTime<Utc>,
+    checkin_delay: Duration,
+    rng: &mut impl Rng,
+) {
     let due = match device.hidden.check_in {
         CheckIn::Prompt => Some(now + checkin_delay),
         CheckIn::Slow => Some(now + checkin_delay * 10),
         CheckIn::Never => None,
     };
+    let unlock_pin = (action == Action::RemoteLock && device.platform == Platform::MacOs)
+        .then(|| digits(rng, 6));
     device.action_results.retain(|r| r.action != action);
     device.action_results.push(ActionResult {
         action,
@@ -152,7 +169,7 @@ pub fn queue(device: &mut Device, action: Action, now: DateTime<Utc>, checkin_de
         start: now,
         last_updated: now,
         due,
-        unlock_pin: None,
+        unlock_pin,
         passcode: None,
         error_code: None,
     });
@@ -175,7 +192,8 @@ pub fn check_in(
             continue;
         }
         let action = result.action;
-        let outcome = apply(device, action, recovered_passcode_readable, rng);
+        let queued_pin = result.unlock_pin.clone();
+        let outcome = apply(device, action, queued_pin, recovered_passcode_readable, rng);
         let result = &mut device.action_results[index];
         result.state = outcome.state;
         result.unlock_pin = outcome.unlock_pin;
@@ -223,17 +241,23 @@ const ERR_NO_POLICY: i32 = 1003;
 const ERR_NOT_ESCROWED: i32 = 1004;
 const ERR_NO_KEY: i32 = 1005;
 
-fn apply(device: &mut Device, action: Action, readable: bool, rng: &mut impl Rng) -> Outcome {
+fn apply(
+    device: &mut Device,
+    action: Action,
+    queued_pin: Option<String>,
+    readable: bool,
+    rng: &mut impl Rng,
+) -> Outcome {
     let hidden = &mut device.hidden;
     match action {
         Action::RemoteLock if device.platform == Platform::MacOs => {
+            // The Mac refuses while an earlier PIN is unused; the new PIN never reached it.
             if hidden.unused_lock_pin.is_some() {
                 return Outcome::failed(ERR_PIN_UNUSED);
             }
-            let pin = digits(rng, 6);
-            hidden.unused_lock_pin = Some(pin.clone());
+            hidden.unused_lock_pin = queued_pin.clone();
             Outcome {
-                unlock_pin: Some(pin),
+                unlock_pin: queued_pin,
                 ..Outcome::done()
             }
         }
@@ -311,8 +335,8 @@ mod tests {
 
     fn run(device: &mut Device, action: Action, readable: bool) -> ActionResult {
         let now = Utc::now();
-        queue(device, action, now, Duration::zero());
         let mut rng = ChaCha8Rng::seed_from_u64(5);
+        queue(device, action, now, Duration::zero(), &mut rng);
         check_in(device, now, true, readable, &mut rng);
         device
             .action_results
@@ -344,6 +368,42 @@ mod tests {
             run(&mut mac, Action::RemoteLock, false).state,
             ActionState::Done
         );
+    }
+
+    #[test]
+    fn a_mac_lock_shows_its_pin_while_pending_and_keeps_it_when_done() {
+        let fleet = fleet();
+        let mut mac = find(&fleet, |d| d.platform == Platform::MacOs);
+        let now = Utc::now();
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        queue(
+            &mut mac,
+            Action::RemoteLock,
+            now,
+            Duration::zero(),
+            &mut rng,
+        );
+        let pending = mac.action_results[0].clone();
+        assert_eq!(pending.state, ActionState::Pending);
+        let pin = pending.unlock_pin.clone().expect("a PIN while pending");
+        assert_eq!(pending.to_graph()["unlockPin"], pin.as_str());
+        check_in(&mut mac, now, true, false, &mut rng);
+        assert_eq!(mac.action_results[0].state, ActionState::Done);
+        assert_eq!(
+            mac.action_results[0].unlock_pin.as_deref(),
+            Some(pin.as_str())
+        );
+        assert_eq!(mac.hidden.unused_lock_pin.as_deref(), Some(pin.as_str()));
+
+        let mut iphone = find(&fleet, |d| d.platform == Platform::Ios);
+        queue(
+            &mut iphone,
+            Action::RemoteLock,
+            now,
+            Duration::zero(),
+            &mut rng,
+        );
+        assert!(iphone.action_results[0].unlock_pin.is_none(), "Macs only");
     }
 
     #[test]
@@ -405,9 +465,19 @@ mod tests {
         let hidden = run(&mut escrowed.clone(), Action::RecoverPasscode, false);
         assert_eq!(hidden.state, ActionState::Done);
         assert!(hidden.passcode.is_none());
+        assert_eq!(
+            hidden.to_graph()["@odata.type"],
+            "#microsoft.graph.deviceActionResult"
+        );
+        assert!(hidden.to_graph().get("passcode").is_none());
         let readable = run(&mut escrowed.clone(), Action::RecoverPasscode, true);
         assert!(readable.passcode.is_some());
-        assert!(readable.to_graph().get("passcode").is_some());
+        let graph = readable.to_graph();
+        assert!(graph.get("passcode").is_some());
+        assert_eq!(
+            graph["@odata.type"], "#microsoft.graph.resetPasscodeActionResult",
+            "only that type declares a passcode"
+        );
         let mut unsupervised = find(&fleet, |d| d.platform.is_ios_family() && !d.is_supervised);
         assert_eq!(
             run(&mut unsupervised, Action::RecoverPasscode, true).state,
@@ -448,7 +518,13 @@ mod tests {
         });
         let now = Utc::now();
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        queue(&mut offline, Action::SyncDevice, now, Duration::seconds(1));
+        queue(
+            &mut offline,
+            Action::SyncDevice,
+            now,
+            Duration::seconds(1),
+            &mut rng,
+        );
         assert_eq!(
             check_in(
                 &mut offline,
@@ -462,7 +538,13 @@ mod tests {
         assert_eq!(check_in(&mut offline, now, true, false, &mut rng), 1);
 
         let mut prompt = find(&fleet, |d| d.hidden.check_in == CheckIn::Prompt);
-        queue(&mut prompt, Action::SyncDevice, now, Duration::seconds(5));
+        queue(
+            &mut prompt,
+            Action::SyncDevice,
+            now,
+            Duration::seconds(5),
+            &mut rng,
+        );
         assert_eq!(
             check_in(
                 &mut prompt,

@@ -14,9 +14,12 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::aadsts::{self, Aadsts};
+use crate::actions::Action;
 use crate::certificate;
 use crate::config::{PRIVILEGED, READ_ALL, READ_WRITE_ALL};
 use crate::graph_error::GraphError;
+use crate::roles::Account;
 use crate::sim::{Shared, Sim, lock, token_chars};
 
 const CODE_LIFETIME: Duration = Duration::from_secs(600);
@@ -27,6 +30,8 @@ pub struct AuthState {
     codes: HashMap<String, PendingCode>,
     access: HashMap<String, AccessToken>,
     refresh: HashMap<String, Grant>,
+    /// Refresh tokens revoked by `/_sim/tokens/revoke`, answered as revoked rather than unknown.
+    revoked: std::collections::HashSet<String>,
     device_codes: HashMap<String, DeviceCode>,
     /// Every access and refresh token ever issued, kept for leak checks (never served).
     pub issued: Vec<String>,
@@ -35,6 +40,7 @@ pub struct AuthState {
 #[derive(Debug, Clone)]
 struct PendingCode {
     client_id: String,
+    account: String,
     redirect_uri: String,
     challenge: String,
     scopes: Vec<String>,
@@ -44,6 +50,8 @@ struct PendingCode {
 #[derive(Debug, Clone)]
 pub struct AccessToken {
     pub app: String,
+    /// The signed-in account's UPN; `None` for an app-only token.
+    pub account: Option<String>,
     pub permissions: Vec<String>,
     pub expires: Instant,
 }
@@ -51,6 +59,7 @@ pub struct AccessToken {
 #[derive(Debug, Clone)]
 struct Grant {
     client_id: String,
+    account: String,
     scopes: Vec<String>,
 }
 
@@ -58,6 +67,8 @@ struct Grant {
 struct DeviceCode {
     user_code: String,
     client_id: String,
+    /// Who approved it; the first account unless the approval named another.
+    account: Option<String>,
     scopes: Vec<String>,
     issued: Instant,
     last_poll: Option<Instant>,
@@ -70,12 +81,19 @@ impl AuthState {
     /// Every refresh token stops working: the next refresh answers `invalid_grant`.
     pub fn revoke_refresh_tokens(&mut self) -> usize {
         let count = self.refresh.len();
-        self.refresh.clear();
+        self.revoked
+            .extend(self.refresh.drain().map(|(token, _)| token));
         count
     }
 
-    /// Approves (or declines) a pending device-code sign-in, as the admin would in the browser.
-    pub fn decide_device_code(&mut self, user_code: &str, approve: bool) -> bool {
+    /// Approves (or declines) a pending device-code sign-in, as the admin would in the browser,
+    /// signed in as `account` (a UPN) or the tenant's first account.
+    pub fn decide_device_code(
+        &mut self,
+        user_code: &str,
+        approve: bool,
+        account: Option<String>,
+    ) -> bool {
         match self
             .device_codes
             .values_mut()
@@ -84,6 +102,7 @@ impl AuthState {
             Some(code) => {
                 code.approved = approve;
                 code.declined = !approve;
+                code.account = account;
                 true
             }
             None => false,
@@ -129,12 +148,13 @@ fn unknown_tenant(tenant: &str) -> Response {
     oauth_error(
         StatusCode::BAD_REQUEST,
         "invalid_request",
-        90002,
+        aadsts::INVALID_TENANT_NAME,
         &format!("Tenant '{tenant}' not found."),
     )
 }
 
-fn oauth_error(status: StatusCode, error: &str, code: u32, description: &str) -> Response {
+fn oauth_error(status: StatusCode, error: &str, code: Aadsts, description: &str) -> Response {
+    let code = code.number();
     (
         status,
         Json(json!({
@@ -158,9 +178,11 @@ pub struct AuthorizeQuery {
     state: Option<String>,
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
+    /// Which account signs in (a UPN); the tenant's first account without one.
+    login_hint: Option<String>,
 }
 
-/// The admin "signs in" and consents at once: the browser is sent straight back to the app.
+/// The account signs in and consents at once: the browser is sent straight back to the app.
 pub async fn authorize(
     State(shared): State<Shared>,
     Path(tenant): Path<String>,
@@ -168,37 +190,54 @@ pub async fn authorize(
 ) -> Response {
     let mut sim = lock(&shared);
     if !tenant_matches(&sim, &tenant) {
-        return error_page(&format!("AADSTS90002: Tenant '{tenant}' not found."));
+        return error_page(
+            aadsts::INVALID_TENANT_NAME,
+            &format!("Tenant '{tenant}' not found."),
+        );
     }
     if q.client_id.as_deref() != Some(sim.tenant.client_id.as_str()) {
         return error_page(
-            "AADSTS700016: Application with the given identifier was not found in the directory.",
+            aadsts::UNAUTHORIZED_CLIENT,
+            "Application with the given identifier was not found in the directory.",
         );
     }
+    let Some(account) = account_for(&sim, q.login_hint.as_deref()) else {
+        return error_page(
+            aadsts::USER_ACCOUNT_NOT_FOUND,
+            "To sign into this application, the account must be added to the directory.",
+        );
+    };
+    let account = account.upn.clone();
     let Some(redirect) = q
         .redirect_uri
         .as_deref()
         .and_then(|r| url::Url::parse(r).ok())
     else {
         return error_page(
-            "AADSTS900144: The request body must contain the parameter 'redirect_uri'.",
+            aadsts::MISSING_PARAMETER,
+            "The request body must contain the following parameter: 'redirect_uri'.",
         );
     };
     let loopback = redirect.scheme() == "http"
         && matches!(redirect.host_str(), Some("localhost") | Some("127.0.0.1"));
     if !loopback {
         return error_page(
-            "AADSTS50011: The redirect URI does not match the redirect URIs configured for the application.",
+            aadsts::INVALID_REPLY_TO,
+            "The redirect URI does not match the redirect URIs configured for the application.",
         );
     }
     if q.response_type.as_deref() != Some("code") {
-        return error_page("AADSTS900144: response_type must be 'code'.");
+        return error_page(
+            aadsts::MISSING_PARAMETER,
+            "The request body must contain the following parameter: 'response_type' (code).",
+        );
     }
     let (Some(challenge), Some("S256")) =
         (q.code_challenge.clone(), q.code_challenge_method.as_deref())
     else {
         return error_page(
-            "AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
+            aadsts::MISSING_CODE_CHALLENGE,
+            "A code_challenge with code_challenge_method S256 is required.",
         );
     };
     let mut target = redirect.clone();
@@ -208,7 +247,10 @@ pub async fn authorize(
             .append_pair("error", "access_denied")
             .append_pair(
                 "error_description",
-                "AADSTS65004: User declined to consent to access the app.",
+                &format!(
+                    "AADSTS{}: User declined to consent to access the app.",
+                    aadsts::USER_DECLINED_CONSENT.number()
+                ),
             );
     } else {
         let code = format!("1.{}", token_chars(&mut sim.rng, 64));
@@ -217,6 +259,7 @@ pub async fn authorize(
             code.clone(),
             PendingCode {
                 client_id,
+                account,
                 redirect_uri: redirect.to_string(),
                 challenge,
                 scopes: split_scopes(q.scope.as_deref()),
@@ -236,14 +279,27 @@ pub async fn authorize(
         .into_response()
 }
 
-fn error_page(message: &str) -> Response {
+fn error_page(code: Aadsts, message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
         Html(format!(
-            "<!doctype html><title>Sign in</title><p>{message}</p>"
+            "<!doctype html><title>Sign in</title><p>AADSTS{}: {message}</p>",
+            code.number()
         )),
     )
         .into_response()
+}
+
+/// The account a sign-in names, or the tenant's first; `None` for a name nobody has.
+fn account_for<'a>(sim: &'a Sim, upn: Option<&str>) -> Option<&'a Account> {
+    match upn.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(upn) => sim
+            .config
+            .accounts
+            .iter()
+            .find(|a| a.upn.eq_ignore_ascii_case(upn)),
+        None => sim.config.accounts.first(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -278,7 +334,7 @@ pub async fn token(
         _ => oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
-            70003,
+            aadsts::UNSUPPORTED_GRANT_TYPE,
             "The app requested an unsupported grant type.",
         ),
     }
@@ -289,7 +345,7 @@ fn redeem_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            70008,
+            aadsts::EXPIRED_OR_REVOKED_GRANT,
             "The provided authorization code or refresh token has expired or was already used.",
         );
     };
@@ -297,7 +353,7 @@ fn redeem_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            70008,
+            aadsts::EXPIRED_OR_REVOKED_GRANT,
             "The provided authorization code has expired.",
         );
     }
@@ -305,7 +361,7 @@ fn redeem_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            70002,
+            aadsts::INVALID_GRANT,
             "The client does not match the one the code was issued to.",
         );
     }
@@ -319,7 +375,7 @@ fn redeem_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            50011,
+            aadsts::INVALID_REPLY_TO,
             "The redirect URI does not match the one used to request the code.",
         );
     }
@@ -329,11 +385,11 @@ fn redeem_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            501481,
+            aadsts::CODE_VERIFIER_MISMATCH,
             "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
         );
     }
-    issue_user_tokens(sim, &pending.client_id, &pending.scopes)
+    issue_user_tokens(sim, &pending.client_id, &pending.account, &pending.scopes)
 }
 
 fn redeem_refresh(sim: &mut Sim, form: &TokenForm) -> Response {
@@ -343,10 +399,22 @@ fn redeem_refresh(sim: &mut Sim, form: &TokenForm) -> Response {
         .as_deref()
         .and_then(|t| sim.auth.refresh.remove(t))
     else {
+        if form
+            .refresh_token
+            .as_deref()
+            .is_some_and(|t| sim.auth.revoked.contains(t))
+        {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                aadsts::FRESH_TOKEN_NEEDED,
+                "The provided grant has expired due to it being revoked, and a fresh auth token is needed. The user must sign in again.",
+            );
+        }
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            700082,
+            aadsts::EXPIRED_REFRESH_TOKEN,
             "The refresh token has expired or been revoked. The user must sign in again.",
         );
     };
@@ -354,11 +422,11 @@ fn redeem_refresh(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
-            70000,
+            aadsts::INVALID_GRANT,
             "The refresh token was issued to another client.",
         );
     }
-    issue_user_tokens(sim, &grant.client_id, &grant.scopes)
+    issue_user_tokens(sim, &grant.client_id, &grant.account, &grant.scopes)
 }
 
 /// The confidential app's name in the tenant, as its tokens carry it.
@@ -372,7 +440,7 @@ fn client_credentials(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",
-            700016,
+            aadsts::UNAUTHORIZED_CLIENT,
             "Application with the given identifier was not found in the directory.",
         );
     }
@@ -381,7 +449,7 @@ fn client_credentials(sim: &mut Sim, form: &TokenForm) -> Response {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
-                50027,
+                aadsts::INVALID_JWT_TOKEN,
                 "Invalid client_assertion_type.",
             );
         }
@@ -399,7 +467,7 @@ fn client_credentials(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
-            7000215,
+            aadsts::INVALID_CLIENT_SECRET,
             "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
         );
     }
@@ -411,13 +479,13 @@ fn client_credentials(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_scope",
-            1002012,
+            aadsts::INVALID_SCOPE,
             "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.",
         );
     }
     let permissions = sim.config.consented_permissions.clone();
     let app = sim.tenant.app_client_id.clone();
-    let (access, expires_in) = issue_access(sim, &app, permissions);
+    let (access, expires_in) = issue_access(sim, &app, None, permissions);
     Json(json!({
         "token_type": "Bearer",
         "expires_in": expires_in,
@@ -427,20 +495,20 @@ fn client_credentials(sim: &mut Sim, form: &TokenForm) -> Response {
     .into_response()
 }
 
-fn issue_user_tokens(sim: &mut Sim, client_id: &str, scopes: &[String]) -> Response {
+fn issue_user_tokens(sim: &mut Sim, client_id: &str, account: &str, scopes: &[String]) -> Response {
     let consented = &sim.config.consented_permissions;
     let permissions: Vec<String> = permissions_in(scopes)
         .into_iter()
         .filter(|p| consented.contains(p))
         .collect();
-    let (access, expires_in) = issue_access(sim, client_id, permissions.clone());
+    let (access, expires_in) = issue_access(sim, client_id, Some(account), permissions.clone());
     let mut body = json!({
         "token_type": "Bearer",
         "scope": permissions.iter().map(|p| format!("https://graph.microsoft.com/{p}")).collect::<Vec<_>>().join(" "),
         "expires_in": expires_in,
         "ext_expires_in": expires_in,
         "access_token": access,
-        "id_token": id_token(sim, client_id),
+        "id_token": id_token(sim, client_id, account),
     });
     if scopes.iter().any(|s| s == "offline_access") {
         let refresh = format!("1.{}", token_chars(&mut sim.rng, 120));
@@ -449,6 +517,7 @@ fn issue_user_tokens(sim: &mut Sim, client_id: &str, scopes: &[String]) -> Respo
             refresh.clone(),
             Grant {
                 client_id: client_id.to_string(),
+                account: account.to_string(),
                 scopes: scopes.to_vec(),
             },
         );
@@ -457,7 +526,15 @@ fn issue_user_tokens(sim: &mut Sim, client_id: &str, scopes: &[String]) -> Respo
     Json(body).into_response()
 }
 
-fn issue_access(sim: &mut Sim, app: &str, permissions: Vec<String>) -> (String, u64) {
+fn issue_access(
+    sim: &mut Sim,
+    app: &str,
+    account: Option<&str>,
+    permissions: Vec<String>,
+) -> (String, u64) {
+    let person = account
+        .and_then(|upn| account_for(sim, Some(upn)))
+        .map(|a| (a.upn.clone(), a.name.clone()));
     let lifetime = sim.config.access_token_lifetime;
     // Shaped like a JWT so it looks like one in a leak check; the sim only looks it up.
     let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"none"}"#);
@@ -468,8 +545,10 @@ fn issue_access(sim: &mut Sim, app: &str, permissions: Vec<String>) -> (String, 
         claims["app_displayname"] = json!(APP_DISPLAY_NAME);
     } else {
         claims["scp"] = json!(permissions.join(" "));
-        claims["upn"] = json!(sim.tenant.admin_upn);
-        claims["name"] = json!(sim.tenant.admin_name);
+        if let Some((upn, name)) = &person {
+            claims["upn"] = json!(upn);
+            claims["name"] = json!(name);
+        }
     }
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let token = format!("{header}.{payload}.{}", token_chars(&mut sim.rng, 43));
@@ -478,6 +557,7 @@ fn issue_access(sim: &mut Sim, app: &str, permissions: Vec<String>) -> (String, 
         token.clone(),
         AccessToken {
             app: app.to_string(),
+            account: account.map(str::to_string),
             permissions,
             expires: Instant::now() + lifetime,
         },
@@ -485,15 +565,18 @@ fn issue_access(sim: &mut Sim, app: &str, permissions: Vec<String>) -> (String, 
     (token, lifetime.as_secs())
 }
 
-fn id_token(sim: &Sim, client_id: &str) -> String {
+fn id_token(sim: &Sim, client_id: &str, account: &str) -> String {
+    let (upn, name) = account_for(sim, Some(account))
+        .map(|a| (a.upn.clone(), a.name.clone()))
+        .unwrap_or_default();
     let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"none"}"#);
     let now = chrono::Utc::now().timestamp();
     let claims = json!({
         "aud": client_id,
         "iss": format!("{}/{}/v2.0", sim.base_url, sim.tenant.tenant_id),
         "iat": now, "nbf": now, "exp": now + 3600,
-        "name": sim.tenant.admin_name,
-        "preferred_username": sim.tenant.admin_upn,
+        "name": name,
+        "preferred_username": upn,
         "oid": "5f0c7a8e-2a3b-4c1d-9e8f-0a1b2c3d4e5f",
         "tid": sim.tenant.tenant_id,
         "ver": "2.0",
@@ -520,7 +603,7 @@ pub async fn device_code(
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",
-            700016,
+            aadsts::UNAUTHORIZED_CLIENT,
             "Application with the given identifier was not found in the directory.",
         );
     }
@@ -541,6 +624,7 @@ pub async fn device_code(
         DeviceCode {
             user_code: user_code.clone(),
             client_id,
+            account: None,
             scopes: split_scopes(form.scope.as_deref()),
             issued: Instant::now(),
             last_poll: None,
@@ -572,7 +656,7 @@ fn poll_device_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "bad_verification_code",
-            70019,
+            aadsts::BAD_VERIFICATION_CODE,
             "Verification code is not valid.",
         );
     };
@@ -581,7 +665,7 @@ fn poll_device_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "expired_token",
-            70020,
+            aadsts::CODE_EXPIRED,
             "The provided value for the input parameter 'device_code' is not valid. Device codes are valid for 15 minutes.",
         );
     }
@@ -589,7 +673,7 @@ fn poll_device_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "authorization_declined",
-            70017,
+            aadsts::USER_DECLINED_CONSENT,
             "The user declined the sign-in.",
         );
     }
@@ -601,7 +685,7 @@ fn poll_device_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "slow_down",
-            70016,
+            aadsts::AUTHORIZATION_PENDING,
             "Polling faster than the interval allows.",
         );
     }
@@ -616,15 +700,24 @@ fn poll_device_code(sim: &mut Sim, form: &TokenForm) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "authorization_pending",
-            70016,
+            aadsts::AUTHORIZATION_PENDING,
             "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
         );
     }
     let (client_id, scopes) = (code.client_id.clone(), code.scopes.clone());
+    let named = code.account.clone();
     if let Some(device_code) = form.device_code.as_deref() {
         sim.auth.device_codes.remove(device_code);
     }
-    issue_user_tokens(sim, &client_id, &scopes)
+    let Some(account) = account_for(sim, named.as_deref()).map(|a| a.upn.clone()) else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            aadsts::USER_ACCOUNT_NOT_FOUND,
+            "To sign into this application, the account must be added to the directory.",
+        );
+    };
+    issue_user_tokens(sim, &client_id, &account, &scopes)
 }
 
 pub async fn device_login_page(State(shared): State<Shared>) -> Html<String> {
@@ -636,11 +729,12 @@ pub async fn device_login_page(State(shared): State<Shared>) -> Html<String> {
     ))
 }
 
-/// What a Graph request needs: read access, or the privileged remote-action permission.
+/// What a Graph request needs: read access, or a remote action (the privileged permission and,
+/// for a signed-in account, an Intune role that allows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     Read,
-    Privileged,
+    Action(Action),
 }
 
 /// The bearer check: 401 without a valid, unexpired token; 403 when it lacks the permission.
@@ -673,14 +767,16 @@ pub fn authorize_graph(sim: &Sim, headers: &HeaderMap, need: Need) -> Result<Str
         ));
     }
     let has = |p: &str| token.permissions.iter().any(|t| t == p);
+    // Graph's permission reference: reading managed devices takes Read.All or ReadWrite.All;
+    // PrivilegedOperations.All alone does not read.
     let allowed = match need {
-        Need::Read => has(READ_ALL) || has(READ_WRITE_ALL) || has(PRIVILEGED),
-        Need::Privileged => has(PRIVILEGED),
+        Need::Read => has(READ_ALL) || has(READ_WRITE_ALL),
+        Need::Action(_) => has(PRIVILEGED),
     };
     if !allowed {
         let missing = match need {
-            Need::Read => READ_ALL,
-            Need::Privileged => PRIVILEGED,
+            Need::Read => format!("{READ_ALL}, {READ_WRITE_ALL}"),
+            Need::Action(_) => PRIVILEGED.to_string(),
         };
         return Err(GraphError::new(
             StatusCode::FORBIDDEN,
@@ -689,6 +785,18 @@ pub fn authorize_graph(sim: &Sim, headers: &HeaderMap, need: Need) -> Result<Str
                 "Application is not authorized to perform this operation. Application must have one of the following scopes: {missing}"
             ),
         ));
+    }
+    if let Some(upn) = &token.account {
+        let role = account_for(sim, Some(upn)).map(|a| &a.role);
+        let permitted = role.is_some_and(|role| match need {
+            Need::Read => role.can_read(),
+            Need::Action(action) => role.can_read() && role.allows(action),
+        });
+        if !permitted {
+            return Err(GraphError::intune_forbidden(
+                "The signed-in user does not have an Intune role that permits this operation.",
+            ));
+        }
     }
     Ok(token.app.clone())
 }

@@ -15,6 +15,8 @@ use openssl::sign::Verifier;
 use openssl::x509::{X509, X509NameBuilder};
 use serde::Deserialize;
 
+use crate::aadsts::{self, Aadsts};
+
 /// Entra's allowance for clock differences in an assertion's time range.
 pub const CLOCK_LEEWAY_SECS: i64 = 300;
 
@@ -69,13 +71,13 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn code(&self) -> u32 {
+    pub fn code(&self) -> Aadsts {
         match self {
-            Refusal::Malformed(_) | Refusal::WrongAudience => 50027,
-            Refusal::UnknownCertificate => 700027,
-            Refusal::BadSignature => 7000274,
-            Refusal::WrongClient => 700021,
-            Refusal::OutOfTime { .. } => 700024,
+            Refusal::Malformed(_) | Refusal::WrongAudience => aadsts::INVALID_JWT_TOKEN,
+            Refusal::UnknownCertificate => aadsts::CLIENT_ASSERTION_SIGNATURE,
+            Refusal::BadSignature => aadsts::AUTHENTICATION_FAILED,
+            Refusal::WrongClient => aadsts::SUBJECT_MISMATCHES_ISSUER,
+            Refusal::OutOfTime { .. } => aadsts::ASSERTION_OUT_OF_TIME,
         }
     }
 
@@ -259,6 +261,6 @@ mod tests {
         // Signed by a clock 20 minutes ahead.
         let early = assertion(&issued.pkcs12, claims("app", now + 1200));
         let refusal = verify(&early, "app", &[issued.certificate_der], now).unwrap_err();
-        assert_eq!(refusal.code(), 700024);
+        assert_eq!(refusal.code().number(), 500133);
     }
 }

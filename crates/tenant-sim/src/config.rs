@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::roles::Account;
+
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     /// Loopback port; 0 picks a free one.
@@ -30,6 +32,9 @@ pub struct SimConfig {
     pub recovered_passcode_readable: bool,
     /// Certificates (DER) registered on the confidential app, for certificate sign-in.
     pub app_certificates: Vec<Vec<u8>>,
+    /// Who can sign in, each with an Intune role; the first is the one a sign-in gets unless it
+    /// names another.
+    pub accounts: Vec<Account>,
     pub faults: Faults,
 }
 
@@ -139,6 +144,7 @@ impl Default for SimConfig {
             },
             recovered_passcode_readable: false,
             app_certificates: Vec::new(),
+            accounts: Account::defaults(),
             faults: Faults::default(),
         }
     }

@@ -75,6 +75,9 @@ pub struct DeviceCodeDecision {
     user_code: String,
     #[serde(default = "yes")]
     approve: bool,
+    /// The account that approves (a UPN); the tenant's first account without one.
+    #[serde(default)]
+    upn: Option<String>,
 }
 
 fn yes() -> bool {
@@ -87,7 +90,7 @@ pub async fn decide_device_code(
 ) -> Response {
     if lock(&shared)
         .auth
-        .decide_device_code(&body.user_code, body.approve)
+        .decide_device_code(&body.user_code, body.approve, body.upn)
     {
         StatusCode::NO_CONTENT.into_response()
     } else {

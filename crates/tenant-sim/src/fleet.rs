@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
 use crate::actions::ActionResult;
+use crate::version::ApiVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {
@@ -44,10 +45,14 @@ pub enum AndroidMode {
     FullyManaged,
     CorporateWorkProfile,
     PersonalWorkProfile,
+    /// AOSP with a user signed in.
     Aosp,
+    /// AOSP without a user (a shared or kiosk device).
+    AospUserless,
 }
 
 impl AndroidMode {
+    /// Beta's `deviceEnrollmentType` member (v1.0 has none of the Android Enterprise or AOSP ones).
     fn enrollment_type(self) -> &'static str {
         match self {
             AndroidMode::Dedicated => "androidEnterpriseDedicatedDevice",
@@ -55,6 +60,7 @@ impl AndroidMode {
             AndroidMode::CorporateWorkProfile => "androidEnterpriseCorporateWorkProfile",
             AndroidMode::PersonalWorkProfile => "userEnrollment",
             AndroidMode::Aosp => "androidAOSPUserOwnedDeviceEnrollment",
+            AndroidMode::AospUserless => "androidAOSPUserlessDeviceEnrollment",
         }
     }
 }
@@ -84,6 +90,7 @@ pub struct Device {
     pub user_display_name: String,
     pub email_address: String,
     pub owner_type: &'static str,
+    /// As beta names it; each version serves what it has ([`ApiVersion::enrollment_type`]).
     pub enrollment_type: &'static str,
     pub is_supervised: bool,
     pub is_encrypted: bool,
@@ -336,6 +343,8 @@ fn generate_one(rng: &mut ChaCha8Rng, n: usize, spec: &FleetSpec) -> Device {
                 20..45 => AndroidMode::FullyManaged,
                 45..65 => AndroidMode::CorporateWorkProfile,
                 65..90 => AndroidMode::PersonalWorkProfile,
+                // Chosen by position, not by another draw, so the rest of the fleet stays as it was.
+                _ if n % 2 == 0 => AndroidMode::AospUserless,
                 _ => AndroidMode::Aosp,
             };
             let (maker, model) = *ANDROID_MODELS.choose(rng).unwrap_or(&("Google", "Pixel 8"));
@@ -379,9 +388,10 @@ fn generate_one(rng: &mut ChaCha8Rng, n: usize, spec: &FleetSpec) -> Device {
 }
 
 impl Device {
-    /// Every property the sim serves, as Graph names and shapes them. `deviceActionResults` is
-    /// filled only for single-device reads: Graph's lists always send it empty.
-    pub fn to_graph(&self, with_action_results: bool) -> Map<String, Value> {
+    /// Every property the sim serves, as that version of Graph names and shapes them.
+    /// `deviceActionResults` is filled only for single-device reads: Graph's lists always send it
+    /// empty.
+    pub fn to_graph(&self, version: ApiVersion, with_action_results: bool) -> Map<String, Value> {
         let results: Vec<Value> = if with_action_results {
             self.action_results
                 .iter()
@@ -404,7 +414,7 @@ impl Device {
             "emailAddress": self.email_address,
             "managedDeviceOwnerType": self.owner_type,
             "ownerType": self.owner_type,
-            "deviceEnrollmentType": self.enrollment_type,
+            "deviceEnrollmentType": version.enrollment_type(self.enrollment_type),
             "isSupervised": self.is_supervised,
             "isEncrypted": self.is_encrypted,
             "complianceState": self.compliance_state,
@@ -415,7 +425,10 @@ impl Device {
             "deviceActionResults": results,
         });
         match value {
-            Value::Object(map) => map,
+            Value::Object(mut map) => {
+                map.retain(|key, _| version.has_property(key));
+                map
+            }
             _ => Map::new(),
         }
     }
@@ -524,6 +537,7 @@ mod tests {
             AndroidMode::CorporateWorkProfile,
             AndroidMode::PersonalWorkProfile,
             AndroidMode::Aosp,
+            AndroidMode::AospUserless,
         ] {
             for policy in [true, false] {
                 assert!(
@@ -546,7 +560,7 @@ mod tests {
     #[test]
     fn graph_shape_uses_graph_names_and_keeps_action_results_out_of_lists() {
         let device = &generate(&spec(3, 1))[0];
-        let graph = device.to_graph(false);
+        let graph = device.to_graph(ApiVersion::Beta, false);
         for key in [
             "id",
             "deviceName",

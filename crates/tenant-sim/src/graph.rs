@@ -24,6 +24,7 @@ use crate::graph_error::{GraphError, add_ids};
 use crate::odata;
 use crate::sim::{Receipt, ReceiptOutcome, Shared, Sim, lock};
 use crate::throttle::Limits;
+use crate::version::{ApiVersion, segment_not_found};
 
 const MAX_PAGE: usize = 1000;
 
@@ -44,17 +45,6 @@ fn client_request_id(headers: &HeaderMap) -> Option<String> {
         .get("client-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-}
-
-fn check_version(version: &str) -> Result<(), GraphError> {
-    match version {
-        "v1.0" | "beta" => Ok(()),
-        other => Err(GraphError::new(
-            StatusCode::NOT_FOUND,
-            "ResourceNotFound",
-            format!("Unknown API version '{other}'."),
-        )),
-    }
 }
 
 /// What every Graph request goes through before its handler: latency, the bearer check,
@@ -160,10 +150,13 @@ fn bad_query(error: odata::ODataError) -> GraphError {
     GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", error.0)
 }
 
-fn select_param(query: &HashMap<String, String>) -> Result<Option<Vec<String>>, GraphError> {
+fn select_param(
+    query: &HashMap<String, String>,
+    version: ApiVersion,
+) -> Result<Option<Vec<String>>, GraphError> {
     query
         .get("$select")
-        .map(|s| odata::parse_select(s))
+        .map(|s| odata::parse_select(s, version))
         .transpose()
         .map_err(bad_query)
 }
@@ -175,14 +168,14 @@ pub async fn list_devices(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        check_version(&version)?;
+        let api = ApiVersion::parse(&version)?;
         let faults = gate(&shared, &headers, Need::Read, false).await?;
         let filter = query
             .get("$filter")
             .map(|f| odata::parse_filter(f))
             .transpose()
             .map_err(bad_query)?;
-        let select = select_param(&query)?;
+        let select = select_param(&query, api)?;
         let page = match query.get("$top") {
             Some(top) => top
                 .parse::<usize>()
@@ -218,7 +211,7 @@ pub async fn list_devices(
             .filter(|(_, d)| {
                 filter
                     .as_ref()
-                    .is_none_or(|f| f.matches(&d.to_graph(false)))
+                    .is_none_or(|f| f.matches(&d.to_graph(api, false)))
             })
             .map(|(i, _)| i)
             .collect();
@@ -228,7 +221,7 @@ pub async fn list_devices(
             .take(page)
             .map(|&i| {
                 Value::Object(odata::select(
-                    sim.devices[i].to_graph(false),
+                    sim.devices[i].to_graph(api, false),
                     select.as_deref(),
                 ))
             })
@@ -289,15 +282,15 @@ pub async fn get_device(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        check_version(&version)?;
+        let api = ApiVersion::parse(&version)?;
         let faults = gate(&shared, &headers, Need::Read, false).await?;
-        let select = select_param(&query)?;
+        let select = select_param(&query, api)?;
         let mut sim = lock(&shared);
         sim.check_in(&id, false);
         let Some(device) = sim.device_mut(&id) else {
             return Err(not_found(&id));
         };
-        let body = Value::Object(odata::select(device.to_graph(true), select.as_deref()));
+        let body = Value::Object(odata::select(device.to_graph(api, true), select.as_deref()));
         Ok(json_body(&mut sim, &faults, &headers, body))
     }
     .await;
@@ -321,12 +314,7 @@ pub async fn device_action(
     headers: HeaderMap,
 ) -> Response {
     let Some(action) = Action::from_segment(&segment) else {
-        let error = GraphError::new(
-            StatusCode::NOT_FOUND,
-            "ResourceNotFound",
-            format!("Resource not found for the segment '{segment}'."),
-        );
-        return finish(&shared, &headers, Err(error));
+        return finish(&shared, &headers, Err(segment_not_found(&segment)));
     };
     let expected = if action == Action::GetFileVaultKey {
         Method::GET
@@ -350,18 +338,13 @@ pub async fn device_action(
         client_request_id: client_request_id(&headers),
     };
     let result = async {
-        check_version(&version)?;
-        if action.beta_only() && version != "beta" {
-            return Err(GraphError::new(
-                StatusCode::NOT_FOUND,
-                "ResourceNotFound",
-                format!("Resource not found for the segment '{segment}'."),
-            ));
+        if ApiVersion::parse(&version)? == ApiVersion::V1 && action.beta_only() {
+            return Err(segment_not_found(&segment));
         }
         let faults = gate(
             &shared,
             &headers,
-            Need::Privileged,
+            Need::Action(action),
             action != Action::GetFileVaultKey,
         )
         .await?;
@@ -397,7 +380,7 @@ pub async fn device_action(
             );
             return Ok(Ok(response));
         }
-        actions::queue(device, action, Utc::now(), delay);
+        actions::queue(device, action, Utc::now(), delay, &mut rand::rng());
         if drop_after {
             return Ok(Err(ReceiptOutcome::AppliedThenDropped));
         }

@@ -25,6 +25,16 @@ impl GraphError {
 
     /// Intune's 400 for an action a platform does not support: the `message` is itself JSON.
     pub fn intune_bad_request(reason: &str) -> Self {
+        Self::intune(StatusCode::BAD_REQUEST, "BadRequest", reason)
+    }
+
+    /// Intune's 403 when the signed-in account's Intune role does not allow the call; the
+    /// `message` is Intune's JSON, as in its 400s.
+    pub fn intune_forbidden(reason: &str) -> Self {
+        Self::intune(StatusCode::FORBIDDEN, "Forbidden", reason)
+    }
+
+    fn intune(status: StatusCode, code: &'static str, reason: &str) -> Self {
         let activity = uuid::Uuid::new_v4();
         let inner = json!({
             "_version": 3,
@@ -36,7 +46,7 @@ impl GraphError {
             "ErrorSourceService": "",
             "HttpHeaders": "{}",
         });
-        GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", inner.to_string())
+        GraphError::new(status, code, inner.to_string())
     }
 
     pub fn into_response_for(self, request: &HeaderMap) -> Response {

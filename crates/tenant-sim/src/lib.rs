@@ -7,6 +7,7 @@
 //! // stops when `sim` is dropped
 //! ```
 
+mod aadsts;
 pub mod actions;
 mod auth;
 pub mod certificate;
@@ -16,9 +17,11 @@ pub mod fleet;
 mod graph;
 mod graph_error;
 pub mod odata;
+pub mod roles;
 mod server;
 mod sim;
 mod throttle;
+pub mod version;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::thread::JoinHandle;
@@ -28,7 +31,9 @@ use tokio::sync::oneshot;
 
 pub use config::{DeviceCodeConfig, Faults, RateLimit, SimConfig};
 pub use fleet::Device;
+pub use roles::{Account, IntuneRole, RemoteTask};
 pub use sim::{Receipt, ReceiptOutcome, Tenant};
+pub use version::ApiVersion;
 
 /// What a client needs to reach the tenant: printed by the binary as one JSON line.
 #[derive(Debug, Clone, Serialize)]

@@ -5,6 +5,7 @@
 //! - a property that does not exist, or text that does not parse, is a 400;
 //! - string literals escape `'` as `''`; string comparisons ignore case.
 
+use crate::version::ApiVersion;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
@@ -167,12 +168,12 @@ fn compare(actual: Option<&Value>, op: Op, expected: &Literal) -> bool {
     }
 }
 
-/// `$select`: the listed properties, each one known.
-pub fn parse_select(text: &str) -> Result<Vec<String>, ODataError> {
+/// `$select`: the listed properties, each one known to that version of `managedDevice`.
+pub fn parse_select(text: &str, version: ApiVersion) -> Result<Vec<String>, ODataError> {
     text.split(',')
         .map(str::trim)
         .map(|name| {
-            if PROPERTIES.contains(&name) {
+            if PROPERTIES.contains(&name) && version.has_property(name) {
                 Ok(name.to_string())
             } else {
                 Err(unknown_property(name))
@@ -535,9 +536,9 @@ mod tests {
     #[test]
     fn select_keeps_only_known_listed_properties() {
         let d = device("A", "iOS", "S1", true);
-        let props = parse_select("deviceName, serialNumber").expect("valid");
+        let props = parse_select("deviceName, serialNumber", ApiVersion::Beta).expect("valid");
         let selected = select(d, Some(&props));
         assert_eq!(selected.len(), 2);
-        assert!(parse_select("deviceName,colour").is_err());
+        assert!(parse_select("deviceName,colour", ApiVersion::Beta).is_err());
     }
 }

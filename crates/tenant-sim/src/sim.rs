@@ -93,8 +93,16 @@ impl Sim {
             client_id: uuid(&mut rng),
             app_client_id: uuid(&mut rng),
             client_secret: format!("sim~{}", token_chars(&mut rng, 34)),
-            admin_upn: "it.admin@contoso.onmicrosoft.com".into(),
-            admin_name: "IT Admin".into(),
+            admin_upn: config
+                .accounts
+                .first()
+                .map(|a| a.upn.clone())
+                .unwrap_or_default(),
+            admin_name: config
+                .accounts
+                .first()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
         };
         let devices = fleet::generate(&FleetSpec {
             seed: config.seed,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::devices::Platform;
-use crate::graph::Version;
+use crate::graph::calls::{self, Call};
 
 /// Names are stable: the CLI's `--json`, the audit and the UI branch on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,11 +35,13 @@ impl ActionKind {
         }
     }
 
-    /// FileVault rotation exists only in Graph's beta.
-    pub fn version(self) -> Version {
+    /// The Graph call that sends it (FileVault rotation exists only in beta).
+    pub fn call(self) -> Call {
         match self {
-            ActionKind::RotateFileVaultKey => Version::Beta,
-            _ => Version::V1,
+            ActionKind::RemoteLock => calls::REMOTE_LOCK,
+            ActionKind::RotateFileVaultKey => calls::ROTATE_FILEVAULT_KEY,
+            ActionKind::RecoverPasscode => calls::RECOVER_PASSCODE,
+            ActionKind::ResetPasscode => calls::RESET_PASSCODE,
         }
     }
 
@@ -99,8 +101,12 @@ mod tests {
 
     #[test]
     fn only_rotation_needs_beta_and_reset_is_called_remove_on_apple_devices() {
-        assert_eq!(ActionKind::RotateFileVaultKey.version(), Version::Beta);
-        assert_eq!(ActionKind::RemoteLock.version(), Version::V1);
+        use crate::graph::Version;
+        assert_eq!(ActionKind::RotateFileVaultKey.call().version, Version::Beta);
+        assert_eq!(ActionKind::RemoteLock.call().version, Version::V1);
+        for kind in ActionKind::ALL {
+            assert_eq!(kind.call().operation(), Some(kind.segment()));
+        }
         assert_eq!(
             ActionKind::ResetPasscode.label(Platform::Ios),
             "Remove passcode"

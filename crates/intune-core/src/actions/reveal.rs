@@ -10,7 +10,7 @@ use super::pins::KeptPin;
 use super::service::ActionService;
 use crate::audit::{self, AuditEvent, AuditRecord};
 use crate::devices::{DeviceDetails, Ownership, Platform, remote};
-use crate::graph::{GraphClient, Version};
+use crate::graph::{GraphClient, calls};
 use crate::{Error, Result, Secret};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -133,8 +133,8 @@ pub async fn read_result_secret(
         });
     }
     let url = format!(
-        "{}/{device_id}?$select=deviceActionResults",
-        graph.url(Version::V1, "deviceManagement/managedDevices")
+        "{}?$select=deviceActionResults",
+        calls::READ_DEVICE.url(graph, device_id)
     );
     let answer: Results = match graph.get_json(&url, "the device's action results").await {
         Err(Error::Graph { status: 404, .. }) => {
@@ -307,13 +307,7 @@ impl ActionService {
         if device.platform != Platform::MacOs {
             return Err(unavailable("FileVault is macOS only", "Nothing to reveal."));
         }
-        let url = self.graph().url(
-            Version::Beta,
-            &format!(
-                "deviceManagement/managedDevices/{}/getFileVaultKey",
-                device.id
-            ),
-        );
+        let url = calls::GET_FILEVAULT_KEY.url(self.graph(), &device.id);
         let answer: KeyAnswer = match self.graph().get_json(&url, "the FileVault key").await {
             Err(Error::Graph { status: 404, .. }) => {
                 return Err(unavailable(

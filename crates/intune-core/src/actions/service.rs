@@ -480,13 +480,7 @@ impl ActionService {
 
     async fn post(&self, graph: &GraphClient, action: ActionKind, device_id: &str) -> Result<Ids> {
         self.limiter.acquire().await;
-        let url = graph.url(
-            action.version(),
-            &format!(
-                "deviceManagement/managedDevices/{device_id}/{}",
-                action.segment()
-            ),
-        );
+        let url = action.call().url(graph, device_id);
         let answer = graph.post(&url).await?;
         Ok(Ids {
             request_id: answer.request_id,
@@ -551,18 +545,29 @@ impl ActionService {
     ) -> Result<FollowUpdate> {
         let deadline = tokio::time::Instant::now() + stop_after;
         let mut wait = self.follow.first_wait;
+        let mut pin_kept = false;
         loop {
             let details = remote::details(&self.graph, device_id, &self.admin_center).await?;
             let result = newer(&details.action_results, action, baseline).cloned();
             let finished = result.as_ref().is_some_and(|r| is_final(&r.action_state));
+            if !pin_kept && action == ActionKind::RemoteLock {
+                pin_kept = self.keep_shown_pin(&details, result.as_ref()).await;
+            }
+            let mut message = progress_message(action, details.device.platform, result.as_ref());
+            if pin_kept && !finished {
+                message.push_str(&format!(
+                    " Its unlock PIN is already kept {}.",
+                    self.pins.where_kept()
+                ));
+            }
             let mut update = FollowUpdate {
                 device_id: details.device.id.clone(),
                 device_name: details.device.device_name.clone(),
                 action,
-                message: progress_message(action, details.device.platform, result.as_ref()),
+                message,
                 result,
                 finished,
-                pin_kept: false,
+                pin_kept,
             };
             if finished {
                 self.finish(&details, &mut update).await;
@@ -579,11 +584,70 @@ impl ActionService {
         }
     }
 
-    /// Records the outcome, and keeps a macOS unlock PIN the moment Intune shows it.
+    /// Keeps a Mac's unlock PIN the first time Intune shows it, pending or done: Intune shows it
+    /// from the moment the lock is queued (Microsoft's example has `unlockPin` on a pending
+    /// result), and the app may be quit before the lock completes. A pending lock may still fail
+    /// (an earlier PIN unused), so its PIN never replaces an unused PIN already kept for another
+    /// lock; a finished one does. Returns whether the PIN is kept.
+    async fn keep_shown_pin(&self, details: &DeviceDetails, result: Option<&ActionResult>) -> bool {
+        let device = &details.device;
+        let Some(result) = result else { return false };
+        if device.platform != Platform::MacOs || !result.has_secret {
+            return false;
+        }
+        let done = result.action_state == "done";
+        if !done && is_final(&result.action_state) {
+            return false;
+        }
+        if !done {
+            match self.pins.record(&device.id) {
+                Ok(Some(kept))
+                    if kept.used_at.is_none() && Some(kept.locked_at) != result.started =>
+                {
+                    return false;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(kind = ?error.kind(), "the kept PINs could not be read");
+                    return false;
+                }
+            }
+        }
+        match super::reveal::read_result_secret(&self.graph, &device.id, ActionKind::RemoteLock)
+            .await
+        {
+            Ok(Some(pin)) if pin.started >= result.started => {
+                let locked_at = pin.started.unwrap_or_else(Utc::now);
+                match self.pins.keep(device, &pin.value, locked_at) {
+                    Ok(_) => true,
+                    Err(error) => {
+                        tracing::warn!(kind = ?error.kind(), "an unlock PIN could not be kept");
+                        false
+                    }
+                }
+            }
+            Ok(_) => false,
+            Err(error) => {
+                tracing::warn!(kind = ?error.kind(), "an unlock PIN could not be read");
+                false
+            }
+        }
+    }
+
+    /// Records the outcome, and makes sure a finished macOS lock's unlock PIN is kept.
     async fn finish(&self, details: &DeviceDetails, update: &mut FollowUpdate) {
         let device = &details.device;
         let Some(result) = &update.result else { return };
         if update.action == ActionKind::RemoteLock
+            && device.platform == Platform::MacOs
+            && result.action_state == "done"
+            && update.pin_kept
+        {
+            update.message = format!(
+                "Locked. The unlock PIN is kept {}: reveal it when the user calls.",
+                self.pins.where_kept()
+            );
+        } else if update.action == ActionKind::RemoteLock
             && device.platform == Platform::MacOs
             && result.action_state == "done"
         {

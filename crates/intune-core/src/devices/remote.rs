@@ -9,11 +9,11 @@ use serde::Deserialize;
 use super::device::{Device, DeviceDetails, GraphActionResult, GraphDevice, SELECT};
 use super::odata;
 use super::search::{self, DeviceQuery};
-use crate::graph::{GraphClient, Version};
+use crate::graph::GraphClient;
+use crate::graph::calls;
 use crate::{Error, Result};
 
 const PAGE_SIZE: usize = 1000;
-const DEVICES: &str = "deviceManagement/managedDevices";
 
 #[derive(Deserialize)]
 struct Page {
@@ -69,7 +69,7 @@ async fn first_page(client: &GraphClient, filter: Option<&str>, top: usize) -> R
 
 fn list_url(client: &GraphClient, filter: Option<&str>, top: usize) -> Result<String> {
     let mut url =
-        url::Url::parse(&client.url(Version::V1, DEVICES)).map_err(|e| Error::InvalidInput {
+        url::Url::parse(&calls::LIST_DEVICES.url(client, "")).map_err(|e| Error::InvalidInput {
             what: "the Graph URL",
             why: e.to_string(),
         })?;
@@ -106,8 +106,8 @@ pub async fn details(client: &GraphClient, id: &str, admin_center: &str) -> Resu
     let mut select: Vec<&str> = SELECT.to_vec();
     select.push("deviceActionResults");
     let url = format!(
-        "{}/{id}?$select={}",
-        client.url(Version::V1, DEVICES),
+        "{}?$select={}",
+        calls::READ_DEVICE.url(client, id),
         select.join(",")
     );
     let answer: WithResults = match client.get_json(&url, "the device").await {

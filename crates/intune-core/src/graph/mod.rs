@@ -7,6 +7,7 @@
 //! (timeout, dropped connection, 500, 502, 504) becomes [`Error::OutcomeUnknown`], for the caller to
 //! reconcile by reading the device's action results.
 
+pub mod calls;
 mod error_body;
 
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
     V1,
-    /// Needed for the FileVault actions, which exist only in beta.
+    /// Device reads and the FileVault actions: see [`calls`] for why.
     Beta,
 }
 

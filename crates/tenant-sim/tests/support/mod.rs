@@ -42,6 +42,16 @@ pub const REDIRECT: &str = "http://localhost:53111/";
 
 /// Follows the authorize redirect like a browser would, returning the Location it sends back to.
 pub fn authorize(sim: &SimHandle, scope: &str, state: &str) -> url::Url {
+    authorize_as(sim, scope, state, None)
+}
+
+/// The same, signed in as the account `login_hint` names (the tenant's first without one).
+pub fn authorize_as(
+    sim: &SimHandle,
+    scope: &str,
+    state: &str,
+    login_hint: Option<&str>,
+) -> url::Url {
     let response = client()
         .get(format!(
             "{}/{}/oauth2/v2.0/authorize",
@@ -55,6 +65,7 @@ pub fn authorize(sim: &SimHandle, scope: &str, state: &str) -> url::Url {
             ("state", state),
             ("code_challenge", &challenge(VERIFIER)),
             ("code_challenge_method", "S256"),
+            ("login_hint", login_hint.unwrap_or("")),
         ])
         .send()
         .expect("authorize answers");
@@ -90,7 +101,11 @@ pub fn token_request(sim: &SimHandle, form: &[(&str, &str)]) -> Response {
 
 /// Signs in through the browser flow and returns the token response.
 pub fn sign_in(sim: &SimHandle, scopes: &str) -> Value {
-    let location = authorize(sim, scopes, "st");
+    sign_in_as(sim, scopes, None)
+}
+
+pub fn sign_in_as(sim: &SimHandle, scopes: &str, upn: Option<&str>) -> Value {
+    let location = authorize_as(sim, scopes, "st", upn);
     let code = query_param(&location, "code").expect("a code");
     let response = token_request(
         sim,
@@ -107,8 +122,13 @@ pub fn sign_in(sim: &SimHandle, scopes: &str) -> Value {
 }
 
 pub fn admin_token(sim: &SimHandle) -> String {
+    token_as(sim, None)
+}
+
+/// An access token with read and privileged permissions for the account `upn` names.
+pub fn token_as(sim: &SimHandle, upn: Option<&str>) -> String {
     let scopes = format!("openid profile offline_access {READ} {PRIVILEGED}");
-    sign_in(sim, &scopes)["access_token"]
+    sign_in_as(sim, &scopes, upn)["access_token"]
         .as_str()
         .expect("access token")
         .to_string()
