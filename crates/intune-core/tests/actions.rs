@@ -17,7 +17,7 @@ use intune_core::audit::{AuditEvent, AuditLog};
 use intune_core::secret_store::SessionMemory;
 use support::{graph_for, quick_policy};
 use tenant_sim::fleet::{AndroidMode, CheckIn, Platform};
-use tenant_sim::{Faults, RateLimit, ReceiptOutcome, SimConfig};
+use tenant_sim::{Account, Faults, IntuneRole, RateLimit, ReceiptOutcome, RemoteTask, SimConfig};
 
 struct Rig {
     demo: intune_core::demo::Demo,
@@ -39,6 +39,8 @@ async fn rig(config: SimConfig) -> Rig {
 }
 
 async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
+    // What the sign-in holds: the sim grants what was asked for and consented to.
+    let granted = config.consented_permissions.clone();
     let (demo, client) = graph_for(config, quick_policy()).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = ActionService::new(
@@ -59,7 +61,8 @@ async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
             first_wait: Duration::from_millis(20),
             max_wait: Duration::from_millis(100),
         },
-    );
+    )
+    .with_granted(granted);
     Rig { demo, service, dir }
 }
 
@@ -343,6 +346,110 @@ async fn a_missing_permission_is_refused_by_intune_in_plain_words() {
         error.message
     );
     assert!(error.request_id.is_some());
+}
+
+/// A tenant whose only account (the one that signs in) has `role`.
+fn signed_in_with(role: IntuneRole) -> SimConfig {
+    SimConfig {
+        accounts: vec![Account {
+            upn: "someone@contoso.onmicrosoft.com".into(),
+            name: "Someone".into(),
+            role,
+        }],
+        ..config()
+    }
+}
+
+#[tokio::test]
+async fn with_the_permission_granted_each_action_is_refused_for_a_missing_intune_role() {
+    let escrowed_iphone = |d: &tenant_sim::Device| {
+        d.platform == Platform::Ios && d.is_supervised && d.hidden.passcode_escrowed && prompt(d)
+    };
+    let android_with_policy = |d: &tenant_sim::Device| {
+        d.hidden.android_mode == Some(AndroidMode::FullyManaged) && d.hidden.passcode_policy
+    };
+    let cases: Vec<(IntuneRole, ActionKind, bool)> = vec![
+        (
+            IntuneRole::SchoolAdministrator,
+            ActionKind::RemoteLock,
+            true,
+        ),
+        (
+            IntuneRole::SchoolAdministrator,
+            ActionKind::RotateFileVaultKey,
+            false,
+        ),
+        (
+            IntuneRole::EndpointSecurityManager,
+            ActionKind::RotateFileVaultKey,
+            true,
+        ),
+        (
+            IntuneRole::EndpointSecurityManager,
+            ActionKind::ResetPasscode,
+            false,
+        ),
+        (
+            IntuneRole::Custom(vec![RemoteTask::RemoteLock]),
+            ActionKind::RemoteLock,
+            true,
+        ),
+        (
+            IntuneRole::Custom(vec![RemoteTask::RemoteLock]),
+            ActionKind::RecoverPasscode,
+            false,
+        ),
+        (
+            IntuneRole::HelpDeskOperator,
+            ActionKind::ResetPasscode,
+            true,
+        ),
+    ];
+    for (role, action, allowed) in cases {
+        let rig = rig(signed_in_with(role.clone())).await;
+        let device = match action {
+            ActionKind::RemoteLock | ActionKind::RotateFileVaultKey => {
+                rig.device(|d| corporate_mac(d) && d.hidden.filevault_key.is_some())
+            }
+            ActionKind::RecoverPasscode => rig.device(escrowed_iphone),
+            ActionKind::ResetPasscode => rig.device(android_with_policy),
+        };
+        let why = action
+            .needs_justification()
+            .then_some("user locked out, ticket 7");
+        let report = rig.send(action, &[&device.id], why).await;
+        let outcome = &report.outcomes[0];
+        if allowed {
+            assert_eq!(
+                outcome.state,
+                SendState::Queued,
+                "{role:?} {action:?}: {outcome:?}"
+            );
+            continue;
+        }
+        assert_eq!(
+            outcome.state,
+            SendState::Failed,
+            "{role:?} {action:?}: {outcome:?}"
+        );
+        let error = outcome.error.as_ref().expect("an error");
+        assert_eq!(error.kind, ErrorKind::PermissionDenied);
+        assert!(
+            error.message.contains("no Intune role"),
+            "{role:?} {action:?}: {}",
+            error.message
+        );
+        assert!(error.request_id.is_some());
+        assert_eq!(rig.receipts(&device.id).len(), 1, "refused, not retried");
+    }
+}
+
+#[tokio::test]
+async fn an_account_without_any_intune_role_cannot_even_read_a_device() {
+    let rig = rig(signed_in_with(IntuneRole::None)).await;
+    let mac = rig.device(corporate_mac);
+    let error = rig.service.review(&mac.id).await.map(|_| ()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::PermissionDenied);
 }
 
 #[tokio::test]
@@ -722,4 +829,103 @@ async fn an_offline_device_stays_pending_and_following_stops_when_asked() {
         .find(|v| v.action == ActionKind::RemoteLock)
         .expect("verdict");
     assert!(lock.reasons.iter().any(|r| r.rule == "already-pending"));
+}
+
+#[tokio::test]
+async fn a_pending_mac_lock_has_its_pin_kept_at_once_and_never_over_an_unused_one() {
+    let rig = rig(config()).await;
+    let offline =
+        rig.device(|d| d.platform == Platform::MacOs && d.owner_type == "company" && !prompt(d));
+    rig.send(ActionKind::RemoteLock, &[&offline.id], None).await;
+    let update = rig
+        .service
+        .follow(
+            &offline.id,
+            ActionKind::RemoteLock,
+            None,
+            Duration::from_millis(100),
+            |_| {},
+        )
+        .await
+        .expect("followed");
+    assert!(
+        !update.finished,
+        "the Mac is offline: the lock stays pending"
+    );
+    assert!(update.pin_kept, "kept while pending: {}", update.message);
+    assert!(
+        update.message.contains("already kept"),
+        "{}",
+        update.message
+    );
+    let pending_pin = rig
+        .service
+        .pins()
+        .pin(&offline.id)
+        .expect("readable")
+        .expect("kept");
+    let shown = rig.sim_device(&offline.id).action_results[0]
+        .unlock_pin
+        .clone()
+        .expect("Intune shows it");
+    assert_eq!(pending_pin.expose(), shown);
+
+    // A Mac locked earlier, whose PIN is kept and unused, gets a second lock (overridden): its
+    // pending PIN must not replace the kept one, since the lock may yet fail.
+    let slow = crate::rig(SimConfig {
+        checkin_delay: Duration::from_millis(600),
+        ..config()
+    })
+    .await;
+    let locked = slow.device(|d| corporate_mac(d) && d.hidden.check_in == CheckIn::Prompt);
+    slow.send(ActionKind::RemoteLock, &[&locked.id], None).await;
+    let first = slow.follow(&locked.id, ActionKind::RemoteLock).await;
+    assert_eq!(state_of(&first), Some("done"));
+    assert!(first.pin_kept);
+    let first_pin = slow
+        .service
+        .pins()
+        .pin(&locked.id)
+        .expect("ok")
+        .expect("kept");
+    let mut second = request(
+        ActionKind::RemoteLock,
+        &[&locked.id],
+        Some("the user lost the PIN"),
+    );
+    second.override_unused_pin = true;
+    slow.service.send(&second, |_| {}).await.expect("sent");
+    let pending = slow
+        .service
+        .follow(
+            &locked.id,
+            ActionKind::RemoteLock,
+            None,
+            Duration::from_millis(100),
+            |_| {},
+        )
+        .await
+        .expect("followed");
+    assert_eq!(state_of(&pending), Some("pending"));
+    assert!(!pending.pin_kept, "{}", pending.message);
+    let kept_now = slow
+        .service
+        .pins()
+        .pin(&locked.id)
+        .expect("ok")
+        .expect("kept");
+    assert_eq!(kept_now.expose(), first_pin.expose());
+    let failed = slow.follow(&locked.id, ActionKind::RemoteLock).await;
+    assert_eq!(state_of(&failed), Some("failed"), "the first PIN is unused");
+    let kept_after = slow
+        .service
+        .pins()
+        .pin(&locked.id)
+        .expect("ok")
+        .expect("kept");
+    assert_eq!(
+        kept_after.expose(),
+        first_pin.expose(),
+        "the earlier PIN is still kept"
+    );
 }

@@ -2,30 +2,20 @@
 //! the HTTP level with mockito: Intune's 400 for an unsupported platform, and a device deleted
 //! between the check and the send (404).
 
+mod support;
+
 use std::sync::Arc;
 
+use intune_core::ErrorKind;
 use intune_core::actions::pins::PinKeeper;
 use intune_core::actions::{ActionKind, ActionService, Actor, SendRequest, SendState};
 use intune_core::audit::{AuditEvent, AuditLog};
-use intune_core::credential::{TokenFuture, TokenSource};
 use intune_core::graph::{GraphClient, RetryPolicy};
 use intune_core::secret_store::SessionMemory;
-use intune_core::{ErrorKind, Secret};
 use mockito::Matcher;
+use support::StaticToken;
 
 const ID: &str = "3f1c6a52-9d7e-4b1a-8c2d-5e6f7a8b9c0d";
-
-struct StaticToken;
-
-impl TokenSource for StaticToken {
-    fn access_token(&self) -> TokenFuture<'_> {
-        Box::pin(async { Ok(Secret::new("test-token")) })
-    }
-
-    fn renew<'a>(&'a self, _rejected: &'a Secret) -> TokenFuture<'a> {
-        self.access_token()
-    }
-}
 
 fn iphone() -> serde_json::Value {
     serde_json::json!({
@@ -64,7 +54,7 @@ fn device_read(server: &mut mockito::Server) -> mockito::Mock {
     server
         .mock(
             "GET",
-            format!("/v1.0/deviceManagement/managedDevices/{ID}").as_str(),
+            format!("/beta/deviceManagement/managedDevices/{ID}").as_str(),
         )
         .match_query(Matcher::Any)
         .with_header("content-type", "application/json")

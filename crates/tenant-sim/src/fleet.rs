@@ -344,7 +344,7 @@ fn generate_one(rng: &mut ChaCha8Rng, n: usize, spec: &FleetSpec) -> Device {
                 45..65 => AndroidMode::CorporateWorkProfile,
                 65..90 => AndroidMode::PersonalWorkProfile,
                 // Chosen by position, not by another draw, so the rest of the fleet stays as it was.
-                _ if n % 2 == 0 => AndroidMode::AospUserless,
+                _ if n.is_multiple_of(2) => AndroidMode::AospUserless,
                 _ => AndroidMode::Aosp,
             };
             let (maker, model) = *ANDROID_MODELS.choose(rng).unwrap_or(&("Google", "Pixel 8"));

@@ -599,37 +599,44 @@ impl ActionService {
         if !done && is_final(&result.action_state) {
             return false;
         }
-        if !done {
-            match self.pins.record(&device.id) {
-                Ok(Some(kept))
-                    if kept.used_at.is_none() && Some(kept.locked_at) != result.started =>
-                {
-                    return false;
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::warn!(kind = ?error.kind(), "the kept PINs could not be read");
-                    return false;
-                }
-            }
-        }
-        match super::reveal::read_result_secret(&self.graph, &device.id, ActionKind::RemoteLock)
-            .await
+        let pin = match super::reveal::read_result_secret(
+            &self.graph,
+            &device.id,
+            ActionKind::RemoteLock,
+        )
+        .await
         {
-            Ok(Some(pin)) if pin.started >= result.started => {
-                let locked_at = pin.started.unwrap_or_else(Utc::now);
-                match self.pins.keep(device, &pin.value, locked_at) {
-                    Ok(_) => true,
-                    Err(error) => {
-                        tracing::warn!(kind = ?error.kind(), "an unlock PIN could not be kept");
-                        false
-                    }
-                }
-            }
-            Ok(_) => false,
+            Ok(Some(pin)) if pin.started >= result.started => pin,
+            Ok(_) => return false,
             Err(error) => {
                 tracing::warn!(kind = ?error.kind(), "an unlock PIN could not be read");
+                return false;
+            }
+        };
+        if !done && self.holds_another_unused_pin(&device.id, &pin.value) {
+            return false;
+        }
+        let locked_at = pin.started.unwrap_or_else(Utc::now);
+        match self.pins.keep(device, &pin.value, locked_at) {
+            Ok(_) => true,
+            Err(error) => {
+                tracing::warn!(kind = ?error.kind(), "an unlock PIN could not be kept");
                 false
+            }
+        }
+    }
+
+    /// Whether an unused PIN other than `pin` is kept for the device (compared by value: Graph's
+    /// times have whole seconds, so two locks can share a start time). Unreadable counts as yes.
+    fn holds_another_unused_pin(&self, device_id: &str, pin: &crate::Secret) -> bool {
+        match (self.pins.record(device_id), self.pins.pin(device_id)) {
+            (Ok(Some(kept)), Ok(Some(value))) => {
+                kept.used_at.is_none() && value.expose() != pin.expose()
+            }
+            (Ok(_), Ok(_)) => false,
+            (Err(error), _) | (_, Err(error)) => {
+                tracing::warn!(kind = ?error.kind(), "the kept PINs could not be read");
+                true
             }
         }
     }

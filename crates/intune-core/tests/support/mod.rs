@@ -46,3 +46,19 @@ pub fn quick_policy() -> intune_core::graph::RetryPolicy {
         timeout: std::time::Duration::from_secs(10),
     }
 }
+
+/// A token source for mockito tests: the server never checks the token.
+pub struct StaticToken;
+
+impl intune_core::credential::TokenSource for StaticToken {
+    fn access_token(&self) -> intune_core::credential::TokenFuture<'_> {
+        Box::pin(async { Ok(intune_core::Secret::new("test-token")) })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        _rejected: &'a intune_core::Secret,
+    ) -> intune_core::credential::TokenFuture<'a> {
+        self.access_token()
+    }
+}
