@@ -383,6 +383,7 @@ pub async fn status(options: &Options, device: String) -> Exit {
     if let Some(guidance) = &review.guidance {
         println!();
         println!("Passcode: {}", guidance.headline);
+        println!("  why: {}", cited(&guidance.headline_sources));
     }
     Ok(0)
 }
@@ -528,12 +529,31 @@ fn print_verdict(review: &DeviceReview, verdict: &Verdict) {
         if let Some(fix) = &reason.fix {
             println!("           {fix}");
         }
+        println!("           why: {}", cited(&reason.sources));
+        if let Some(disagreement) = &reason.disagreement {
+            println!("           sources disagree: {disagreement}");
+        }
     }
     if verdict.readiness != Readiness::Blocked {
         println!("  effect   {}", verdict.effect);
     } else if verdict.overridable {
         println!("  override possible with --override-unused-pin and --reason");
     }
+}
+
+/// Sources on one line: a page's title and address, a seed's name, or the app's reasoning.
+fn cited(sources: &[intune_core::actions::Cited]) -> String {
+    sources
+        .iter()
+        .map(|s| match (&s.kind, &s.url) {
+            (intune_core::actions::SourceKind::Inference, _) => {
+                format!("our inference: {}", s.title)
+            }
+            (_, Some(url)) => format!("{} <{url}>", s.title),
+            (_, None) => s.title.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn readiness(readiness: Readiness) -> &'static str {

@@ -68,7 +68,9 @@ enum Command {
     Lock(actions::SendArgs),
     /// Rotate the FileVault recovery key of corporate Macs.
     RotateFilevaultKey(actions::SendArgs),
-    /// Recover the escrowed passcode of supervised iPhones and iPads (needs --reason).
+    /// Send Graph's recoverPasscode to supervised iPhones and iPads (needs --reason). Microsoft
+    /// documents no passcode recovery for them; the app shows whatever Intune returns. Most
+    /// often you need reset-passcode (remove) instead.
     RecoverPasscode(actions::SendArgs),
     /// Reset the passcode (Android: a new one) or remove it (iPhone, iPad: none).
     #[command(alias = "remove-passcode")]

@@ -74,6 +74,9 @@ fn check_says_ready_or_blocked_and_why_with_distinct_exit_codes() {
         .code(10)
         .stdout(predicate::str::contains(
             "Windows: Intune does not support remote lock",
+        ))
+        .stdout(predicate::str::contains(
+            "why: Device action: remote lock <https://learn.microsoft.com/intune/device-management/actions/remote-lock>",
         ));
     let out = env
         .cli()
@@ -82,6 +85,31 @@ fn check_says_ready_or_blocked_and_why_with_distinct_exit_codes() {
         .code(0);
     let json: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     assert_eq!(json[0]["verdict"]["action"], "rotateFileVaultKey");
+    // Every reason and the effect say where they come from.
+    let reasons = json[0]["verdict"]["reasons"].as_array().expect("reasons");
+    assert!(!reasons.is_empty());
+    for reason in reasons {
+        let sources = reason["sources"].as_array().expect("sources");
+        assert!(!sources.is_empty(), "{reason}");
+        assert!(sources[0]["kind"].is_string() && sources[0]["title"].is_string());
+    }
+    assert!(
+        !json[0]["verdict"]["effectSources"]
+            .as_array()
+            .expect("effect sources")
+            .is_empty()
+    );
+    let status = env
+        .cli()
+        .args(["--json", "status", &mac.id])
+        .assert()
+        .code(0);
+    let status: Value = serde_json::from_slice(&status.get_output().stdout).expect("JSON");
+    let text = status.to_string();
+    assert!(
+        text.contains("\"sources\"") && text.contains("learn.microsoft.com"),
+        "status --json carries the sources"
+    );
     assert_eq!(
         json[0]["device"]["serialNumber"],
         mac.serial_number.as_str()

@@ -670,20 +670,22 @@ async fn recovery_fails_on_an_unescrowed_device_and_the_guidance_turns_to_remova
         d.platform.is_ios_family() && d.is_supervised && !d.hidden.passcode_escrowed && prompt(d)
     });
     let before = rig.service.review(&iphone.id).await.expect("review");
-    assert_eq!(
-        before.guidance.as_ref().map(|g| g.recommended),
-        Some(ActionKind::RecoverPasscode)
+    let guidance = before.guidance.as_ref().expect("guidance");
+    assert_eq!(guidance.recommended, Some(ActionKind::ResetPasscode));
+    assert!(
+        guidance
+            .headline
+            .contains("Seed 001 suggests trying Recover first")
     );
     rig.send(ActionKind::RecoverPasscode, &[&iphone.id], Some("INC-10"))
         .await;
     let failed = rig.follow(&iphone.id, ActionKind::RecoverPasscode).await;
     assert_eq!(state_of(&failed), Some("failed"));
-    assert!(failed.message.contains("remove it instead"));
+    assert!(failed.message.contains("remove the passcode instead"));
     let after = rig.service.review(&iphone.id).await.expect("review");
-    assert_eq!(
-        after.guidance.map(|g| g.recommended),
-        Some(ActionKind::ResetPasscode)
-    );
+    let guidance = after.guidance.expect("guidance");
+    assert_eq!(guidance.recommended, Some(ActionKind::ResetPasscode));
+    assert!(guidance.headline.contains("already failed"));
 }
 
 #[tokio::test]

@@ -2,12 +2,14 @@
 //!
 //! A pure, table-driven engine: the device's facts go in, and each action gets a verdict (ready,
 //! ready with warnings, blocked) with the reasons and what would fix them. Every row of [`RULES`]
-//! comes from the reference material on the remote actions; the UI and the CLI only render it.
+//! names its sources (a Microsoft or Apple page, a seed document, or the app's own inference),
+//! and says where they disagree; the UI and the CLI only render it.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::ActionKind;
+use super::sources::{self, Cited, Source};
 use crate::devices::{ActionResult, Device, Ownership, Platform};
 
 /// What decides a verdict: the device as Graph reports it now, its live action results, and what
@@ -68,6 +70,10 @@ pub struct Reason {
     pub text: String,
     /// What would change the verdict, when something can.
     pub fix: Option<String>,
+    /// Where the rule comes from (shown behind "Why?").
+    pub sources: Vec<Cited>,
+    /// Where the sources disagree, what each says.
+    pub disagreement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,6 +87,8 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
     /// What the device's user will experience.
     pub effect: String,
+    /// Where the effect text comes from.
+    pub effect_sources: Vec<Cited>,
     pub needs_justification: bool,
     /// Blocked only by rules an admin may override with a stronger confirmation (a second macOS
     /// lock while a PIN is unused): sending then needs `override` and a justification.
@@ -100,6 +108,10 @@ struct Rule {
     applies: fn(&Facts, ActionKind) -> bool,
     text: fn(&Facts, ActionKind) -> String,
     fix: fn(&Facts) -> Option<&'static str>,
+    /// Where the rule comes from; a test fails for a rule without one.
+    sources: &'static [Source],
+    /// Where the sources disagree, what each says.
+    disagreement: Option<&'static str>,
 }
 
 use ActionKind::{RecoverPasscode, RemoteLock, ResetPasscode, RotateFileVaultKey};
@@ -110,6 +122,11 @@ const EVERY: &[ActionKind] = &ActionKind::ALL;
 fn no_fix(_: &Facts) -> Option<&'static str> {
     None
 }
+
+const CHECK_IN: Source = sources::inference(
+    "Intune queues a remote action (Graph answers 204) and the device acts on it when it next checks in; lastSyncDateTime says when it last did.",
+);
+const RECOVER_DISAGREES: &str = "Seed 001 says recoverPasscode retrieves the escrowed passcode of a supervised iPhone or iPad enrolled through Apple Business Manager or Apple Configurator. Microsoft's Graph reference documents no result that carries a passcode, describes recoverPasscode in its remoteAction enum as resetting a Windows Phone's Passport for Work PIN, and the Intune admin center has no such action for iOS.";
 
 /// Every rule, in the order its reasons are shown within a severity.
 const RULES: &[Rule] = &[
@@ -122,7 +139,7 @@ const RULES: &[Rule] = &[
         applies: |f, _| leaving_management(&f.device.management_state),
         text: |f, _| {
             format!(
-                "The device is leaving management (Intune reports \"{}\"): it takes no further remote actions.",
+                "A retire or wipe is under way (Intune reports \"{}\"): the device is leaving management and takes no further remote actions.",
                 f.device.management_state
             )
         },
@@ -131,6 +148,13 @@ const RULES: &[Rule] = &[
                 "Check the device in the Intune admin center; cancel the retire or wipe if it was a mistake.",
             )
         },
+        sources: &[
+            sources::GRAPH_MANAGEMENT_STATE,
+            sources::inference(
+                "Only a pending or issued retire or wipe (or a pending delete) takes the device out of management; a failed or canceled one leaves it managed, so it still takes actions.",
+            ),
+        ],
+        disagreement: None,
     },
     Rule {
         id: "never-checked-in",
@@ -142,6 +166,8 @@ const RULES: &[Rule] = &[
             "Intune has no check-in from this device: the action waits until it checks in.".into()
         },
         fix: no_fix,
+        sources: &[sources::GRAPH_MANAGED_DEVICE, CHECK_IN],
+        disagreement: None,
     },
     Rule {
         id: "stale-check-in",
@@ -156,6 +182,8 @@ const RULES: &[Rule] = &[
             )
         },
         fix: no_fix,
+        sources: &[sources::GRAPH_MANAGED_DEVICE, CHECK_IN],
+        disagreement: None,
     },
     Rule {
         id: "already-pending",
@@ -178,6 +206,13 @@ const RULES: &[Rule] = &[
             )
         },
         fix: |_| Some("Wait for it to finish (Follow), rather than sending it again."),
+        sources: &[
+            sources::GRAPH_MANAGED_DEVICE,
+            sources::inference(
+                "deviceActionResults shows the action pending; a second request only queues the same action again.",
+            ),
+        ],
+        disagreement: None,
     },
     // Remote lock.
     Rule {
@@ -194,20 +229,40 @@ const RULES: &[Rule] = &[
                 "For a lost Windows PC, use Wipe or Retire in the Intune admin center, or rotate its BitLocker key.",
             )
         },
+        sources: &[sources::REMOTE_LOCK],
+        disagreement: None,
     },
     Rule {
         id: "lock-unknown-platform",
         actions: &[RemoteLock],
         severity: Blocker,
         overridable: false,
-        applies: |f, _| f.device.platform == Platform::Other,
+        applies: |f, _| f.device.platform == Platform::Other && !is_vision_os(f.device),
         text: |f, _| {
             format!(
-                "Remote lock covers macOS, iOS/iPadOS and Android; this device runs {:?}.",
+                "Remote lock covers macOS, iOS/iPadOS, visionOS 2.0 or later, and Android; this device runs {:?}.",
                 f.device.operating_system
             )
         },
         fix: no_fix,
+        sources: &[sources::REMOTE_LOCK],
+        disagreement: None,
+    },
+    Rule {
+        id: "lock-visionos-version",
+        actions: &[RemoteLock],
+        severity: Blocker,
+        overridable: false,
+        applies: |f, _| is_vision_os(f.device) && os_below(f.device, (2, 0)) == Some(true),
+        text: |f, _| {
+            format!(
+                "Remote lock needs visionOS 2.0 or later; this device runs visionOS {}.",
+                f.device.os_version
+            )
+        },
+        fix: |_| Some("Update the device to visionOS 2.0 or later."),
+        sources: &[sources::REMOTE_LOCK],
+        disagreement: None,
     },
     Rule {
         id: "lock-android-personal",
@@ -223,6 +278,8 @@ const RULES: &[Rule] = &[
                 "Ask the user to lock the device; if they are locked out of work apps, reset the work profile passcode.",
             )
         },
+        sources: &[sources::REMOTE_LOCK],
+        disagreement: None,
     },
     Rule {
         id: "lock-android-mode-unknown",
@@ -236,11 +293,13 @@ const RULES: &[Rule] = &[
         },
         text: |f, _| {
             format!(
-                "Intune accepts remote lock on dedicated, fully managed and corporate work profile Android devices, and AOSP; enrollment type \"{}\" is not one the app recognises.",
+                "Intune accepts remote lock on dedicated, fully managed and corporate work profile Android devices, and AOSP; enrollment type \"{}\" is not one of those.",
                 f.device.enrollment_type
             )
         },
         fix: no_fix,
+        sources: &[sources::REMOTE_LOCK, sources::GRAPH_ENROLLMENT_TYPE],
+        disagreement: None,
     },
     Rule {
         id: "lock-mac-unused-pin",
@@ -250,7 +309,7 @@ const RULES: &[Rule] = &[
         applies: |f, _| f.device.platform == Platform::MacOs && unused_pin_since(f).is_some(),
         text: |f, _| {
             format!(
-                "A macOS lock PIN from {} is still unused: a second lock shows \"Failed\" in Intune, and the first PIN disappears from Intune.",
+                "A macOS lock PIN from {} is still unused (or its lock is still pending): a second lock shows \"Failed\" in Intune, and the first PIN disappears from Intune.",
                 unused_pin_since(f)
                     .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
                     .unwrap_or_default()
@@ -261,22 +320,60 @@ const RULES: &[Rule] = &[
                 "Give the user the PIN (Reveal PIN), and mark it used once the Mac is unlocked. Send a new lock only if the Mac is truly not locked.",
             )
         },
+        sources: &[
+            sources::REMOTE_LOCK,
+            sources::inference(
+                "A pending lock already has its PIN (Intune shows it from the moment the lock is queued) and nobody has typed it yet, so it counts as unused.",
+            ),
+        ],
+        disagreement: None,
     },
     Rule {
-        id: "lock-not-compliant",
+        id: "lock-mac-failed-after-unused-pin",
+        actions: &[RemoteLock],
+        severity: Warning,
+        overridable: false,
+        applies: |f, _| f.device.platform == Platform::MacOs && failed_lock_over_unused_pin(f),
+        text: |f, _| {
+            format!(
+                "The lock sent {} failed, most likely because an earlier PIN was still unused: Intune may no longer show that earlier PIN.",
+                last_result(f, RemoteLock)
+                    .and_then(|r| r.started)
+                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|| "last".into())
+            )
+        },
+        fix: |f| {
+            Some(if f.kept_pin.is_some_and(|p| p.used_at.is_none()) {
+                "The app still keeps the earlier PIN: reveal it here and give it to the user."
+            } else {
+                "Check the device in the Intune admin center for the earlier PIN before sending anything else."
+            })
+        },
+        sources: &[sources::REMOTE_LOCK],
+        disagreement: None,
+    },
+    Rule {
+        id: "lock-mac-old-apple-silicon",
         actions: &[RemoteLock],
         severity: Warning,
         overridable: false,
         applies: |f, _| {
-            f.device.platform != Platform::MacOs
-                && f.device
-                    .compliance_state
-                    .eq_ignore_ascii_case("noncompliant")
+            f.device.platform == Platform::MacOs && os_below(f.device, (11, 5)) == Some(true)
         },
-        text: |_, _| {
-            "The device is not compliant, which often means it has no passcode: then lock only turns its screen off.".into()
+        text: |f, _| {
+            format!(
+                "macOS {}: Apple warns that locking a Mac with Apple silicon running macOS before 11.5 deactivates it; reactivating needs a network connection and a local administrator with a Secure Token.",
+                f.device.os_version
+            )
         },
-        fix: |_| Some("Enforce a passcode policy on the device."),
+        fix: |_| {
+            Some(
+                "If the Mac has Apple silicon, update it to macOS 11.5 or later first, or plan for the reactivation.",
+            )
+        },
+        sources: &[sources::APPLE_DEVICE_LOCK],
+        disagreement: None,
     },
     Rule {
         id: "lock-needs-passcode",
@@ -287,12 +384,14 @@ const RULES: &[Rule] = &[
             matches!(
                 f.device.platform,
                 Platform::Ios | Platform::IpadOs | Platform::Android
-            )
+            ) || is_vision_os(f.device)
         },
         text: |_, _| {
             "Lock protects only a device with a passcode; without one it merely turns the screen off.".into()
         },
         fix: no_fix,
+        sources: &[sources::REMOTE_LOCK],
+        disagreement: None,
     },
     Rule {
         id: "lock-mac-pin",
@@ -302,10 +401,29 @@ const RULES: &[Rule] = &[
         applies: |f, _| f.device.platform == Platform::MacOs,
         text: |_, _| {
             format!(
-                "The Mac locks behind a six-digit PIN. The app reads it back and keeps it in your keychain; Intune shows it only for {PIN_KEPT_BY_INTUNE_DAYS} days or until another action is sent."
+                "The Mac locks behind a six-digit PIN that Intune chooses: Graph's remoteLock takes no PIN (only the admin center lets you set one). The app reads it back as soon as Intune shows it and keeps it in your keychain; Intune shows it only for {PIN_KEPT_BY_INTUNE_DAYS} days or until another action is sent."
             )
         },
         fix: no_fix,
+        sources: &[
+            sources::REMOTE_LOCK,
+            sources::GRAPH_REMOTE_LOCK,
+            sources::GRAPH_REMOTE_LOCK_RESULT,
+        ],
+        disagreement: None,
+    },
+    Rule {
+        id: "lock-mac-find-my",
+        actions: &[RemoteLock],
+        severity: Note,
+        overridable: false,
+        applies: |f, _| f.device.platform == Platform::MacOs,
+        text: |_, _| {
+            "A Mac locks through Find My and the lock fails if the Mac has no recovery partition. The PIN lifts the lock only: a forgotten login password is recovered with the FileVault recovery key, not with a lock.".into()
+        },
+        fix: no_fix,
+        sources: &[sources::APPLE_DEVICE_LOCK, sources::ROTATE_FILEVAULT],
+        disagreement: None,
     },
     // Rotate the FileVault recovery key.
     Rule {
@@ -316,6 +434,8 @@ const RULES: &[Rule] = &[
         applies: |f, _| f.device.platform != Platform::MacOs,
         text: |_, _| "FileVault is macOS only.".into(),
         fix: no_fix,
+        sources: &[sources::ROTATE_FILEVAULT],
+        disagreement: None,
     },
     Rule {
         id: "filevault-personal",
@@ -329,6 +449,8 @@ const RULES: &[Rule] = &[
             "Personal Mac: FileVault keys of personal devices rotate only through policy, and admins cannot view them.".into()
         },
         fix: no_fix,
+        sources: &[sources::ROTATE_FILEVAULT, sources::SEED_FILEVAULT],
+        disagreement: None,
     },
     Rule {
         id: "filevault-ownership-unknown",
@@ -347,6 +469,8 @@ const RULES: &[Rule] = &[
                 "If the Mac is corporate, set its ownership to Corporate in the Intune admin center (Properties), then check again.",
             )
         },
+        sources: &[sources::ROTATE_FILEVAULT],
+        disagreement: None,
     },
     Rule {
         id: "filevault-not-encrypted",
@@ -362,6 +486,8 @@ const RULES: &[Rule] = &[
                 "Assign an Intune disk encryption (FileVault) policy that escrows the personal recovery key.",
             )
         },
+        sources: &[sources::ROTATE_FILEVAULT, sources::SEED_FILEVAULT],
+        disagreement: None,
     },
     Rule {
         id: "filevault-escrow-unknown",
@@ -373,6 +499,13 @@ const RULES: &[Rule] = &[
             "Intune does not report whether the personal recovery key is escrowed; without an escrowed key the rotation fails.".into()
         },
         fix: no_fix,
+        sources: &[
+            sources::ROTATE_FILEVAULT,
+            sources::inference(
+                "managedDevice has no property that says whether a key is escrowed.",
+            ),
+        ],
+        disagreement: None,
     },
     Rule {
         id: "filevault-key-shown",
@@ -390,26 +523,46 @@ const RULES: &[Rule] = &[
             )
         },
         fix: no_fix,
+        sources: &[sources::ROTATE_FILEVAULT, sources::SEED_FILEVAULT],
+        disagreement: None,
     },
-    // Recover the escrowed passcode.
+    // Recover passcode.
     Rule {
-        id: "recover-not-ios",
+        id: "recover-not-apple",
         actions: &[RecoverPasscode],
         severity: Blocker,
         overridable: false,
-        applies: |f, _| !is_ios(f.device),
-        text: |_, _| "Only supervised iPhones and iPads escrow their passcode with Intune.".into(),
+        applies: |f, _| !is_ios(f.device) && f.device.platform != Platform::MacOs,
+        text: |_, _| {
+            "Seed 001 describes passcode recovery for iPhone and iPad only (\"not typically supported\" on Windows and Android), and Microsoft documents it for none of them.".into()
+        },
         fix: |f| {
             Some(match f.device.platform {
                 Platform::Android => {
-                    "Use Reset passcode: Android keeps no escrowed passcode, and a reset makes a new one."
-                }
-                Platform::MacOs => {
-                    "A Mac has no escrowed passcode: use Remote lock (its PIN), or the FileVault recovery key."
+                    "Use Reset passcode: Intune makes a new passcode and shows it here for 7 days."
                 }
                 _ => "Use the platform's own recovery from the Intune admin center.",
             })
         },
+        sources: &[sources::SEED_RECOVER, sources::GRAPH_RECOVER_PASSCODE],
+        disagreement: None,
+    },
+    Rule {
+        id: "recover-mac-undocumented",
+        actions: &[RecoverPasscode],
+        severity: Warning,
+        overridable: false,
+        applies: |f, _| f.device.platform == Platform::MacOs,
+        text: |_, _| {
+            "On a Mac, seed 001 calls recovery \"limited (may work with specific configurations)\"; Microsoft documents nothing. The app can send it and will show whatever Intune returns, but do not count on it.".into()
+        },
+        fix: |_| {
+            Some(
+                "A forgotten login password is recovered with the FileVault recovery key (Reveal FileVault key), not with a lock or a passcode action.",
+            )
+        },
+        sources: &[sources::SEED_RECOVER, sources::GRAPH_RECOVER_PASSCODE],
+        disagreement: Some(RECOVER_DISAGREES),
     },
     Rule {
         id: "recover-unsupervised",
@@ -418,14 +571,11 @@ const RULES: &[Rule] = &[
         overridable: false,
         applies: |f, _| is_ios(f.device) && !f.device.is_supervised,
         text: |_, _| {
-            "The device is not supervised: passcodes are escrowed only on supervised devices."
-                .into()
+            "The device is not supervised: seed 001 describes escrowed passcodes only on supervised devices.".into()
         },
-        fix: |_| {
-            Some(
-                "Remove the passcode instead. To recover passcodes in future, re-enroll the device through Apple Business Manager.",
-            )
-        },
+        fix: |_| Some("Remove the passcode instead."),
+        sources: &[sources::SEED_RECOVER],
+        disagreement: None,
     },
     Rule {
         id: "recover-enrollment",
@@ -439,22 +589,30 @@ const RULES: &[Rule] = &[
         },
         text: |f, _| {
             format!(
-                "Enrolled as \"{}\": passcode escrow is set in an Apple Business Manager or Apple Configurator enrollment profile.",
+                "Enrolled as \"{}\": seed 001 describes escrow only for devices enrolled through Apple Business Manager or Apple Configurator (appleBulkWithUser, appleBulkWithoutUser).",
                 f.device.enrollment_type
             )
         },
-        fix: |_| Some("Check the device's enrollment profile has passcode escrow on."),
+        fix: |_| Some("Remove the passcode instead."),
+        sources: &[sources::SEED_RECOVER, sources::GRAPH_ENROLLMENT_TYPE],
+        disagreement: None,
     },
     Rule {
-        id: "recover-escrow-unknown",
+        id: "recover-undocumented",
         actions: &[RecoverPasscode],
         severity: Warning,
         overridable: false,
         applies: |f, _| is_ios(f.device) && f.device.is_supervised,
         text: |_, _| {
-            "Intune does not report whether escrow is on in the enrollment profile, nor whether the passcode changed since; if it is not escrowed, the recovery fails.".into()
+            "Microsoft documents no passcode recovery for iPhone or iPad: the app sends Graph's recoverPasscode and shows whatever Intune returns. Most likely you will need to remove the passcode instead.".into()
         },
-        fix: |_| Some("If the recovery fails, remove the passcode instead."),
+        fix: |_| Some("Remove the passcode if nothing readable comes back."),
+        sources: &[
+            sources::GRAPH_RECOVER_PASSCODE,
+            sources::GRAPH_REMOTE_ACTION,
+            sources::SEED_RECOVER,
+        ],
+        disagreement: Some(RECOVER_DISAGREES),
     },
     Rule {
         id: "recover-failed-before",
@@ -464,14 +622,19 @@ const RULES: &[Rule] = &[
         applies: |f, _| last_result(f, RecoverPasscode).is_some_and(|r| r.action_state == "failed"),
         text: |f, _| {
             format!(
-                "A recovery on {} failed: the passcode is probably not escrowed.",
+                "A recovery sent {} failed: sending it again is unlikely to go differently.",
                 last_result(f, RecoverPasscode)
                     .and_then(|r| r.started)
                     .map(|t| t.format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|| "an earlier day".into())
+                    .unwrap_or_else(|| "earlier".into())
             )
         },
         fix: |_| Some("Remove the passcode instead."),
+        sources: &[
+            sources::SEED_RECOVER,
+            sources::inference("Nothing Intune reports about the device has changed since."),
+        ],
+        disagreement: None,
     },
     Rule {
         id: "recover-repeated",
@@ -486,17 +649,21 @@ const RULES: &[Rule] = &[
             )
         },
         fix: |_| Some("Confirm the request with the user's manager before recovering it again."),
+        sources: &[sources::SEED_RECOVER],
+        disagreement: None,
     },
     Rule {
         id: "recover-readback",
         actions: &[RecoverPasscode],
         severity: Note,
         overridable: false,
-        applies: |f, _| is_ios(f.device),
+        applies: |f, _| is_ios(f.device) || f.device.platform == Platform::MacOs,
         text: |_, _| {
-            "Microsoft does not document returning a recovered passcode through Graph: the app shows exactly what Intune reports, and links to the device in the Intune admin center when nothing readable comes back.".into()
+            "Graph documents no result type for recoverPasscode: the app shows exactly what Intune reports, and links to the device in the Intune admin center when nothing readable comes back.".into()
         },
         fix: no_fix,
+        sources: &[sources::GRAPH_RECOVER_PASSCODE],
+        disagreement: None,
     },
     // Reset (Android) or remove (iPhone, iPad) the passcode.
     Rule {
@@ -509,9 +676,40 @@ const RULES: &[Rule] = &[
             "Intune resets passcodes on Android and removes them on iPhone and iPad only.".into()
         },
         fix: |f| match f.device.platform {
-            Platform::MacOs => Some("Use Remote lock: its six-digit PIN unlocks the Mac."),
+            Platform::MacOs => Some(
+                "A forgotten Mac login password is recovered with the FileVault recovery key (Reveal FileVault key); remote lock adds a PIN, it does not recover a password.",
+            ),
             _ => None,
         },
+        sources: &[
+            sources::RESET_PASSCODE,
+            sources::REMOVE_PASSCODE,
+            sources::ROTATE_FILEVAULT,
+        ],
+        disagreement: None,
+    },
+    Rule {
+        id: "reset-ios-user-enrollment",
+        actions: &[ResetPasscode],
+        severity: Blocker,
+        overridable: false,
+        applies: |f, _| is_ios(f.device) && apple_user_enrollment(&f.device.enrollment_type),
+        text: |f, _| {
+            format!(
+                "Apple User Enrollment (\"{}\"): Apple does not allow removing the passcode of a user-enrolled device.",
+                f.device.enrollment_type
+            )
+        },
+        fix: |_| {
+            Some(
+                "The user resets their own passcode; if work data is at risk, retire the device in the Intune admin center.",
+            )
+        },
+        sources: &[
+            sources::APPLE_CLEAR_PASSCODE,
+            sources::GRAPH_ENROLLMENT_TYPE,
+        ],
+        disagreement: None,
     },
     Rule {
         id: "reset-ios-removes",
@@ -523,9 +721,11 @@ const RULES: &[Rule] = &[
             "Removes the passcode and generates none: the device opens without a passcode until the user sets one (a passcode policy asks for one at once).".into()
         },
         fix: no_fix,
+        sources: &[sources::REMOVE_PASSCODE],
+        disagreement: None,
     },
     Rule {
-        id: "reset-ios-escrow-possible",
+        id: "reset-ios-recover-first",
         actions: &[ResetPasscode],
         severity: Note,
         overridable: false,
@@ -533,9 +733,11 @@ const RULES: &[Rule] = &[
             is_ios(f.device) && f.device.is_supervised && apple_automated(&f.device.enrollment_type)
         },
         text: |_, _| {
-            "The passcode may be escrowed: recovering it keeps the user's own passcode (see the guidance).".into()
+            "Seed 001 suggests trying Recover passcode first on a supervised device like this one; Microsoft documents no such recovery (see the guidance).".into()
         },
         fix: no_fix,
+        sources: &[sources::SEED_RECOVER, sources::GRAPH_RECOVER_PASSCODE],
+        disagreement: Some(RECOVER_DISAGREES),
     },
     Rule {
         id: "reset-ios-unlock-token",
@@ -547,6 +749,8 @@ const RULES: &[Rule] = &[
             "If Intune's unlock token for the device is out of date, the removal fails; only a wipe helps then.".into()
         },
         fix: no_fix,
+        sources: &[sources::REMOVE_PASSCODE],
+        disagreement: None,
     },
     Rule {
         id: "reset-android-policy",
@@ -556,46 +760,40 @@ const RULES: &[Rule] = &[
         applies: |f, _| f.device.platform == Platform::Android,
         text: |f, _| {
             format!(
-                "Needs a passcode policy at {} level; Intune does not report here whether one is assigned, and without one the reset fails.",
-                if matches!(
-                    android_mode(&f.device.enrollment_type),
-                    Some(AndroidMode::Dedicated | AndroidMode::Aosp)
-                ) {
-                    "device"
-                } else {
-                    "work profile"
+                "Needs a passcode policy{}; Intune does not report here whether one is assigned, and without one the reset fails.",
+                match android_reset_level(f.device) {
+                    Some(level) => format!(" at {level} level"),
+                    None => String::new(),
                 }
             )
         },
         fix: |_| {
             Some("Assign a device restrictions or compliance policy that requires a passcode.")
         },
+        sources: &[sources::RESET_PASSCODE],
+        disagreement: None,
     },
     Rule {
-        id: "reset-android-corporate-work-profile",
-        actions: &[ResetPasscode],
-        severity: Warning,
-        overridable: false,
-        applies: |f, _| {
-            f.device.platform == Platform::Android
-                && android_mode(&f.device.enrollment_type)
-                    == Some(AndroidMode::CorporateWorkProfile)
-        },
-        text: |_, _| {
-            "Passcode reset is not always available on corporate-owned work profile devices.".into()
-        },
-        fix: no_fix,
-    },
-    Rule {
-        id: "reset-android-work-profile-only",
+        id: "reset-android-level",
         actions: &[ResetPasscode],
         severity: Note,
         overridable: false,
-        applies: |f, _| f.device.platform == Platform::Android && android_personal(f.device),
-        text: |_, _| {
-            "Personally owned work profile: this resets the work profile's passcode, not the device's.".into()
+        applies: |f, _| f.device.platform == Platform::Android,
+        text: |f, _| match (
+            android_mode(&f.device.enrollment_type),
+            android_reset_level(f.device),
+        ) {
+            (Some(mode), Some(level)) => {
+                format!("{}: Intune resets the {level} passcode.", mode.name())
+            }
+            _ => format!(
+                "Enrollment type \"{}\" does not say how the device is managed: Intune resets the device passcode on dedicated and AOSP devices, and the work profile's on fully managed and work profile devices.",
+                f.device.enrollment_type
+            ),
         },
         fix: no_fix,
+        sources: &[sources::RESET_PASSCODE, sources::GRAPH_ENROLLMENT_TYPE],
+        disagreement: None,
     },
     Rule {
         id: "reset-android-visible",
@@ -605,6 +803,8 @@ const RULES: &[Rule] = &[
         applies: |f, _| f.device.platform == Platform::Android,
         text: |_, _| "The new passcode can be revealed here for 7 days.".into(),
         fix: no_fix,
+        sources: &[sources::RESET_PASSCODE],
+        disagreement: None,
     },
 ];
 
@@ -627,6 +827,8 @@ pub fn assess_one(facts: &Facts, action: ActionKind) -> Verdict {
                     severity: rule.severity,
                     text: (rule.text)(facts, action),
                     fix: (rule.fix)(facts).map(str::to_owned),
+                    sources: sources::cite(rule.sources),
+                    disagreement: rule.disagreement.map(str::to_owned),
                 },
                 rule.overridable,
             )
@@ -646,39 +848,60 @@ pub fn assess_one(facts: &Facts, action: ActionKind) -> Verdict {
         Readiness::Ready
     };
     let overridable = !blockers.is_empty() && blockers.iter().all(|o| *o);
+    let (effect, effect_sources) = effect(action, facts.device);
     Verdict {
         action,
         label: action.label(facts.device.platform).into(),
         readiness,
         overridable,
         needs_justification: action.needs_justification() || overridable,
-        effect: effect(action, facts.device).into(),
+        effect,
+        effect_sources: sources::cite(effect_sources),
         reasons: reasons.into_iter().map(|(r, _)| r).collect(),
     }
 }
 
-/// What the device's user experiences.
-fn effect(action: ActionKind, device: &Device) -> &'static str {
+/// What the device's user experiences, and where that comes from.
+fn effect(action: ActionKind, device: &Device) -> (String, &'static [Source]) {
     match (action, device.platform) {
-        (RemoteLock, Platform::MacOs) => {
-            "The Mac locks at once and restarts to a PIN screen: the user needs the six-digit PIN from you to get back in."
-        }
-        (RemoteLock, Platform::Ios | Platform::IpadOs) => {
-            "The screen locks; the user unlocks it with their passcode."
-        }
-        (RemoteLock, _) => "The screen locks; the user unlocks it with their PIN or password.",
-        (RotateFileVaultKey, _) => {
-            "Nothing visible: the Mac makes a new recovery key at its next check-in, and the old key stops working."
-        }
-        (RecoverPasscode, _) => {
-            "Nothing changes on the device: Intune retrieves the escrowed passcode for you to pass on."
-        }
-        (ResetPasscode, Platform::Ios | Platform::IpadOs) => {
-            "The passcode is removed: the device opens without one until the user sets a new passcode."
-        }
-        (ResetPasscode, _) => {
-            "The passcode is replaced by a new one, which you reveal here and give to the user."
-        }
+        (RemoteLock, Platform::MacOs) => (
+            "The Mac locks at once and restarts to a PIN screen: the user needs the six-digit PIN from you to get back in.".into(),
+            &[sources::REMOTE_LOCK, sources::APPLE_DEVICE_LOCK],
+        ),
+        (RemoteLock, Platform::Ios | Platform::IpadOs) => (
+            "The screen locks; the user unlocks it with their passcode.".into(),
+            &[sources::REMOTE_LOCK],
+        ),
+        (RemoteLock, _) => (
+            "The screen locks; the user unlocks it with their PIN or password.".into(),
+            &[sources::REMOTE_LOCK],
+        ),
+        (RotateFileVaultKey, _) => (
+            "Nothing visible: the Mac makes a new personal recovery key at its next check-in, and the old key stops working.".into(),
+            &[sources::ROTATE_FILEVAULT, sources::SEED_FILEVAULT],
+        ),
+        (RecoverPasscode, _) => (
+            "Not documented by Microsoft. Seed 001 says nothing changes on the device and Intune retrieves the escrowed passcode; the app sends the request and shows whatever Intune returns.".into(),
+            &[sources::SEED_RECOVER, sources::GRAPH_RECOVER_PASSCODE],
+        ),
+        (ResetPasscode, Platform::Ios | Platform::IpadOs) => (
+            "The passcode is removed: the device opens without one until the user sets a new passcode.".into(),
+            &[sources::REMOVE_PASSCODE],
+        ),
+        (ResetPasscode, _) => match android_reset_level(device) {
+            Some("device") => (
+                "The device's passcode is replaced by a new one, which you reveal here and give to the user to enter on the device.".into(),
+                &[sources::RESET_PASSCODE],
+            ),
+            Some(_) => (
+                "The work profile's passcode is replaced by a new one, which you reveal here and give to the user; the device's own screen lock stays as it is, and the user is notified to activate the new passcode.".into(),
+                &[sources::RESET_PASSCODE],
+            ),
+            None => (
+                "The device's or the work profile's passcode (depending on how the device is enrolled) is replaced by a new one, which you reveal here and give to the user.".into(),
+                &[sources::RESET_PASSCODE],
+            ),
+        },
     }
 }
 
@@ -686,16 +909,29 @@ fn is_ios(device: &Device) -> bool {
     matches!(device.platform, Platform::Ios | Platform::IpadOs)
 }
 
+fn is_vision_os(device: &Device) -> bool {
+    device.operating_system.eq_ignore_ascii_case("visionOS")
+}
+
+/// Whether the OS version is below `(major, minor)`; `None` when it does not parse.
+fn os_below(device: &Device, (major, minor): (u32, u32)) -> Option<bool> {
+    let mut parts = device.os_version.trim().split('.');
+    let have_major: u32 = parts.next()?.trim().parse().ok()?;
+    let have_minor: u32 = parts.next().map_or(Some(0), |p| p.trim().parse().ok())?;
+    Some((have_major, have_minor) < (major, minor))
+}
+
 fn is_waiting(state: &str) -> bool {
     matches!(state, "pending" | "active")
 }
 
+/// A retire, wipe or delete that is pending or issued. A failed or canceled one leaves the device
+/// managed (`managementState` per Graph's enum).
 fn leaving_management(state: &str) -> bool {
-    let state = state.to_ascii_lowercase();
-    ["retire", "wipe", "delete"]
-        .iter()
-        .any(|prefix| state.starts_with(prefix))
-        && !state.ends_with("canceled")
+    matches!(
+        state,
+        "retirePending" | "retireIssued" | "wipePending" | "wipeIssued" | "deletePending"
+    )
 }
 
 fn days_since_check_in(facts: &Facts) -> Option<i64> {
@@ -715,7 +951,8 @@ fn last_result<'a>(facts: &'a Facts, action: ActionKind) -> Option<&'a ActionRes
 }
 
 /// When the lock whose PIN is still unused was sent: the PIN this app keeps (until marked used),
-/// or a finished lock whose PIN Intune still shows and the admin has not marked used.
+/// or a lock Intune shows as pending or done (a pending lock's PIN is not typed yet) that the
+/// admin has not marked used.
 pub fn unused_pin_since(facts: &Facts) -> Option<DateTime<Utc>> {
     let used_at = facts.kept_pin.and_then(|p| p.used_at);
     let kept = facts
@@ -723,11 +960,28 @@ pub fn unused_pin_since(facts: &Facts) -> Option<DateTime<Utc>> {
         .filter(|p| p.used_at.is_none())
         .map(|p| p.locked_at);
     let from_intune = last_result(facts, RemoteLock)
-        .filter(|r| r.action_state == "done" && r.has_secret)
+        .filter(|r| is_waiting(&r.action_state) || (r.action_state == "done" && r.has_secret))
         .and_then(|r| r.started)
         .filter(|started| facts.now - *started < Duration::days(PIN_KEPT_BY_INTUNE_DAYS))
         .filter(|started| used_at.is_none_or(|used| used < *started));
     kept.into_iter().chain(from_intune).max()
+}
+
+/// The newest lock failed while an earlier PIN was still unused: the PIN this app keeps from
+/// before it, or (when the app keeps none) any failed lock of a Mac, since Intune does not say why.
+fn failed_lock_over_unused_pin(facts: &Facts) -> bool {
+    let Some(failed) = last_result(facts, RemoteLock).filter(|r| r.action_state == "failed") else {
+        return false;
+    };
+    match facts.kept_pin {
+        Some(kept) => {
+            kept.used_at.is_none()
+                && failed
+                    .started
+                    .is_none_or(|started| kept.locked_at < started)
+        }
+        None => true,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -739,7 +993,20 @@ enum AndroidMode {
     Aosp,
 }
 
-/// The Android management mode from Graph's `deviceEnrollmentType` (beta names included).
+impl AndroidMode {
+    fn name(self) -> &'static str {
+        match self {
+            AndroidMode::Dedicated => "Corporate-owned dedicated device",
+            AndroidMode::FullyManaged => "Corporate-owned fully managed device",
+            AndroidMode::CorporateWorkProfile => "Corporate-owned work profile",
+            AndroidMode::PersonalWorkProfile => "Personally owned work profile",
+            AndroidMode::Aosp => "AOSP device",
+        }
+    }
+}
+
+/// The Android management mode from Graph's `deviceEnrollmentType` (beta's members; v1.0 has
+/// none of them and answers `unknownFutureValue`).
 fn android_mode(enrollment_type: &str) -> Option<AndroidMode> {
     let t = enrollment_type.to_ascii_lowercase();
     if t.contains("aosp") {
@@ -757,16 +1024,42 @@ fn android_mode(enrollment_type: &str) -> Option<AndroidMode> {
     }
 }
 
+/// Which passcode Intune's reset replaces, per the table in Microsoft's reset-passcode page:
+/// the device's on dedicated and AOSP devices, the work profile's on fully managed, corporate
+/// work profile and personal work profile devices.
+fn android_reset_level(device: &Device) -> Option<&'static str> {
+    if device.platform != Platform::Android {
+        return None;
+    }
+    match android_mode(&device.enrollment_type) {
+        Some(AndroidMode::Dedicated | AndroidMode::Aosp) => Some("device"),
+        Some(_) => Some("work profile"),
+        None if device.ownership == Ownership::Personal => Some("work profile"),
+        None => None,
+    }
+}
+
 fn android_personal(device: &Device) -> bool {
     device.ownership == Ownership::Personal
         || android_mode(&device.enrollment_type) == Some(AndroidMode::PersonalWorkProfile)
 }
 
-/// Automated Device Enrollment (Apple Business or School Manager) and Apple Configurator.
+/// Automated Device Enrollment (Apple Business or School Manager) and Apple Configurator: Graph
+/// has no member of its own for Apple Configurator, whose enrollments read as these two.
 fn apple_automated(enrollment_type: &str) -> bool {
     matches!(
         enrollment_type,
-        "appleBulkWithUser" | "appleBulkWithoutUser" | "appleConfigurator"
+        "appleBulkWithUser" | "appleBulkWithoutUser"
+    )
+}
+
+/// Apple User Enrollment, profile-based or account-driven.
+fn apple_user_enrollment(enrollment_type: &str) -> bool {
+    matches!(
+        enrollment_type,
+        "appleUserEnrollment"
+            | "appleUserEnrollmentWithServiceAccount"
+            | "appleAccountDrivenUserEnrollment"
     )
 }
 

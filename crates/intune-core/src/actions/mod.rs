@@ -8,6 +8,7 @@ pub mod limiter;
 pub mod pins;
 pub mod reveal;
 pub mod service;
+pub mod sources;
 
 pub use eligibility::{Facts, History, PinRecord, Readiness, Reason, Severity, Verdict};
 pub use kind::ActionKind;
@@ -16,3 +17,4 @@ pub use service::{
     ActionService, Actor, DeviceOutcome, DeviceReview, FollowUpdate, ResultMark, RunEvent,
     RunReport, SendRequest, SendState,
 };
+pub use sources::{Cited, Source, SourceKind};

@@ -218,6 +218,7 @@ impl ActionService {
             "Give it to the user by phone after checking who they are; never by email or chat."
                 .into(),
             "Once the Mac is unlocked, mark the PIN used so a new lock is allowed again.".into(),
+            "The PIN lifts the remote lock only: a forgotten login password is recovered with the Mac's FileVault recovery key.".into(),
         ];
         if let Some(pin) = self.pins().pin(&device.id)? {
             let kept = self.pins().record(&device.id)?;
@@ -332,6 +333,7 @@ impl ActionService {
             source: "intune",
             produced_at: None,
             advice: vec![
+                "This is how a user who forgot their Mac's login password gets back in: at the login window they enter the recovery key to unlock the disk and set a new password (a remote lock does not help with that).".into(),
                 "Intune records that you read this key.".into(),
                 "Once the user has unlocked the Mac, rotate the key: a key that was shown should not stay valid.".into(),
             ],

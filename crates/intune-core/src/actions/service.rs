@@ -852,7 +852,7 @@ fn progress_message(
                 ActionKind::RemoteLock if platform == Platform::MacOs => {
                     " A second lock fails while the first PIN is unused."
                 }
-                ActionKind::RecoverPasscode => " The passcode is probably not escrowed: remove it instead.",
+                ActionKind::RecoverPasscode => " Intune does not say why, and Microsoft documents no passcode recovery for this device: remove the passcode instead.",
                 ActionKind::ResetPasscode if platform == Platform::Android => {
                     " The device probably has no passcode policy."
                 }
