@@ -40,6 +40,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::audit_entries,
             commands::actions::verify_audit,
             commands::actions::export_audit,
+            commands::actions::open_source_page,
             commands::desktop::quick_lock_target,
             commands::desktop::hide_window,
             commands::desktop::show_main_window,

@@ -31,6 +31,7 @@ fn main() {
         "audit_entries",
         "verify_audit",
         "export_audit",
+        "open_source_page",
         "quick_lock_target",
         "hide_window",
         "show_main_window",

@@ -19,6 +19,22 @@ use tauri_specta::Event;
 
 use crate::state::{AppState, Tenant};
 
+/// Opens a rule's source page ("Why?") in the system browser: only the pages the rules cite, so
+/// the web view cannot open anything else.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_source_page(url: String) -> Result<(), ErrorReport> {
+    let Some(url) = intune_core::actions::sources::published_url(&url) else {
+        return Err(Error::InvalidInput {
+            what: "the source page",
+            why: "it is not one of the pages the app's rules cite".into(),
+        }
+        .report());
+    };
+    tauri_plugin_opener::open_url(url, None::<&str>)
+        .map_err(|e| Error::Internal(format!("the browser could not be opened: {e}")).report())
+}
+
 /// A shown secret disappears from the screen, and from the clipboard, after this long.
 pub const SECRET_SHOWN_SECONDS: u64 = 30;
 /// Following stops after this long; the device panel can start it again.

@@ -91,6 +91,11 @@ export const commands = {
 	 *  returns the file's path, or `None` when the dialog was closed.
 	 */
 	exportAudit: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
+	/**
+	 *  Opens a rule's source page ("Why?") in the system browser: only the pages the rules cite, so
+	 *  the web view cannot open anything else.
+	 */
+	openSourcePage: (url: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_source_page", { url })),
 	/**  The device quick lock was opened on from the tray, if any (taken once). */
 	quickLockTarget: () => __TAURI_INVOKE<string | null>("quick_lock_target"),
 	/**  Hides the window that asks (quick lock closes itself with Escape). */
@@ -304,10 +309,37 @@ export type AuditView_Serialize = {
 	file: string,
 };
 
-export type Choice = {
+export type Choice = Choice_Serialize | Choice_Deserialize;
+
+export type Choice_Deserialize = {
 	action: ActionKind,
 	label: string,
 	userSees: string,
+	sources: Cited_Deserialize[],
+};
+
+export type Choice_Serialize = {
+	action: ActionKind,
+	label: string,
+	userSees: string,
+	sources: Cited_Serialize[],
+};
+
+/**  A source as the UI and scripts read it. */
+export type Cited = Cited_Serialize | Cited_Deserialize;
+
+/**  A source as the UI and scripts read it. */
+export type Cited_Deserialize = {
+	kind: SourceKind,
+	title: string,
+	url?: string | null,
+};
+
+/**  A source as the UI and scripts read it. */
+export type Cited_Serialize = {
+	kind: SourceKind,
+	title: string,
+	url: string | null,
 };
 
 export type Cloud = { kind: "global" } | { kind: "usGovHigh" } | { kind: "usGovDod" } | { kind: "china" } | 
@@ -474,7 +506,7 @@ export type DeviceReview = DeviceReview_Serialize | DeviceReview_Deserialize;
 export type DeviceReview_Deserialize = {
 	details: DeviceDetails_Deserialize,
 	verdicts: Verdict_Deserialize[],
-	guidance?: Guidance | null,
+	guidance?: Guidance_Deserialize | null,
 	keptPin?: KeptPin_Deserialize | null,
 	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
 	reveals: SecretKind[],
@@ -487,7 +519,7 @@ export type DeviceReview_Deserialize = {
 export type DeviceReview_Serialize = {
 	details: DeviceDetails_Serialize,
 	verdicts: Verdict_Serialize[],
-	guidance: Guidance | null,
+	guidance: Guidance_Serialize | null,
 	keptPin: KeptPin_Serialize | null,
 	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
 	reveals: SecretKind[],
@@ -621,9 +653,18 @@ export type ErrorReport_Serialize = {
 	requestId: string | null,
 };
 
-export type Failure = {
+export type Failure = Failure_Serialize | Failure_Deserialize;
+
+export type Failure_Deserialize = {
 	cause: string,
 	whatToDo: string,
+	sources: Cited_Deserialize[],
+};
+
+export type Failure_Serialize = {
+	cause: string,
+	whatToDo: string,
+	sources: Cited_Serialize[],
 };
 
 /**  Where a followed action stands. */
@@ -657,17 +698,40 @@ export type FollowUpdate_Serialize = {
 	message: string,
 };
 
-export type Guidance = {
-	/**  `recoverPasscode` or `resetPasscode` (shown as "Remove passcode"). */
-	recommended: ActionKind,
+export type Guidance = Guidance_Serialize | Guidance_Deserialize;
+
+export type Guidance_Deserialize = {
+	/**
+	 *  `resetPasscode` (shown as "Remove passcode"), or none when neither can help (Apple User
+	 *  Enrollment).
+	 */
+	recommended?: ActionKind | null,
 	headline: string,
+	headlineSources: Cited_Deserialize[],
 	/**  The device's facts that decided it. */
 	decidedBy: string[],
 	/**  What the device's user experiences with each choice. */
-	experience: Choice[],
-	ifItFails: Failure[],
-	/**  What Microsoft documents, and what it does not. */
-	documented: string[],
+	experience: Choice_Deserialize[],
+	ifItFails: Failure_Deserialize[],
+	/**  What each source says, and what the app does. */
+	documented: Statement_Deserialize[],
+};
+
+export type Guidance_Serialize = {
+	/**
+	 *  `resetPasscode` (shown as "Remove passcode"), or none when neither can help (Apple User
+	 *  Enrollment).
+	 */
+	recommended: ActionKind | null,
+	headline: string,
+	headlineSources: Cited_Serialize[],
+	/**  The device's facts that decided it. */
+	decidedBy: string[],
+	/**  What the device's user experiences with each choice. */
+	experience: Choice_Serialize[],
+	ifItFails: Failure_Serialize[],
+	/**  What each source says, and what the app does. */
+	documented: Statement_Serialize[],
 };
 
 /**  Sent while the device list is fetched and when it is done or failed. */
@@ -784,6 +848,10 @@ export type Reason_Deserialize = {
 	text: string,
 	/**  What would change the verdict, when something can. */
 	fix?: string | null,
+	/**  Where the rule comes from (shown behind "Why?"). */
+	sources: Cited_Deserialize[],
+	/**  Where the sources disagree, what each says. */
+	disagreement?: string | null,
 };
 
 export type Reason_Serialize = {
@@ -793,6 +861,10 @@ export type Reason_Serialize = {
 	text: string,
 	/**  What would change the verdict, when something can. */
 	fix: string | null,
+	/**  Where the rule comes from (shown behind "Why?"). */
+	sources: Cited_Serialize[],
+	/**  Where the sources disagree, what each says. */
+	disagreement: string | null,
 };
 
 export type RefreshMode = 
@@ -981,6 +1053,24 @@ export type SignInStep =
 /**  Enter this code on the verification page, on any device. */
 { kind: "deviceCode"; userCode: string; verificationUri: string; expiresInSecs: number };
 
+export type SourceKind = "microsoft" | "apple" | 
+/**  A document the product was specified from. */
+"seed" | 
+/**  The app's own reasoning, where no document says it. */
+"inference";
+
+export type Statement = Statement_Serialize | Statement_Deserialize;
+
+export type Statement_Deserialize = {
+	text: string,
+	sources: Cited_Deserialize[],
+};
+
+export type Statement_Serialize = {
+	text: string,
+	sources: Cited_Serialize[],
+};
+
 /**  A device as the tray shows it. */
 export type TrayDevice = {
 	id: string,
@@ -998,6 +1088,8 @@ export type Verdict_Deserialize = {
 	reasons: Reason_Deserialize[],
 	/**  What the device's user will experience. */
 	effect: string,
+	/**  Where the effect text comes from. */
+	effectSources: Cited_Deserialize[],
 	needsJustification: boolean,
 	/**
 	 *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
@@ -1014,6 +1106,8 @@ export type Verdict_Serialize = {
 	reasons: Reason_Serialize[],
 	/**  What the device's user will experience. */
 	effect: string,
+	/**  Where the effect text comes from. */
+	effectSources: Cited_Serialize[],
 	needsJustification: boolean,
 	/**
 	 *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS

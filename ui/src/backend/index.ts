@@ -11,10 +11,11 @@ import {
   type AuditEvent,
   type AuditFilter_Deserialize,
   type AuditView_Serialize,
+  type Cited_Serialize,
   type DesktopSettings,
   type DeviceReview_Serialize,
   type FollowUpdate_Serialize,
-  type Guidance as GuidanceType,
+  type Guidance_Serialize,
   type KeptPin_Serialize,
   type Readiness,
   type Reason_Serialize,
@@ -65,7 +66,8 @@ export type DeviceReview = DeviceReview_Serialize;
 export type DeviceDetails = DeviceReview["details"];
 export type Verdict = Verdict_Serialize;
 export type Reason = Reason_Serialize;
-export type Guidance = GuidanceType;
+export type Cited = Cited_Serialize;
+export type Guidance = Guidance_Serialize;
 export type KeptPin = KeptPin_Serialize;
 export type SendRequest = SendRequest_Deserialize;
 export type RunReport = RunReport_Serialize;
@@ -93,6 +95,8 @@ export interface Backend {
   /** The device read now, with every action's verdict and, for iPhone/iPad, the guidance. */
   reviewDevice(id: string): Promise<DeviceReview>;
   openInAdminCenter(id: string): Promise<void>;
+  /** Opens one of the pages a rule cites ("Why?") in the system browser; Rust refuses others. */
+  openSourcePage(url: string): Promise<void>;
   /** Sends, then Rust follows each queued device and reports through `onActionProgress`. */
   sendAction(request: SendRequest): Promise<RunReport>;
   followAction(deviceId: string, action: ActionKind): Promise<void>;
@@ -171,6 +175,7 @@ export const tauriBackend: Backend = {
   searchDevices: (query, offset, limit) => unwrap(commands.searchDevices(query, offset, limit)),
   reviewDevice: (id) => unwrap(commands.reviewDevice(id)),
   openInAdminCenter: (id) => unwrap(commands.openInAdminCenter(id)).then(() => undefined),
+  openSourcePage: (url) => unwrap(commands.openSourcePage(url)).then(() => undefined),
   sendAction: (request) => unwrap(commands.sendAction(request)),
   followAction: (deviceId, action) =>
     unwrap(commands.followAction(deviceId, action)).then(() => undefined),

@@ -14,6 +14,13 @@ import {
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 
 const MAC = sampleDevice(7, { deviceName: "MAC-ADA-007", serialNumber: "C02ADA7" });
+const REMOTE_LOCK_PAGE = {
+  kind: "microsoft" as const,
+  title: "Device action: remote lock",
+  url: "https://learn.microsoft.com/intune/device-management/actions/remote-lock",
+};
+const SEED_001 = { kind: "seed" as const, title: "Seed 001", url: null };
+const INFERENCE = { kind: "inference" as const, title: "Windows has no remote lock.", url: null };
 
 function queued(overrides: Partial<RunReport["outcomes"][number]> = {}): RunReport {
   return {
@@ -67,6 +74,8 @@ describe("DeviceDetailsPanel actions", () => {
               severity: "blocker",
               text: "Windows: Intune does not support remote lock (it answers 400 BadRequest).",
               fix: "For a lost Windows PC, use Wipe or Retire in the Intune admin center.",
+              sources: [REMOTE_LOCK_PAGE],
+              disagreement: null,
             },
           ]),
         ],
@@ -195,6 +204,8 @@ describe("DeviceDetailsPanel actions", () => {
               severity: "blocker",
               text: "A macOS lock PIN from 2026-11-20 10:00 UTC is still unused.",
               fix: null,
+              sources: [REMOTE_LOCK_PAGE],
+              disagreement: null,
             },
           ]),
         ],
@@ -277,19 +288,68 @@ describe("DeviceDetailsPanel actions", () => {
       sampleReview(iphone, {
         guidance: {
           recommended: "resetPasscode",
-          headline: "Remove the passcode: an unsupervised device escrows none.",
+          headline: "Remove the passcode: seed 001 describes escrow only on supervised devices.",
+          headlineSources: [SEED_001],
           decidedBy: ["Supervised: no."],
           experience: [
-            { action: "recoverPasscode", label: "Recover passcode", userSees: "Nothing changes." },
-            { action: "resetPasscode", label: "Remove passcode", userSees: "Opens without one." },
+            {
+              action: "recoverPasscode",
+              label: "Recover passcode",
+              userSees: "Not documented by Microsoft.",
+              sources: [SEED_001],
+            },
+            {
+              action: "resetPasscode",
+              label: "Remove passcode",
+              userSees: "Opens without one.",
+              sources: [REMOTE_LOCK_PAGE],
+            },
           ],
-          ifItFails: [{ cause: "Never escrowed.", whatToDo: "Remove instead." }],
-          documented: ["Remove passcode generates no new one."],
+          ifItFails: [
+            { cause: "Never escrowed.", whatToDo: "Remove instead.", sources: [SEED_001] },
+          ],
+          documented: [
+            { text: "Remove passcode generates no new one.", sources: [REMOTE_LOCK_PAGE] },
+          ],
         },
       }),
     );
-    expect(await screen.findByText(/an unsupervised device escrows none/)).toBeVisible();
+    expect(await screen.findByText(/escrow only on supervised devices/)).toBeVisible();
     expect(screen.getByText("Remove passcode (recommended)")).toBeVisible();
     expect(screen.getByText("Never escrowed.")).toBeVisible();
+    expect(screen.getByText("Remove passcode generates no new one.")).toBeVisible();
+  });
+
+  it("shows where a verdict comes from behind Why?, and opens a published page through Rust", async () => {
+    const pc = sampleDevice(3, { deviceName: "PC-0003", platform: "windows" });
+    const backend = renderPanel(
+      sampleReview(pc, {
+        verdicts: [
+          sampleVerdict("remoteLock", "blocked", {}, [
+            {
+              rule: "lock-windows",
+              severity: "blocker",
+              text: "Windows: Intune does not support remote lock.",
+              fix: null,
+              sources: [REMOTE_LOCK_PAGE, INFERENCE],
+              disagreement: "The seed says one thing, Microsoft another.",
+            },
+          ]),
+        ],
+      }),
+      { openSourcePage: vi.fn(() => Promise.resolve()) },
+    );
+    const reason = (await screen.findByText(/does not support remote lock/)).closest("li");
+    expect(reason).not.toBeNull();
+    expect(within(reason as HTMLElement).queryByText("Device action: remote lock")).toBeNull();
+    await userEvent.click(within(reason as HTMLElement).getByRole("button", { name: "Why?" }));
+    expect(
+      within(reason as HTMLElement).getByText("Our inference:", { exact: false }),
+    ).toBeVisible();
+    expect(
+      within(reason as HTMLElement).getByText(/Sources disagree: The seed says/),
+    ).toBeVisible();
+    await userEvent.click(within(reason as HTMLElement).getByText("Device action: remote lock"));
+    expect(backend.openSourcePage).toHaveBeenCalledWith(REMOTE_LOCK_PAGE.url);
   });
 });

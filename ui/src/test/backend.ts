@@ -33,6 +33,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     searchDevices: unexpected("searchDevices"),
     reviewDevice: unexpected("reviewDevice"),
     openInAdminCenter: unexpected("openInAdminCenter"),
+    openSourcePage: unexpected("openSourcePage"),
     sendAction: unexpected("sendAction"),
     followAction: unexpected("followAction"),
     stopFollowing: unexpected("stopFollowing"),
@@ -150,6 +151,13 @@ export function sampleVerdict(
     readiness,
     reasons,
     effect: `Effect of ${labels[action]}.`,
+    effectSources: [
+      {
+        kind: "microsoft",
+        title: `Microsoft's page on ${labels[action]}`,
+        url: "https://learn.microsoft.com/x",
+      },
+    ],
     needsJustification: action === "recoverPasscode",
     overridable: false,
     ...overrides,

@@ -139,6 +139,29 @@ pub const APPLE_CLEAR_PASSCODE: Source = apple(
     "Clear Passcode (Apple Device Management): not allowed in user enrollment",
     "https://developer.apple.com/documentation/devicemanagement/clear-passcode-command",
 );
+/// Every published page a rule may cite: the only addresses the app opens for "Why?".
+pub const PUBLISHED: &[Source] = &[
+    REMOTE_LOCK,
+    RESET_PASSCODE,
+    REMOVE_PASSCODE,
+    ROTATE_FILEVAULT,
+    GRAPH_RECOVER_PASSCODE,
+    GRAPH_REMOTE_ACTION,
+    GRAPH_REMOTE_LOCK,
+    GRAPH_REMOTE_LOCK_RESULT,
+    GRAPH_MANAGEMENT_STATE,
+    GRAPH_ENROLLMENT_TYPE,
+    GRAPH_MANAGED_DEVICE,
+    GRAPH_GET_FILEVAULT_KEY,
+    APPLE_DEVICE_LOCK,
+    APPLE_CLEAR_PASSCODE,
+];
+
+/// The address, if it is one of [`PUBLISHED`]'s: anything else is refused.
+pub fn published_url(url: &str) -> Option<&'static str> {
+    PUBLISHED.iter().filter_map(|s| s.url).find(|u| *u == url)
+}
+
 pub const SEED_FILEVAULT: Source =
     seed("Seed 000: Intune remote action \"Rotate FileVault recovery key\"");
 pub const SEED_RECOVER: Source = seed(
@@ -151,23 +174,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_published_addresses_open() {
+        assert_eq!(published_url(REMOTE_LOCK.url.expect("url")), REMOTE_LOCK.url);
+        assert_eq!(published_url("https://evil.example/"), None);
+    }
+
+    #[test]
     fn published_sources_have_a_public_address_and_others_none() {
-        for source in [
-            REMOTE_LOCK,
-            RESET_PASSCODE,
-            REMOVE_PASSCODE,
-            ROTATE_FILEVAULT,
-            GRAPH_RECOVER_PASSCODE,
-            GRAPH_REMOTE_ACTION,
-            GRAPH_REMOTE_LOCK,
-            GRAPH_REMOTE_LOCK_RESULT,
-            GRAPH_MANAGEMENT_STATE,
-            GRAPH_ENROLLMENT_TYPE,
-            GRAPH_MANAGED_DEVICE,
-            GRAPH_GET_FILEVAULT_KEY,
-            APPLE_DEVICE_LOCK,
-            APPLE_CLEAR_PASSCODE,
-        ] {
+        for &source in PUBLISHED {
             let url = source.url.expect("a public address");
             let expected = match source.kind {
                 SourceKind::Microsoft => "https://learn.microsoft.com/",

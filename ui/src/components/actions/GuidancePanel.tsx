@@ -2,6 +2,7 @@ import { Card, makeStyles, Text, tokens } from "@fluentui/react-components";
 import { LightbulbRegular } from "@fluentui/react-icons";
 
 import type { Guidance } from "../../backend";
+import { WhySources } from "./WhySources";
 
 const useStyles = makeStyles({
   card: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -26,9 +27,12 @@ export function GuidancePanel({ guidance }: { guidance: Guidance }) {
     <Card className={styles.card} id="passcode-guidance">
       <div className={styles.head}>
         <LightbulbRegular fontSize={20} />
-        <Text weight="semibold" id="guidance-headline">
-          {guidance.headline}
-        </Text>
+        <div>
+          <Text weight="semibold" id="guidance-headline">
+            {guidance.headline}
+          </Text>{" "}
+          <WhySources sources={guidance.headlineSources} />
+        </div>
       </div>
       <Text className={styles.muted}>Decided by: {guidance.decidedBy.join(" ")}</Text>
       <table className={styles.table}>
@@ -47,7 +51,9 @@ export function GuidancePanel({ guidance }: { guidance: Guidance }) {
                   {choice.action === guidance.recommended ? " (recommended)" : ""}
                 </Text>
               </td>
-              <td>{choice.userSees}</td>
+              <td>
+                {choice.userSees} <WhySources sources={choice.sources} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -58,16 +64,18 @@ export function GuidancePanel({ guidance }: { guidance: Guidance }) {
           {guidance.ifItFails.map((row) => (
             <tr key={row.cause}>
               <td>{row.cause}</td>
-              <td>{row.whatToDo}</td>
+              <td>
+                {row.whatToDo} <WhySources sources={row.sources} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <Text weight="semibold">What Microsoft documents</Text>
+      <Text weight="semibold">What each source says</Text>
       <ul className={styles.list}>
         {guidance.documented.map((fact) => (
-          <li key={fact}>
-            <Text className={styles.muted}>{fact}</Text>
+          <li key={fact.text}>
+            <Text className={styles.muted}>{fact.text}</Text> <WhySources sources={fact.sources} />
           </li>
         ))}
       </ul>

@@ -3,6 +3,7 @@ import { DismissCircleRegular, InfoRegular, WarningRegular } from "@fluentui/rea
 
 import type { Severity, Verdict } from "../../backend";
 import { READINESS, sendLabel, SEVERITY_LABEL } from "./labels";
+import { WhySources } from "./WhySources";
 
 const useStyles = makeStyles({
   card: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
@@ -25,6 +26,7 @@ const useStyles = makeStyles({
   warning: { color: tokens.colorPaletteDarkOrangeForeground1 },
   note: { color: tokens.colorNeutralForeground3 },
   fix: { gridColumn: 2, color: tokens.colorNeutralForeground3 },
+  why: { gridColumn: 2 },
   effect: { color: tokens.colorNeutralForeground2 },
 });
 
@@ -66,7 +68,12 @@ export function VerdictCard({ verdict, busy, onChoose }: Props) {
             : sendLabel(verdict.action, verdict.label)}
         </Button>
       </div>
-      {verdict.readiness !== "blocked" && <Text className={styles.effect}>{verdict.effect}</Text>}
+      {verdict.readiness !== "blocked" && (
+        <div data-effect>
+          <Text className={styles.effect}>{verdict.effect}</Text>{" "}
+          <WhySources sources={verdict.effectSources} />
+        </div>
+      )}
       {verdict.reasons.length > 0 && (
         <ul className={styles.reasons}>
           {verdict.reasons.map((reason) => {
@@ -77,9 +84,12 @@ export function VerdictCard({ verdict, busy, onChoose }: Props) {
                   className={styles[reason.severity]}
                   aria-label={SEVERITY_LABEL[reason.severity]}
                 />
-                <Text className={reason.severity === "note" ? styles.note : undefined}>
-                  {reason.text}
-                </Text>
+                <div>
+                  <Text className={reason.severity === "note" ? styles.note : undefined}>
+                    {reason.text}
+                  </Text>{" "}
+                  <WhySources sources={reason.sources} disagreement={reason.disagreement} />
+                </div>
                 {reason.fix && <Text className={styles.fix}>{reason.fix}</Text>}
               </li>
             );
