@@ -598,7 +598,8 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
 
 /// The lookup a person does on the phone with a user: start the app (which opens the demo when no
 /// profile exists), type a serial, press Enter,
-/// and read the device's details, live from the (simulated) Graph.
+/// and read the device's details, live from the (simulated) Graph; "Why?" on a verdict shows its
+/// sources.
 fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {
         let mac = demo_device("a Mac", |d| {
@@ -630,6 +631,22 @@ fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
                 t.contains("Actions on this device")
             })
             .await?;
+        // Every verdict says where it comes from: "Why?" on the Mac PIN note shows its sources.
+        let reason = "[data-action='remoteLock'] li[data-rule='lock-mac-pin']";
+        ctx.app
+            .wait_for_text(reason, "the Mac PIN note", |t| t.contains("takes no PIN"))
+            .await?;
+        ctx.app.click(&format!("{reason} button[data-why]")).await?;
+        let sources = ctx
+            .app
+            .wait_for_text(&format!("{reason} [data-sources]"), "its sources", |t| {
+                t.contains("Device action: remote lock")
+            })
+            .await?;
+        check!(
+            sources.contains("Microsoft") && sources.contains("remoteLock action"),
+            "the sources read {sources:?}"
+        );
         ctx.shot("device-details");
         Ok(())
     })

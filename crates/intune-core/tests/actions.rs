@@ -931,3 +931,28 @@ async fn a_pending_mac_lock_has_its_pin_kept_at_once_and_never_over_an_unused_on
         "the earlier PIN is still kept"
     );
 }
+
+#[tokio::test]
+async fn a_pin_intune_shows_is_kept_before_any_other_action_goes_to_the_mac() {
+    let rig = rig(config()).await;
+    let mac = rig.device(|d| corporate_mac(d) && d.hidden.filevault_key.is_some());
+    // Locked from elsewhere (the admin center, another tool): the app keeps no PIN for it.
+    assert!(rig.demo.sim().act_from_elsewhere(&mac.id, "remoteLock"));
+    assert!(rig.service.pins().record(&mac.id).expect("index").is_none());
+    let shown = rig.sim_device(&mac.id).action_results[0]
+        .unlock_pin
+        .clone()
+        .expect("Intune shows a PIN");
+
+    let report = rig
+        .send(ActionKind::RotateFileVaultKey, &[&mac.id], None)
+        .await;
+    assert_eq!(report.queued, 1, "{:?}", report.outcomes);
+    let kept = rig
+        .service
+        .pins()
+        .pin(&mac.id)
+        .expect("readable")
+        .expect("kept before the rotation went out");
+    assert_eq!(kept.expose(), shown);
+}

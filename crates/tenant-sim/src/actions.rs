@@ -162,6 +162,12 @@ pub fn queue(
     };
     let unlock_pin = (action == Action::RemoteLock && device.platform == Platform::MacOs)
         .then(|| digits(rng, 6));
+    // Microsoft's remote lock page: the PIN is shown "until another device action is sent".
+    for result in device.action_results.iter_mut() {
+        if result.action == Action::RemoteLock && action != Action::RemoteLock {
+            result.unlock_pin = None;
+        }
+    }
     device.action_results.retain(|r| r.action != action);
     device.action_results.push(ActionResult {
         action,
@@ -404,6 +410,27 @@ mod tests {
             &mut rng,
         );
         assert!(iphone.action_results[0].unlock_pin.is_none(), "Macs only");
+    }
+
+    #[test]
+    fn another_action_makes_intune_stop_showing_the_pin() {
+        let fleet = fleet();
+        let mut mac = find(&fleet, |d| {
+            d.platform == Platform::MacOs && d.hidden.filevault_key.is_some()
+        });
+        let lock = run(&mut mac, Action::RemoteLock, false);
+        assert!(lock.unlock_pin.is_some());
+        run(&mut mac, Action::RotateFileVaultKey, false);
+        let lock = mac
+            .action_results
+            .iter()
+            .find(|r| r.action == Action::RemoteLock)
+            .expect("the lock's result stays");
+        assert!(lock.unlock_pin.is_none(), "Graph no longer shows the PIN");
+        assert!(
+            mac.hidden.unused_lock_pin.is_some(),
+            "the Mac still wants it"
+        );
     }
 
     #[test]

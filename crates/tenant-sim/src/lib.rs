@@ -90,6 +90,25 @@ impl SimHandle {
     pub fn set_faults(&self, faults: Faults) {
         sim::lock(&self.shared).config.faults = faults;
     }
+
+    /// Queues an action as another admin tool (the Intune admin center) would, without a Graph
+    /// request: a device can then hold a result the app never sent. `false` for an unknown device
+    /// or action, or one Intune would refuse for it.
+    pub fn act_from_elsewhere(&self, device_id: &str, segment: &str) -> bool {
+        let Some(action) = actions::Action::from_segment(segment) else {
+            return false;
+        };
+        let mut sim = sim::lock(&self.shared);
+        let delay = chrono::Duration::from_std(sim.config.checkin_delay).unwrap_or_default();
+        let Some(device) = sim.device_mut(device_id) else {
+            return false;
+        };
+        if actions::refusal(device, action).is_some() {
+            return false;
+        }
+        actions::queue(device, action, chrono::Utc::now(), delay, &mut rand::rng());
+        true
+    }
 }
 
 impl Drop for SimHandle {

@@ -418,6 +418,14 @@ impl ActionService {
             }
         }
         outcome.verdict = Some(verdict);
+        if let Err(why) = self.keep_pin_before_sending(&review).await {
+            let _ = self
+                .audit
+                .append(record(AuditEvent::Blocked, "blocked", Some(why.clone())));
+            outcome.state = SendState::Blocked;
+            outcome.message = format!("Not sent: {why}");
+            return outcome;
+        }
 
         let sent = self.post(graph, action, &device.id).await;
         let (state, message, error, ids, reconciled) = match sent {
@@ -624,6 +632,48 @@ impl ActionService {
                 false
             }
         }
+    }
+
+    /// Any action sent to a Mac makes Intune stop showing its unlock PIN: a PIN Intune shows and
+    /// the app does not keep yet is kept first. `Err` says why nothing may be sent.
+    async fn keep_pin_before_sending(
+        &self,
+        review: &DeviceReview,
+    ) -> std::result::Result<(), String> {
+        let details = &review.details;
+        if details.device.platform != Platform::MacOs {
+            return Ok(());
+        }
+        let Some(lock) = latest(&details.action_results, ActionKind::RemoteLock).filter(|r| {
+            r.has_secret && matches!(r.action_state.as_str(), "pending" | "active" | "done")
+        }) else {
+            return Ok(());
+        };
+        let covers = |kept: &KeptPin| {
+            lock.started.is_some_and(|started| {
+                kept.locked_at >= started || kept.used_at.is_some_and(|used| used >= started)
+            })
+        };
+        if review.kept_pin.as_ref().is_some_and(covers) {
+            return Ok(());
+        }
+        if self.keep_shown_pin(details, Some(lock)).await {
+            return Ok(());
+        }
+        // A pending lock's PIN is not kept over another unused PIN the app keeps: that one stays.
+        let keeps_earlier = review
+            .kept_pin
+            .as_ref()
+            .is_some_and(|k| k.used_at.is_none());
+        if keeps_earlier && lock.action_state != "done" {
+            return Ok(());
+        }
+        Err(format!(
+            "Intune shows this Mac's unlock PIN (from the lock of {}) and the app could not keep it first; sending anything makes Intune stop showing it. Reveal the PIN and note it, then send again.",
+            lock.started
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_else(|| "an earlier day".into())
+        ))
     }
 
     /// Whether an unused PIN other than `pin` is kept for the device (compared by value: Graph's

@@ -175,7 +175,10 @@ mod tests {
 
     #[test]
     fn only_published_addresses_open() {
-        assert_eq!(published_url(REMOTE_LOCK.url.expect("url")), REMOTE_LOCK.url);
+        assert_eq!(
+            published_url(REMOTE_LOCK.url.expect("url")),
+            REMOTE_LOCK.url
+        );
         assert_eq!(published_url("https://evil.example/"), None);
     }
 
