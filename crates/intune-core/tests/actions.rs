@@ -956,3 +956,50 @@ async fn a_pin_intune_shows_is_kept_before_any_other_action_goes_to_the_mac() {
         .expect("kept before the rotation went out");
     assert_eq!(kept.expose(), shown);
 }
+
+#[tokio::test]
+async fn recover_on_a_mac_is_neither_promised_nor_refused_and_the_tenant_decides() {
+    // Microsoft documents nothing for a Mac: the sim refuses it (400) or accepts it, and the app
+    // reports each honestly.
+    for accepted in [false, true] {
+        let rig = rig(SimConfig {
+            macos_recover_accepted: accepted,
+            ..config()
+        })
+        .await;
+        let mac = rig.device(corporate_mac);
+        let review = rig.service.review(&mac.id).await.expect("review");
+        let verdict = review
+            .verdicts
+            .iter()
+            .find(|v| v.action == ActionKind::RecoverPasscode)
+            .expect("verdict");
+        assert_eq!(
+            verdict.readiness,
+            Readiness::Warning,
+            "sendable, with the warning"
+        );
+        let report = rig
+            .send(ActionKind::RecoverPasscode, &[&mac.id], Some("INC-21"))
+            .await;
+        let outcome = &report.outcomes[0];
+        if !accepted {
+            assert_eq!(outcome.state, SendState::Failed, "{outcome:?}");
+            assert!(
+                outcome.message.contains("supported on iOS and iPadOS only"),
+                "Intune's own words: {}",
+                outcome.message
+            );
+            continue;
+        }
+        assert_eq!(outcome.state, SendState::Queued, "{outcome:?}");
+        let followed = rig.follow(&mac.id, ActionKind::RecoverPasscode).await;
+        assert_eq!(state_of(&followed), Some("failed"));
+        assert!(
+            followed.message.contains("FileVault recovery key"),
+            "{}",
+            followed.message
+        );
+        assert_eq!(rig.receipts(&mac.id).len(), 1);
+    }
+}

@@ -114,7 +114,11 @@ impl ActionResult {
 }
 
 /// Why Intune refuses an action up front (HTTP 400), before anything is queued.
-pub fn refusal(device: &Device, action: Action) -> Option<&'static str> {
+pub fn refusal(
+    device: &Device,
+    action: Action,
+    macos_recover_accepted: bool,
+) -> Option<&'static str> {
     let android = device.hidden.android_mode;
     match action {
         Action::RemoteLock => match device.platform {
@@ -130,8 +134,11 @@ pub fn refusal(device: &Device, action: Action) -> Option<&'static str> {
             }
             _ => None,
         },
-        Action::RecoverPasscode => (!device.platform.is_ios_family())
-            .then_some("Recover passcode is supported on iOS and iPadOS only."),
+        Action::RecoverPasscode => {
+            let mac = device.platform == Platform::MacOs && macos_recover_accepted;
+            (!device.platform.is_ios_family() && !mac)
+                .then_some("Recover passcode is supported on iOS and iPadOS only.")
+        }
         Action::RotateFileVaultKey | Action::GetFileVaultKey => {
             if device.platform != Platform::MacOs {
                 Some("FileVault actions are supported on macOS only.")
@@ -437,14 +444,16 @@ mod tests {
     fn windows_lock_and_personal_mac_rotation_are_refused_up_front() {
         let fleet = fleet();
         let pc = find(&fleet, |d| d.platform == Platform::Windows);
-        assert!(refusal(&pc, Action::RemoteLock).is_some());
+        assert!(refusal(&pc, Action::RemoteLock, false).is_some());
         let personal_mac = find(&fleet, |d| {
             d.platform == Platform::MacOs && d.owner_type == "personal"
         });
-        assert!(refusal(&personal_mac, Action::RotateFileVaultKey).is_some());
+        assert!(refusal(&personal_mac, Action::RotateFileVaultKey, false).is_some());
+        assert!(refusal(&personal_mac, Action::RecoverPasscode, false).is_some());
+        assert!(refusal(&personal_mac, Action::RecoverPasscode, true).is_none());
         let iphone = find(&fleet, |d| d.platform == Platform::Ios);
-        assert!(refusal(&iphone, Action::RemoteLock).is_none());
-        assert!(refusal(&pc, Action::RecoverPasscode).is_some());
+        assert!(refusal(&iphone, Action::RemoteLock, false).is_none());
+        assert!(refusal(&pc, Action::RecoverPasscode, true).is_some());
     }
 
     #[test]

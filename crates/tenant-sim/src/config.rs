@@ -30,6 +30,10 @@ pub struct SimConfig {
     /// Whether a recovered iOS/iPadOS passcode is readable through Graph: undocumented, so the app
     /// is tested both ways.
     pub recovered_passcode_readable: bool,
+    /// Whether Intune accepts recoverPasscode for a Mac (seed 001 calls it "limited", Microsoft
+    /// documents nothing): refused with a 400 when off, queued (and failing on the Mac, which
+    /// escrows no passcode) when on. The app is tested both ways.
+    pub macos_recover_accepted: bool,
     /// Certificates (DER) registered on the confidential app, for certificate sign-in.
     pub app_certificates: Vec<Vec<u8>>,
     /// Who can sign in, each with an Intune role; the first is the one a sign-in gets unless it
@@ -143,6 +147,7 @@ impl Default for SimConfig {
                 auto_approve_after_polls: None,
             },
             recovered_passcode_readable: false,
+            macos_recover_accepted: false,
             app_certificates: Vec::new(),
             accounts: Account::defaults(),
             faults: Faults::default(),

@@ -355,10 +355,11 @@ pub async fn device_action(
         let drop_after = !drop_before
             && faults.drop_after_rate > 0.0
             && sim.rng.random_bool(faults.drop_after_rate.min(1.0));
+        let mac_recover = sim.config.macos_recover_accepted;
         let Some(device) = sim.device_mut(&id) else {
             return Err(not_found(&id));
         };
-        if let Some(reason) = actions::refusal(device, action) {
+        if let Some(reason) = actions::refusal(device, action, mac_recover) {
             return Err(GraphError::intune_bad_request(reason));
         }
         if drop_before {

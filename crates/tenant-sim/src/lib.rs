@@ -100,10 +100,11 @@ impl SimHandle {
         };
         let mut sim = sim::lock(&self.shared);
         let delay = chrono::Duration::from_std(sim.config.checkin_delay).unwrap_or_default();
+        let mac_recover = sim.config.macos_recover_accepted;
         let Some(device) = sim.device_mut(device_id) else {
             return false;
         };
-        if actions::refusal(device, action).is_some() {
+        if actions::refusal(device, action, mac_recover).is_some() {
             return false;
         }
         actions::queue(device, action, chrono::Utc::now(), delay, &mut rand::rng());

@@ -34,6 +34,9 @@ struct Args {
     /// Expose a recovered iOS passcode in the action result (undocumented in Graph).
     #[arg(long)]
     recovered_passcode_readable: bool,
+    /// Accept recoverPasscode for Macs (undocumented by Microsoft; refused by default).
+    #[arg(long)]
+    macos_recover_accepted: bool,
     /// Approve device-code sign-ins by themselves after this many polls.
     #[arg(long)]
     auto_approve_device_code: Option<u32>,
@@ -80,6 +83,7 @@ fn main() {
         write_limit: args.write_limit,
         request_limit: args.request_limit,
         recovered_passcode_readable: args.recovered_passcode_readable,
+        macos_recover_accepted: args.macos_recover_accepted,
         app_certificates: Vec::new(),
         deny_consent: args.deny_consent,
         faults: Faults {

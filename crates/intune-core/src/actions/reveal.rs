@@ -69,7 +69,7 @@ pub fn revealable(details: &DeviceDetails, kept_pin: Option<&KeptPin>) -> Vec<Se
     }
     let passcode = match device.platform {
         Platform::Android => result(ActionKind::ResetPasscode).is_some_and(|r| r.has_secret),
-        Platform::Ios | Platform::IpadOs => {
+        Platform::Ios | Platform::IpadOs | Platform::MacOs => {
             result(ActionKind::RecoverPasscode).is_some_and(|r| r.action_state == "done")
         }
         _ => false,
@@ -260,11 +260,11 @@ impl ActionService {
         let device = &details.device;
         let action = match device.platform {
             Platform::Android => ActionKind::ResetPasscode,
-            Platform::Ios | Platform::IpadOs => ActionKind::RecoverPasscode,
+            Platform::Ios | Platform::IpadOs | Platform::MacOs => ActionKind::RecoverPasscode,
             _ => {
                 return Err(unavailable(
-                    "Intune reports passcodes only for Android resets and iPhone or iPad recoveries",
-                    "Use remote lock for a Mac.",
+                    "Intune reports passcodes only for Android resets and Apple devices' recoveries",
+                    "Nothing to reveal for this device.",
                 ));
             }
         };
@@ -281,15 +281,20 @@ impl ActionService {
                     if action == ActionKind::ResetPasscode {
                         "Ask the user to change it at once.".into()
                     } else {
-                        "A recovered passcode is the user's own: they keep using it.".into()
+                        "Intune returned this for the recovery; Microsoft does not document what it is. If it is the user's own passcode (as seed 001 describes), they keep using it.".into()
                     },
                 ],
             }),
             None if action == ActionKind::RecoverPasscode => Err(unavailable(
                 "Intune reported no readable passcode for this device through Graph (Microsoft does not document returning one)",
                 &format!(
-                    "Open the device in the Intune admin center to see what Intune shows: {}",
-                    details.admin_center_url
+                    "Open the device in the Intune admin center to see what Intune shows ({}); most likely the user needs the passcode removed instead{}.",
+                    details.admin_center_url,
+                    if device.platform == Platform::MacOs {
+                        ", or, for a forgotten login password, the FileVault recovery key"
+                    } else {
+                        ""
+                    }
                 ),
             )),
             None => Err(unavailable(

@@ -902,6 +902,9 @@ fn progress_message(
                 ActionKind::RemoteLock if platform == Platform::MacOs => {
                     " A second lock fails while the first PIN is unused."
                 }
+                ActionKind::RecoverPasscode if platform == Platform::MacOs => {
+                    " Intune does not say why, and Microsoft documents no passcode recovery for a Mac: for a forgotten login password, use the FileVault recovery key."
+                }
                 ActionKind::RecoverPasscode => " Intune does not say why, and Microsoft documents no passcode recovery for this device: remove the passcode instead.",
                 ActionKind::ResetPasscode if platform == Platform::Android => {
                     " The device probably has no passcode policy."
