@@ -404,6 +404,11 @@ async fn with_the_permission_granted_each_action_is_refused_for_a_missing_intune
             ActionKind::ResetPasscode,
             true,
         ),
+        (
+            IntuneRole::Custom(vec![RemoteTask::ResetPasscode]),
+            ActionKind::RemoteLock,
+            false,
+        ),
     ];
     for (role, action, allowed) in cases {
         let rig = rig(signed_in_with(role.clone())).await;
