@@ -224,6 +224,12 @@ export type AuditEntry_Serialize = {
 } & AuditRecord_Serialize;
 
 export type AuditEvent = 
+/**
+ *  An action request is about to leave for Intune: written before the request, with the
+ *  client-request-id it will carry, and completed by the `Send` entry with the same id. One
+ *  left open means the app stopped before the answer was recorded.
+ */
+"sending" | 
 /**  An action request left for Intune (or was refused by it). */
 "send" | 
 /**  The device reported back: done, failed. */

@@ -119,10 +119,37 @@ struct Tenant {
 async fn open(options: &Options) -> Result<Tenant, ErrorReport> {
     let connection = context::connect(options).await?;
     let service = connection.actions(&default_data_dir()?)?;
+    warn_of_interrupted(&service);
     Ok(Tenant {
         connection,
         service,
     })
+}
+
+/// Requests cut off before their answer was recorded (a crash, a killed process), on stderr at
+/// every start until `status DEVICE` has been looked at for each.
+fn warn_of_interrupted(service: &intune_core::actions::ActionService) {
+    let open = match service.interrupted() {
+        Ok(open) => open,
+        Err(error) => {
+            eprintln!(
+                "warning: the audit could not be read for interrupted requests: {}",
+                error.report().message
+            );
+            return;
+        }
+    };
+    for entry in open {
+        let r = &entry.record;
+        eprintln!(
+            "interrupted: {} to {} ({}) at {}: the answer was never recorded, so whether it reached Intune is unknown. Check whether it arrived: intune-actions status {}",
+            r.subject,
+            r.device_name,
+            r.device_id,
+            entry.time.format("%Y-%m-%d %H:%M UTC"),
+            r.device_id
+        );
+    }
 }
 
 /// The managed device IDs the arguments name (ID, serial or exact name each).
@@ -360,6 +387,7 @@ pub async fn status(options: &Options, device: String) -> Exit {
     let tenant = open(options).await?;
     let id = resolve_all(&tenant, &[device]).await?.remove(0);
     let review = tenant.service.review(&id).await?;
+    settle_interrupted_by_status(&tenant, &review);
     if options.json {
         print_json(&review);
         return Ok(0);
@@ -386,6 +414,42 @@ pub async fn status(options: &Options, device: String) -> Exit {
         println!("  why: {}", cited(&guidance.headline_sources));
     }
     Ok(0)
+}
+
+/// Looking at a device's live action results is how an interrupted request is checked: each one
+/// for this device is settled with what the results show.
+fn settle_interrupted_by_status(tenant: &Tenant, review: &DeviceReview) {
+    let device = &review.details.device;
+    let Ok(open) = tenant.service.interrupted() else {
+        return;
+    };
+    for entry in open.iter().filter(|e| e.record.device_id == device.id) {
+        let shown = review
+            .details
+            .action_results
+            .iter()
+            .filter(|r| r.action_name.eq_ignore_ascii_case(&entry.record.subject))
+            .max_by_key(|r| r.started);
+        let found = match shown {
+            Some(r)
+                if r.started
+                    .is_some_and(|s| s >= entry.time - chrono::Duration::seconds(5)) =>
+            {
+                format!("it arrived: Intune shows it {}", r.action_state)
+            }
+            _ => "Intune shows no result of it (it may still show up late)".to_string(),
+        };
+        let detail = format!("checked with status: {found}");
+        if let Some(id) = &entry.record.client_request_id
+            && tenant.service.settle_interrupted(id, &detail).is_ok()
+        {
+            eprintln!(
+                "interrupted {} of {}: {found}. It is no longer listed.",
+                entry.record.subject,
+                entry.time.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
+    }
 }
 
 pub async fn reveal(options: &Options, args: RevealArgs) -> Exit {

@@ -174,7 +174,7 @@ fn a_mac_is_locked_and_followed_to_done_and_the_audit_verifies_until_tampered() 
         .args(["audit", "--verify"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("intact: 2 entries"));
+        .stdout(predicate::str::contains("intact: 3 entries"));
 
     let file = env.audit_file();
     let text = std::fs::read_to_string(&file).expect("audit");

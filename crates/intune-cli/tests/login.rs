@@ -25,7 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let scenarios: [(&str, fn(&TestKeychain) -> Outcome); 5] = [
+    let scenarios: [(&str, fn(&TestKeychain) -> Outcome); 6] = [
         ("device code: login, whoami, logout", device_code),
         (
             "client secret from stdin: login, devices, whoami, logout",
@@ -40,6 +40,10 @@ fn main() -> ExitCode {
             certificate,
         ),
         ("Azure CLI: signed in, and not signed in", azure_cli),
+        (
+            "a lock killed before its answer is shown as interrupted and never sent again",
+            killed_before_the_answer,
+        ),
     ];
     let mut failed = 0;
     for (name, scenario) in scenarios {
@@ -82,6 +86,19 @@ impl<'a> Cli<'a> {
     }
 
     fn run(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+        let mut child = self.spawn(args, env);
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(stdin.as_bytes()).expect("stdin written");
+        drop(input);
+        let output = child.wait_with_output().expect("the CLI ends");
+        let mut printed = self.printed.borrow_mut();
+        printed.extend_from_slice(&output.stdout);
+        printed.extend_from_slice(&output.stderr);
+        output
+    }
+
+    /// Starts the CLI and leaves it running.
+    fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         let mut command = Command::new(env!("CARGO_BIN_EXE_intune-actions"));
         command
             .args(args)
@@ -98,15 +115,7 @@ impl<'a> Cli<'a> {
         if let Some(path) = &self.path {
             command.env("PATH", path);
         }
-        let mut child = command.spawn().expect("the CLI starts");
-        let mut input = child.stdin.take().expect("stdin");
-        input.write_all(stdin.as_bytes()).expect("stdin written");
-        drop(input);
-        let output = child.wait_with_output().expect("the CLI ends");
-        let mut printed = self.printed.borrow_mut();
-        printed.extend_from_slice(&output.stdout);
-        printed.extend_from_slice(&output.stderr);
-        output
+        command.spawn().expect("the CLI starts")
     }
 
     /// Runs and expects exit code `code`; returns stdout.
@@ -408,4 +417,66 @@ fn write_script(path: &Path, text: &str) -> Outcome {
     std::fs::write(path, text).map_err(|e| e.to_string())?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| e.to_string())
+}
+
+/// The process is killed (SIGKILL) after its lock reached the tenant and before the answer came
+/// back: the next start lists the request as interrupted, nothing sends it again, and looking at
+/// the device with `status` settles it.
+fn killed_before_the_answer(keychain: &TestKeychain) -> Outcome {
+    let sim = sim(SimConfig {
+        faults: tenant_sim::Faults {
+            answer_delay_ms: 30_000,
+            ..Default::default()
+        },
+        ..SimConfig::default()
+    });
+    let cli = Cli::new(keychain);
+    cli.add_profile(&sim, &sim.tenant.app_client_id, "client-secret")?;
+    cli.expect(
+        0,
+        &["login"],
+        &format!("{}\n", sim.tenant.client_secret),
+        &[],
+    )?;
+    let iphone = sim
+        .devices()
+        .into_iter()
+        .find(|d| d.platform == tenant_sim::fleet::Platform::Ios)
+        .ok_or("the fleet has no iPhone")?;
+    let mut child = cli.spawn(&["lock", &iphone.id, "--yes"], &[]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !sim.received().iter().any(|r| r.device_id == iphone.id) {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            return Err("the lock never reached the tenant".into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().map_err(|e| format!("kill: {e}"))?;
+    let _ = child.wait();
+
+    let next = cli.run(&["check", "lock", &iphone.id], "", &[]);
+    let stderr = String::from_utf8_lossy(&next.stderr).to_string();
+    check(
+        stderr.contains("interrupted: remoteLock to") && stderr.contains(&iphone.id),
+        || format!("the next start did not list it: {stderr}"),
+    )?;
+    let status = cli.run(&["status", &iphone.id], "", &[]);
+    let stderr = String::from_utf8_lossy(&status.stderr).to_string();
+    check(stderr.contains("no longer listed"), || {
+        format!("status did not settle it: {stderr}")
+    })?;
+    let after = cli.run(&["check", "lock", &iphone.id], "", &[]);
+    let stderr = String::from_utf8_lossy(&after.stderr).to_string();
+    check(!stderr.contains("interrupted:"), || {
+        format!("still listed after status: {stderr}")
+    })?;
+    let sent = sim
+        .received()
+        .iter()
+        .filter(|r| r.device_id == iphone.id)
+        .count();
+    check(sent == 1, || format!("{sent} requests reached the tenant"))?;
+    cli.expect(0, &["logout"], "", &[])?;
+    Ok(())
 }

@@ -26,6 +26,10 @@ pub const MAX_JUSTIFICATION: usize = 500;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum AuditEvent {
+    /// An action request is about to leave for Intune: written before the request, with the
+    /// client-request-id it will carry, and completed by the `Send` entry with the same id. One
+    /// left open means the app stopped before the answer was recorded.
+    Sending,
     /// An action request left for Intune (or was refused by it).
     Send,
     /// The device reported back: done, failed.
@@ -107,6 +111,26 @@ pub struct RepeatedAccess {
     /// Passcode recoveries and reveals of passcodes, PINs and keys in the last 7 days.
     pub count: u32,
     pub last: DateTime<Utc>,
+}
+
+/// "Sending" entries that no later entry completes (same client-request-id).
+pub fn open_requests(entries: &[AuditEntry]) -> Vec<AuditEntry> {
+    let completed: std::collections::HashSet<&str> = entries
+        .iter()
+        .filter(|e| e.record.event != AuditEvent::Sending)
+        .filter_map(|e| e.record.client_request_id.as_deref())
+        .collect();
+    entries
+        .iter()
+        .filter(|e| e.record.event == AuditEvent::Sending)
+        .filter(|e| {
+            e.record
+                .client_request_id
+                .as_deref()
+                .is_none_or(|id| !completed.contains(id))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Devices whose secrets were recovered or revealed at least twice in the 7 days before `now`.
@@ -214,6 +238,33 @@ impl AuditLog {
             .iter()
             .filter_map(|line| serde_json::from_str(line).ok())
             .collect())
+    }
+
+    /// Requests written ahead ("sending") whose answer was never recorded: the app or the command
+    /// line stopped (a crash, a Quit) between writing them and recording Intune's answer. Whether
+    /// they reached Intune is unknown; they stay listed until [`AuditLog::settle_interrupted`].
+    pub fn interrupted(&self) -> Result<Vec<AuditEntry>> {
+        let entries = self.entries()?;
+        Ok(open_requests(&entries))
+    }
+
+    /// Records that the admin checked an interrupted request (found it arrived, or not): it is
+    /// no longer listed. `detail` says what they found.
+    pub fn settle_interrupted(&self, client_request_id: &str, detail: &str) -> Result<AuditEntry> {
+        let open = self
+            .interrupted()?
+            .into_iter()
+            .find(|e| e.record.client_request_id.as_deref() == Some(client_request_id))
+            .ok_or_else(|| Error::InvalidInput {
+                what: "the interrupted request",
+                why: format!("no open request has the id {client_request_id}"),
+            })?;
+        self.append(AuditRecord {
+            event: AuditEvent::Send,
+            outcome: "interrupted".into(),
+            detail: Some(detail.to_string()),
+            ..open.record
+        })
     }
 
     /// Newest first, filtered.

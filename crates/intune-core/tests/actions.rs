@@ -60,6 +60,7 @@ async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
         FollowPolicy {
             first_wait: Duration::from_millis(20),
             max_wait: Duration::from_millis(100),
+            arrival_reads: 4,
         },
     )
     .with_granted(granted);
@@ -221,6 +222,7 @@ async fn a_corporate_mac_is_locked_once_its_pin_kept_revealed_and_audited_but_ne
     assert_eq!(
         events,
         vec![
+            (AuditEvent::Sending, "sending".into()),
             (AuditEvent::Send, "queued".into()),
             (AuditEvent::Outcome, "done".into()),
             (AuditEvent::Reveal, "shown".into()),
@@ -475,7 +477,7 @@ async fn a_lost_answer_is_reconciled_from_the_action_results_and_never_sent_twic
 }
 
 #[tokio::test]
-async fn a_request_lost_before_it_arrived_is_sent_once_more_and_then_left_unknown() {
+async fn a_request_lost_before_it_arrived_is_never_sent_again_and_stays_unknown() {
     let rig = rig(config()).await;
     let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
     rig.demo.sim().set_faults(Faults {
@@ -485,19 +487,325 @@ async fn a_request_lost_before_it_arrived_is_sent_once_more_and_then_left_unknow
     let report = rig.send(ActionKind::RemoteLock, &[&iphone.id], None).await;
     let outcome = &report.outcomes[0];
     assert_eq!(outcome.state, SendState::Unknown, "{outcome:?}");
-    assert!(outcome.message.contains("do not send it again yet"));
+    assert!(
+        outcome.message.contains("Nothing was sent again"),
+        "{}",
+        outcome.message
+    );
     let receipts = rig.receipts(&iphone.id);
     assert_eq!(
         receipts.len(),
-        2,
-        "one check, then exactly one more try: {receipts:?}"
-    );
-    assert!(
-        receipts
-            .iter()
-            .all(|r| r.outcome == ReceiptOutcome::Dropped)
+        1,
+        "an empty read proves nothing: {receipts:?}"
     );
     assert!(rig.sim_device(&iphone.id).action_results.is_empty());
+}
+
+/// The faults a review found let a lost answer lead to a second send: in each, exactly one POST
+/// reaches the tenant, and the outcome is what the device's results can tell.
+#[tokio::test]
+async fn a_late_result_a_late_answer_or_a_502_after_applying_means_exactly_one_post() {
+    // Intune accepts it but shows the result only after the app stops looking: unknown, not resent.
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+    rig.demo.sim().set_faults(Faults {
+        result_delay_ms: 60_000,
+        drop_after_rate: 1.0,
+        ..Faults::default()
+    });
+    let report = rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    assert_eq!(
+        report.outcomes[0].state,
+        SendState::Unknown,
+        "{:?}",
+        report.outcomes[0]
+    );
+    assert!(
+        report.outcomes[0].message.contains("first PIN"),
+        "the risk is named"
+    );
+    assert_eq!(rig.receipts(&mac.id).len(), 1);
+
+    // The result shows a little late, within the reads: it arrived.
+    let rig = crate::rig(config()).await;
+    let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
+    rig.demo.sim().set_faults(Faults {
+        result_delay_ms: 60,
+        drop_after_rate: 1.0,
+        ..Faults::default()
+    });
+    let report = rig.send(ActionKind::RemoteLock, &[&iphone.id], None).await;
+    assert_eq!(
+        report.outcomes[0].state,
+        SendState::Queued,
+        "{:?}",
+        report.outcomes[0]
+    );
+    assert!(report.outcomes[0].reconciled);
+    assert_eq!(rig.receipts(&iphone.id).len(), 1);
+
+    // A gateway answers 502 after Intune took it.
+    let rig = crate::rig(config()).await;
+    let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
+    rig.demo.sim().set_faults(Faults {
+        bad_gateway_after_apply_rate: 1.0,
+        ..Faults::default()
+    });
+    let report = rig.send(ActionKind::RemoteLock, &[&iphone.id], None).await;
+    assert_eq!(
+        report.outcomes[0].state,
+        SendState::Queued,
+        "{:?}",
+        report.outcomes[0]
+    );
+    let receipts = rig.receipts(&iphone.id);
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert_eq!(receipts[0].outcome, ReceiptOutcome::AppliedThenFailed);
+
+    // The answer comes after the client's timeout.
+    let (demo, client) = support::graph_for(
+        SimConfig {
+            faults: Faults {
+                answer_delay_ms: 1_500,
+                ..Faults::default()
+            },
+            ..config()
+        },
+        intune_core::graph::RetryPolicy {
+            timeout: Duration::from_millis(500),
+            ..quick_policy()
+        },
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let service = ActionService::new(
+        client,
+        "https://intune.microsoft.com",
+        Actor {
+            profile: "Sim".into(),
+            account: "admin@contoso.com".into(),
+            tenant: demo.profile().tenant.clone(),
+        },
+        AuditLog::for_profile(dir.path(), "Sim"),
+        PinKeeper::new(SessionMemory::store(), "Sim", dir.path()),
+    )
+    .tuned(
+        WriteLimiter::default(),
+        4,
+        FollowPolicy {
+            first_wait: Duration::from_millis(20),
+            max_wait: Duration::from_millis(100),
+            arrival_reads: 4,
+        },
+    );
+    let iphone = demo
+        .sim()
+        .devices()
+        .into_iter()
+        .find(|d| d.platform == Platform::Ios && prompt(d))
+        .expect("an iPhone");
+    let report = service
+        .send(
+            &request(ActionKind::RemoteLock, &[&iphone.id], None),
+            |_| {},
+        )
+        .await
+        .expect("the run starts");
+    assert_eq!(
+        report.outcomes[0].state,
+        SendState::Queued,
+        "{:?}",
+        report.outcomes[0]
+    );
+    assert!(report.outcomes[0].reconciled);
+    let receipts: Vec<_> = demo
+        .sim()
+        .received()
+        .into_iter()
+        .filter(|r| r.device_id == iphone.id)
+        .collect();
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+}
+
+#[tokio::test]
+async fn every_send_is_written_ahead_with_the_id_it_carries_and_a_write_failure_sends_nothing() {
+    let rig = rig(config()).await;
+    let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
+    let report = rig.send(ActionKind::RemoteLock, &[&iphone.id], None).await;
+    let outcome = &report.outcomes[0];
+    let entries = AuditLog::for_profile(rig.dir.path(), "Sim")
+        .entries()
+        .expect("audit");
+    let sending = entries
+        .iter()
+        .position(|e| e.record.event == AuditEvent::Sending)
+        .expect("written ahead");
+    let sent = entries
+        .iter()
+        .position(|e| e.record.event == AuditEvent::Send)
+        .expect("completed");
+    assert!(sending < sent);
+    let id = entries[sending]
+        .record
+        .client_request_id
+        .clone()
+        .expect("an id");
+    assert_eq!(
+        entries[sent].record.client_request_id.as_deref(),
+        Some(id.as_str())
+    );
+    assert_eq!(outcome.client_request_id.as_deref(), Some(id.as_str()));
+    let receipts = rig.receipts(&iphone.id);
+    assert_eq!(
+        receipts[0].client_request_id.as_deref(),
+        Some(id.as_str()),
+        "the id it carried"
+    );
+    assert!(
+        AuditLog::for_profile(rig.dir.path(), "Sim")
+            .interrupted()
+            .expect("read")
+            .is_empty()
+    );
+
+    // A full disk: the request cannot be written ahead, so nothing leaves.
+    let Some(full) = FullDisk::mount() else {
+        eprintln!("skipped the full-disk half: no tmpfs could be mounted here");
+        return;
+    };
+    let (demo, client) = support::graph_for(config(), quick_policy()).await;
+    let service = ActionService::new(
+        client,
+        "https://intune.microsoft.com",
+        Actor {
+            profile: "Sim".into(),
+            account: "admin@contoso.com".into(),
+            tenant: "contoso".into(),
+        },
+        AuditLog::for_profile(full.path(), "Sim"),
+        PinKeeper::in_memory(SessionMemory::store(), "Sim"),
+    );
+    let other = demo
+        .sim()
+        .devices()
+        .into_iter()
+        .find(|d| d.platform == Platform::Ios && prompt(d))
+        .expect("an iPhone");
+    full.fill();
+    let report = service
+        .send(&request(ActionKind::RemoteLock, &[&other.id], None), |_| {})
+        .await
+        .expect("the run starts");
+    assert_eq!(
+        report.outcomes[0].state,
+        SendState::Failed,
+        "{:?}",
+        report.outcomes[0]
+    );
+    assert!(
+        report.outcomes[0]
+            .message
+            .contains("audit could not be written first"),
+        "{}",
+        report.outcomes[0].message
+    );
+    assert!(
+        demo.sim()
+            .received()
+            .iter()
+            .all(|r| r.device_id != other.id),
+        "nothing was sent"
+    );
+}
+
+/// A small tmpfs that a test fills up: a full disk, for real. Root only (CI runs as root).
+struct FullDisk {
+    dir: tempfile::TempDir,
+}
+
+impl FullDisk {
+    fn mount() -> Option<FullDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        mounted.then_some(FullDisk { dir })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Writes until the disk refuses.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut file = std::fs::File::create(self.path().join("filler")).expect("filler");
+        let block = vec![0u8; 4096];
+        while file
+            .write_all(&block)
+            .and_then(|_| file.sync_data())
+            .is_ok()
+        {}
+    }
+}
+
+impl Drop for FullDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_send_cut_off_before_its_answer_is_listed_as_interrupted_until_settled() {
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+    let audit = AuditLog::for_profile(rig.dir.path(), "Sim");
+    // What a process killed between the request and its answer leaves behind.
+    audit
+        .append(intune_core::audit::AuditRecord {
+            event: AuditEvent::Sending,
+            subject: "remoteLock".into(),
+            device_id: mac.id.clone(),
+            device_name: mac.device_name.clone(),
+            account: "admin@contoso.com".into(),
+            tenant: "contoso".into(),
+            justification: None,
+            outcome: "sending".into(),
+            detail: None,
+            request_id: None,
+            client_request_id: Some("crid-cut-off".into()),
+        })
+        .expect("written");
+    let open = audit.interrupted().expect("read");
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].record.device_id, mac.id);
+    assert!(
+        rig.receipts(&mac.id).is_empty(),
+        "nothing is sent by itself"
+    );
+    audit
+        .settle_interrupted("crid-cut-off", "the admin found it arrived")
+        .expect("settled");
+    assert!(audit.interrupted().expect("read").is_empty());
+    assert!(audit.settle_interrupted("crid-cut-off", "again").is_err());
+}
+
+#[tokio::test]
+async fn a_device_named_twice_in_different_case_gets_one_request() {
+    let rig = rig(config()).await;
+    let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
+    let upper = iphone.id.to_uppercase();
+    let report = rig
+        .send(ActionKind::RemoteLock, &[&iphone.id, &upper], None)
+        .await;
+    assert_eq!(report.outcomes.len(), 1);
+    assert_eq!(rig.receipts(&iphone.id).len(), 1);
 }
 
 #[tokio::test]

@@ -124,6 +124,7 @@ async fn service(config: SimConfig) -> (intune_core::demo::Demo, ActionService, 
         FollowPolicy {
             first_wait: Duration::from_millis(20),
             max_wait: Duration::from_millis(100),
+            arrival_reads: 4,
         },
     );
     (demo, service, dir)

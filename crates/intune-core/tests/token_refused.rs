@@ -169,3 +169,51 @@ async fn a_refusal_from_a_server_two_hours_ahead_names_the_clock() {
     );
     assert!(message.contains("turn on automatic time"), "{message}");
 }
+
+#[tokio::test]
+async fn a_gateway_error_to_an_action_is_an_unknown_outcome_sent_exactly_once() {
+    for status in [500, 502, 503, 504] {
+        let mut server = mockito::Server::new_async().await;
+        let post = server
+            .mock("POST", DEVICES)
+            .with_status(status)
+            .with_header("content-type", "application/json")
+            .with_body(r#"{"error":{"code":"ServiceUnavailable","message":"The service is temporarily unavailable."}}"#)
+            .expect(1)
+            .create();
+        let graph = client(&server, Arc::new(Counting::default()));
+        let error = graph
+            .post_as(&format!("{}{DEVICES}", server.url()), "crid-made-first")
+            .await
+            .expect_err("no answer to trust");
+        assert_eq!(error.kind(), ErrorKind::OutcomeUnknown, "{status}");
+        post.assert();
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_action_is_tried_again_with_the_client_request_id_made_before_it() {
+    let mut server = mockito::Server::new_async().await;
+    let throttled = server
+        .mock("POST", DEVICES)
+        .match_header("client-request-id", "crid-made-first")
+        .with_status(429)
+        .with_header("retry-after", "0")
+        .expect(1)
+        .create();
+    let graph = client(&server, Arc::new(Counting::default()));
+    let url = format!("{}{DEVICES}", server.url());
+    let accepted = server
+        .mock("POST", DEVICES)
+        .match_header("client-request-id", "crid-made-first")
+        .with_status(204)
+        .expect(1)
+        .create();
+    let answer = graph
+        .post_as(&url, "crid-made-first")
+        .await
+        .expect("sent after the wait");
+    assert_eq!(answer.client_request_id, "crid-made-first");
+    throttled.assert();
+    accepted.assert();
+}

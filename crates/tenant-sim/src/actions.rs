@@ -68,6 +68,8 @@ pub struct ActionResult {
     pub last_updated: DateTime<Utc>,
     /// When the device applies it; `None` for a device that never checks in by itself.
     pub due: Option<DateTime<Utc>>,
+    /// Graph shows the result only from this time (the `result_delay_ms` fault).
+    pub visible_from: DateTime<Utc>,
     pub unlock_pin: Option<String>,
     pub passcode: Option<String>,
     pub error_code: Option<i32>,
@@ -162,6 +164,18 @@ pub fn queue(
     checkin_delay: Duration,
     rng: &mut impl Rng,
 ) {
+    queue_shown_after(device, action, now, checkin_delay, Duration::zero(), rng);
+}
+
+/// [`queue`], with the result hidden from Graph for `shown_after`.
+pub fn queue_shown_after(
+    device: &mut Device,
+    action: Action,
+    now: DateTime<Utc>,
+    checkin_delay: Duration,
+    shown_after: Duration,
+    rng: &mut impl Rng,
+) {
     let due = match device.hidden.check_in {
         CheckIn::Prompt => Some(now + checkin_delay),
         CheckIn::Slow => Some(now + checkin_delay * 10),
@@ -181,7 +195,8 @@ pub fn queue(
         state: ActionState::Pending,
         start: now,
         last_updated: now,
-        due,
+        due: due.map(|d| d.max(now + shown_after)),
+        visible_from: now + shown_after,
         unlock_pin,
         passcode: None,
         error_code: None,

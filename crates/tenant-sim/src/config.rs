@@ -109,6 +109,15 @@ pub struct Faults {
     pub slow_body_ms: u64,
     /// 429 answers leave out `Retry-After`.
     pub omit_retry_after: bool,
+    /// An accepted action's result shows in `deviceActionResults` only this long after it was
+    /// queued (Intune is known to show results late).
+    pub result_delay_ms: u64,
+    /// Action POSTs are applied at once and answered only this long after (past a client's
+    /// timeout, the answer never arrives).
+    pub answer_delay_ms: u64,
+    /// Share of action POSTs applied and then answered 502 Bad Gateway, as a gateway that gave up
+    /// while Intune was working.
+    pub bad_gateway_after_apply_rate: f64,
 }
 
 pub const READ_ALL: &str = "DeviceManagementManagedDevices.Read.All";

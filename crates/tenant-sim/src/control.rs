@@ -30,6 +30,7 @@ pub async fn set_faults(State(shared): State<Shared>, Json(faults): Json<Faults>
         faults.drop_before_rate,
         faults.drop_after_rate,
         faults.malformed_rate,
+        faults.bad_gateway_after_apply_rate,
     ];
     if rates.iter().any(|r| !(0.0..=1.0).contains(r)) {
         return (

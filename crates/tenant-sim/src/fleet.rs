@@ -393,8 +393,10 @@ impl Device {
     /// empty.
     pub fn to_graph(&self, version: ApiVersion, with_action_results: bool) -> Map<String, Value> {
         let results: Vec<Value> = if with_action_results {
+            let now = Utc::now();
             self.action_results
                 .iter()
+                .filter(|r| r.visible_from <= now)
                 .map(ActionResult::to_graph)
                 .collect()
         } else {

@@ -355,6 +355,12 @@ pub async fn device_action(
         let drop_after = !drop_before
             && faults.drop_after_rate > 0.0
             && sim.rng.random_bool(faults.drop_after_rate.min(1.0));
+        let bad_gateway = !drop_before
+            && !drop_after
+            && faults.bad_gateway_after_apply_rate > 0.0
+            && sim
+                .rng
+                .random_bool(faults.bad_gateway_after_apply_rate.min(1.0));
         let mac_recover = sim.config.macos_recover_accepted;
         let Some(device) = sim.device_mut(&id) else {
             return Err(not_found(&id));
@@ -381,9 +387,20 @@ pub async fn device_action(
             );
             return Ok(Ok(response));
         }
-        actions::queue(device, action, Utc::now(), delay, &mut rand::rng());
+        let shown_after = chrono::Duration::milliseconds(faults.result_delay_ms as i64);
+        actions::queue_shown_after(
+            device,
+            action,
+            Utc::now(),
+            delay,
+            shown_after,
+            &mut rand::rng(),
+        );
         if drop_after {
             return Ok(Err(ReceiptOutcome::AppliedThenDropped));
+        }
+        if bad_gateway {
+            return Ok(Err(ReceiptOutcome::AppliedThenFailed));
         }
         let mut response = StatusCode::NO_CONTENT.into_response();
         add_ids(
@@ -401,17 +418,32 @@ pub async fn device_action(
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => ReceiptOutcome::Throttled,
         Err(_) => ReceiptOutcome::Rejected,
     };
-    {
+    let answer_delay = {
         let mut sim = lock(&shared);
         sim.received.push(receipt(outcome));
         if matches!(
             outcome,
-            ReceiptOutcome::Dropped | ReceiptOutcome::AppliedThenDropped
+            ReceiptOutcome::Dropped
+                | ReceiptOutcome::AppliedThenDropped
+                | ReceiptOutcome::AppliedThenFailed
         ) {
             sim.stats.faults += 1;
         }
+        let delay = sim.config.faults.answer_delay_ms;
+        (outcome != ReceiptOutcome::Rejected && delay > 0).then(|| Duration::from_millis(delay))
+    };
+    if let Some(delay) = answer_delay {
+        tokio::time::sleep(delay).await;
     }
     match result {
+        Ok(Err(ReceiptOutcome::AppliedThenFailed)) => {
+            let error = GraphError::new(
+                StatusCode::BAD_GATEWAY,
+                "BadGateway",
+                "The gateway did not receive a timely response from the service.",
+            );
+            finish(&shared, &headers, Err(error))
+        }
         Ok(Err(_)) => kill.drop_connection().await,
         Ok(Ok(response)) => finish(&shared, &headers, Ok(response)),
         Err(error) => finish(&shared, &headers, Err(error)),

@@ -95,6 +95,7 @@ fn main() {
             malformed_rate: args.malformed_rate,
             slow_body_ms: args.slow_body_ms,
             omit_retry_after: args.omit_retry_after,
+            ..Faults::default()
         },
         ..SimConfig::default()
     };

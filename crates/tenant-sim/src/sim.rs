@@ -68,6 +68,8 @@ pub enum ReceiptOutcome {
     Applied,
     /// Queued, then the connection was dropped before the answer.
     AppliedThenDropped,
+    /// Queued, then answered with a server error (a gateway that gave up).
+    AppliedThenFailed,
     /// Dropped before anything happened.
     Dropped,
     /// Refused: platform, permission, unknown device, injected server error.

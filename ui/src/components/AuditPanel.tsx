@@ -62,6 +62,7 @@ const useStyles = makeStyles({
 
 const EVENTS: { value: AuditEvent | ""; label: string }[] = [
   { value: "", label: "Every kind" },
+  { value: "sending", label: "About to send (written first)" },
   { value: "send", label: "Sent" },
   { value: "outcome", label: "Outcomes" },
   { value: "reveal", label: "Reveals" },

@@ -5,6 +5,7 @@ pub mod eligibility;
 pub mod guidance;
 pub mod kind;
 pub mod limiter;
+pub mod lost_answer;
 pub mod pins;
 pub mod reveal;
 pub mod service;

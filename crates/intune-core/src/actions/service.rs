@@ -18,6 +18,7 @@ use super::ActionKind;
 use super::eligibility::{self, Facts, Readiness, Verdict};
 use super::guidance::{self, Guidance};
 use super::limiter::WriteLimiter;
+use super::lost_answer::{Arrival, ArrivalChecks, look_for_arrival, unknown_message};
 use super::pins::{KeptPin, PinKeeper};
 use crate::audit::{self, AuditEvent, AuditLog, AuditRecord};
 use crate::devices::{ActionResult, DeviceDetails, Platform, remote};
@@ -165,6 +166,9 @@ pub struct FollowUpdate {
 pub struct FollowPolicy {
     pub first_wait: Duration,
     pub max_wait: Duration,
+    /// Reads of the device, with the same growing pauses, to learn whether a request whose answer
+    /// was lost arrived.
+    pub arrival_reads: u32,
 }
 
 impl Default for FollowPolicy {
@@ -172,6 +176,7 @@ impl Default for FollowPolicy {
         FollowPolicy {
             first_wait: Duration::from_secs(2),
             max_wait: Duration::from_secs(30),
+            arrival_reads: 5,
         }
     }
 }
@@ -283,7 +288,8 @@ impl ActionService {
     ) -> Result<RunReport> {
         let mut ids: Vec<String> = Vec::new();
         for id in &request.devices {
-            let id = id.trim().to_string();
+            // Graph's IDs are GUIDs, which compare without case: one device, one request.
+            let id = id.trim().to_ascii_lowercase();
             if !remote::is_guid(&id) {
                 return Err(Error::InvalidInput {
                     what: "the device ID",
@@ -427,7 +433,24 @@ impl ActionService {
             return outcome;
         }
 
-        let sent = self.post(graph, action, &device.id).await;
+        // Write-ahead: the request is audited, with the id it will carry, before it leaves; if
+        // that cannot be written, nothing is sent.
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let mut sending = record(AuditEvent::Sending, "sending", None);
+        sending.client_request_id = Some(client_request_id.clone());
+        if let Err(error) = self.audit.append(sending) {
+            outcome.message = format!(
+                "Not sent: the audit could not be written first ({}).",
+                error.report().message
+            );
+            outcome.error = Some(error.report());
+            return outcome;
+        }
+        outcome.client_request_id = Some(client_request_id.clone());
+
+        let sent = self
+            .post(graph, action, &device.id, &client_request_id)
+            .await;
         let (state, message, error, ids, reconciled) = match sent {
             Ok(ids) => (
                 SendState::Queued,
@@ -464,7 +487,6 @@ impl ActionService {
             .as_ref()
             .and_then(|i: &Ids| i.request_id.clone())
             .or_else(|| error.as_ref().and_then(|e| e.request_id.clone()));
-        outcome.client_request_id = ids.and_then(|i| i.client_request_id);
         outcome.error = error;
         let word = match state {
             SendState::Queued => "queued",
@@ -486,17 +508,23 @@ impl ActionService {
         outcome
     }
 
-    async fn post(&self, graph: &GraphClient, action: ActionKind, device_id: &str) -> Result<Ids> {
+    async fn post(
+        &self,
+        graph: &GraphClient,
+        action: ActionKind,
+        device_id: &str,
+        client_request_id: &str,
+    ) -> Result<Ids> {
         self.limiter.acquire().await;
         let url = action.call().url(graph, device_id);
-        let answer = graph.post(&url).await?;
+        let answer = graph.post_as(&url, client_request_id).await?;
         Ok(Ids {
             request_id: answer.request_id,
-            client_request_id: Some(answer.client_request_id),
         })
     }
 
-    /// No answer came back: read the device to learn whether the request arrived.
+    /// No answer came back: read the device to learn whether the request arrived. It is never
+    /// sent again from here (see `lost_answer`).
     async fn reconcile(
         &self,
         graph: &GraphClient,
@@ -505,38 +533,41 @@ impl ActionService {
         baseline: Option<&ResultMark>,
         platform: Platform,
     ) -> (SendState, String, Option<ErrorReport>, Option<Ids>, bool) {
-        match remote::details(graph, device_id, &self.admin_center).await {
-            Ok(details) if newer(&details.action_results, action, baseline).is_some() => (
+        let checks = ArrivalChecks {
+            reads: self.follow.arrival_reads,
+            first_wait: self.follow.first_wait,
+            max_wait: self.follow.max_wait,
+        };
+        match look_for_arrival(
+            graph,
+            &self.admin_center,
+            device_id,
+            action,
+            baseline,
+            checks,
+        )
+        .await
+        {
+            Arrival::Arrived(_) => (
                 SendState::Queued,
                 format!(
-                    "{} (The answer was lost on the way back; the device's action results show the request arrived, so it was not sent again.)",
+                    "{} (The answer was lost on the way back; the device's action results show the request arrived.)",
                     queued_message(action, platform)
                 ),
                 None,
                 None,
                 true,
             ),
-            Ok(_) => match self.post(graph, action, device_id).await {
-                Ok(ids) => (
-                    SendState::Queued,
-                    format!(
-                        "{} (The first request was lost before it arrived, as the device's action results showed; it was sent once more.)",
-                        queued_message(action, platform)
-                    ),
-                    None,
-                    Some(ids),
-                    true,
-                ),
-                Err(error @ Error::OutcomeUnknown(_)) => unknown(error),
-                Err(error) => (
-                    SendState::Failed,
-                    format!("Intune refused it: {}", error.report().message),
+            Arrival::NotSeen { reads, waited } => {
+                let error = Error::OutcomeUnknown(format!("POST {}", action.segment()));
+                (
+                    SendState::Unknown,
+                    unknown_message(action, platform, reads, waited),
                     Some(error.report()),
                     None,
                     true,
-                ),
-            },
-            Err(_) => unknown(Error::OutcomeUnknown(format!("POST {}", action.segment()))),
+                )
+            }
         }
     }
 
@@ -757,6 +788,22 @@ impl ActionService {
         });
     }
 
+    /// Requests written ahead whose answer was never recorded (the app or the command line stopped
+    /// in between): whether they reached Intune is unknown. Oldest first.
+    pub fn interrupted(&self) -> Result<Vec<audit::AuditEntry>> {
+        self.audit.interrupted()
+    }
+
+    /// The admin checked an interrupted request: it is no longer listed; `detail` says what they
+    /// found.
+    pub fn settle_interrupted(
+        &self,
+        client_request_id: &str,
+        detail: &str,
+    ) -> Result<audit::AuditEntry> {
+        self.audit.settle_interrupted(client_request_id, detail)
+    }
+
     /// The admin confirms the user typed the PIN: it leaves the keychain, and locks are allowed.
     pub fn mark_pin_used(&self, device_id: &str) -> Result<KeptPin> {
         let kept = self.pins.mark_used(device_id)?;
@@ -779,17 +826,6 @@ impl ActionService {
 
 struct Ids {
     request_id: Option<String>,
-    client_request_id: Option<String>,
-}
-
-fn unknown(error: Error) -> (SendState, String, Option<ErrorReport>, Option<Ids>, bool) {
-    (
-        SendState::Unknown,
-        "No answer came back and the device's action results could not confirm it: do not send it again yet; check the device's action results in a minute.".into(),
-        Some(error.report()),
-        None,
-        false,
-    )
 }
 
 /// The action's newest result.
@@ -801,7 +837,7 @@ fn latest(results: &[ActionResult], action: ActionKind) -> Option<&ActionResult>
 }
 
 /// The action's newest result if it is not the one `baseline` was taken of: the request arrived.
-fn newer<'a>(
+pub(super) fn newer<'a>(
     results: &'a [ActionResult],
     action: ActionKind,
     baseline: Option<&ResultMark>,

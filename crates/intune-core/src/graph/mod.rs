@@ -3,9 +3,10 @@
 //! throttling handled the way Graph asks (`Retry-After`, else exponential backoff).
 //!
 //! A GET is safe to repeat. A POST is an action on a device: it is repeated only when it is certain
-//! the service did not take it (429, 503, or a connection that never opened). Anything else
-//! (timeout, dropped connection, 500, 502, 504) becomes [`Error::OutcomeUnknown`], for the caller to
-//! reconcile by reading the device's action results.
+//! the service did not take it (429, 401, or a connection that never opened). Anything else
+//! (timeout, dropped connection, any 5xx: a gateway can answer 502, 503 or 504 after Intune took
+//! the request) becomes [`Error::OutcomeUnknown`]: the caller reads the device's action results to
+//! learn whether it arrived, and never sends it again by itself.
 
 pub mod calls;
 mod error_body;
@@ -172,7 +173,7 @@ impl GraphClient {
     pub async fn get_json<T: DeserializeOwned>(&self, url: &str, what: &str) -> Result<T> {
         let mut last = None;
         for _ in 0..3 {
-            let answer = self.send(Method::GET, url).await?;
+            let answer = self.send(Method::GET, url, None).await?;
             match answer.json(what) {
                 Ok(value) => return Ok(value),
                 Err(error) => {
@@ -184,12 +185,18 @@ impl GraphClient {
         Err(last.unwrap_or_else(|| Error::Internal("no attempt made".into())))
     }
 
-    /// A POST without a body (every device action).
+    /// A POST without a body (every device action), with a fresh `client-request-id`.
     pub async fn post(&self, url: &str) -> Result<Answer> {
-        self.send(Method::POST, url).await
+        self.send(Method::POST, url, None).await
     }
 
-    async fn send(&self, method: Method, url: &str) -> Result<Answer> {
+    /// The same, with the `client-request-id` the caller made (and audited) before the call; every
+    /// attempt (after a 429 or a 401) carries the same one.
+    pub async fn post_as(&self, url: &str, client_request_id: &str) -> Result<Answer> {
+        self.send(Method::POST, url, Some(client_request_id)).await
+    }
+
+    async fn send(&self, method: Method, url: &str, fixed_id: Option<&str>) -> Result<Answer> {
         self.check_origin(url)?;
         let policy = &self.inner.policy;
         let is_read = method == Method::GET;
@@ -204,7 +211,9 @@ impl GraphClient {
                 Some(rejected) => self.inner.credential.renew(&rejected).await?,
                 None => self.inner.credential.access_token().await?,
             };
-            let client_request_id = uuid::Uuid::new_v4().to_string();
+            let client_request_id = fixed_id
+                .map(str::to_string)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             let mut request = self
                 .inner
                 .http
@@ -276,13 +285,10 @@ impl GraphClient {
                                 client_request_id,
                             });
                         }
-                        (s, _)
-                            if !is_read
-                                && s.is_server_error()
-                                && s != StatusCode::SERVICE_UNAVAILABLE =>
-                        {
-                            // The service failed or a gateway gave up while Intune was handling it:
-                            // it may still have queued the action.
+                        (s, _) if !is_read && s.is_server_error() => {
+                            // The service failed, or a gateway gave up (502, 503, 504) while Intune
+                            // was handling it: it may still have queued the action.
+                            tracing::warn!(status = s.as_u16(), %client_request_id, ?request_id, "action answered with a server error: outcome unknown");
                             return Err(Error::OutcomeUnknown(describe_request(&method, url)));
                         }
                         (s, body) if retryable(s, is_read) || body.is_none() => {
@@ -349,11 +355,10 @@ impl GraphClient {
 
 /// 429 and 503 say the request was not taken, so anything may be repeated; other server errors
 /// only for reads.
+/// A read may be repeated after any server error; a write only after a 429, which says it was
+/// not taken.
 fn retryable(status: StatusCode, is_read: bool) -> bool {
-    matches!(
-        status,
-        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-    ) || (is_read && status.is_server_error())
+    status == StatusCode::TOO_MANY_REQUESTS || (is_read && status.is_server_error())
 }
 
 fn give_up(
