@@ -41,6 +41,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::verify_audit,
             commands::actions::export_audit,
             commands::actions::open_source_page,
+            commands::actions::interrupted_requests,
+            commands::actions::settle_interrupted,
             commands::desktop::quick_lock_target,
             commands::desktop::hide_window,
             commands::desktop::show_main_window,

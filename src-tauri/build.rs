@@ -32,6 +32,8 @@ fn main() {
         "verify_audit",
         "export_audit",
         "open_source_page",
+        "interrupted_requests",
+        "settle_interrupted",
         "quick_lock_target",
         "hide_window",
         "show_main_window",

@@ -272,6 +272,30 @@ pub async fn audit_entries(
     })
 }
 
+/// Requests written ahead whose answer was never recorded (the app was quit or crashed during a
+/// send): shown at start until the admin has checked each.
+#[tauri::command]
+#[specta::specta]
+pub async fn interrupted_requests(
+    state: State<'_, AppState>,
+) -> Result<Vec<AuditEntry>, ErrorReport> {
+    Ok(state.tenant().await?.actions.interrupted()?)
+}
+
+/// The admin checked an interrupted request in the device's action results.
+#[tauri::command]
+#[specta::specta]
+pub async fn settle_interrupted(
+    state: State<'_, AppState>,
+    client_request_id: String,
+) -> Result<(), ErrorReport> {
+    state.tenant().await?.actions.settle_interrupted(
+        &client_request_id,
+        "checked by the admin in the app (the device's action results)",
+    )?;
+    Ok(())
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_audit(state: State<'_, AppState>) -> Result<Verification, ErrorReport> {

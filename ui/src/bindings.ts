@@ -96,6 +96,13 @@ export const commands = {
 	 *  the web view cannot open anything else.
 	 */
 	openSourcePage: (url: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_source_page", { url })),
+	/**
+	 *  Requests written ahead whose answer was never recorded (the app was quit or crashed during a
+	 *  send): shown at start until the admin has checked each.
+	 */
+	interruptedRequests: () => typedError<AuditEntry_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("interrupted_requests")),
+	/**  The admin checked an interrupted request in the device's action results. */
+	settleInterrupted: (clientRequestId: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("settle_interrupted", { clientRequestId })),
 	/**  The device quick lock was opened on from the tray, if any (taken once). */
 	quickLockTarget: () => __TAURI_INVOKE<string | null>("quick_lock_target"),
 	/**  Hides the window that asks (quick lock closes itself with Escape). */

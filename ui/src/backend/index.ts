@@ -106,6 +106,10 @@ export interface Backend {
   copySecret(kind: SecretKind, deviceId: string): Promise<void>;
   markPinUsed(deviceId: string): Promise<KeptPin>;
   auditEntries(filter: AuditFilter): Promise<AuditView>;
+  /** Sends cut off before Intune's answer was recorded (the app quit or crashed meanwhile). */
+  interruptedRequests(): Promise<AuditEntry[]>;
+  /** The admin checked one in the device's action results: it is no longer listed. */
+  settleInterrupted(clientRequestId: string): Promise<void>;
   verifyAudit(): Promise<Verification>;
   /** Writes the audit as CSV to the Downloads folder; resolves to the file's path. */
   /** The Save dialog, then the CSV written by Rust; null when the admin closed the dialog. */
@@ -186,6 +190,8 @@ export const tauriBackend: Backend = {
   copySecret: (kind, deviceId) => unwrap(commands.copySecret(kind, deviceId)).then(() => undefined),
   markPinUsed: (deviceId) => unwrap(commands.markPinUsed(deviceId)),
   auditEntries: (filter) => unwrap(commands.auditEntries(filter)),
+  interruptedRequests: () => unwrap(commands.interruptedRequests()),
+  settleInterrupted: (id) => unwrap(commands.settleInterrupted(id)).then(() => undefined),
   verifyAudit: () => unwrap(commands.verifyAudit()),
   exportAudit: () => unwrap(commands.exportAudit()),
   onInventoryChanged: (callback) =>

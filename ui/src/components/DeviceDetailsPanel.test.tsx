@@ -320,6 +320,32 @@ describe("DeviceDetailsPanel actions", () => {
     expect(screen.getByText("Remove passcode generates no new one.")).toBeVisible();
   });
 
+  it("never sends again by itself: an unknown outcome offers Send again, which asks again", async () => {
+    const review = sampleReview(MAC, { verdicts: [sampleVerdict("remoteLock")] });
+    const backend = renderPanel(review, {
+      sendAction: vi.fn(() =>
+        Promise.resolve(
+          queued({
+            state: "unknown",
+            message:
+              "No answer came back. Nothing was sent again. If the first lock did arrive, a second one fails on the Mac and Intune stops showing the first PIN.",
+            requestId: null,
+          }),
+        ),
+      ),
+      onActionProgress: () => () => {},
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Lock…" }));
+    let dialog = await screen.findByRole("alertdialog");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Remote lock" }));
+    expect(await screen.findByText(/Intune stops showing the first PIN/)).toBeVisible();
+    expect(backend.sendAction).toHaveBeenCalledOnce();
+    await userEvent.click(await screen.findByRole("button", { name: "Send again…" }));
+    dialog = await screen.findByRole("alertdialog");
+    expect(within(dialog).getByText("Remote lock: MAC-ADA-007?")).toBeVisible();
+    expect(backend.sendAction).toHaveBeenCalledOnce();
+  });
+
   it("shows where a verdict comes from behind Why?, and opens a published page through Rust", async () => {
     const pc = sampleDevice(3, { deviceName: "PC-0003", platform: "windows" });
     const backend = renderPanel(

@@ -237,6 +237,10 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
         progress={progress}
         progressId="action-progress"
         onStopWatching={following ? () => void stopFollowing(following.action) : undefined}
+        onSendAgain={() => {
+          const verdict = review?.verdicts.find((v) => v.action === sent?.action);
+          if (verdict) dialog.show("confirm", verdict);
+        }}
       />
 
       {review && review.reveals.length > 0 && (

@@ -189,4 +189,41 @@ describe("Workspace", () => {
     await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
     expect(signOut).toHaveBeenCalledOnce();
   });
+
+  it("lists a send cut off before its answer, opens its device, and forgets it once checked", async () => {
+    const ada = sampleDevice(1, { deviceName: "Ada's MacBook Pro", serialNumber: "C02ADA" });
+    const settleInterrupted = vi.fn(() => Promise.resolve());
+    renderWorkspace({
+      interruptedRequests: () =>
+        Promise.resolve([
+          {
+            seq: 4,
+            time: "2026-11-30T09:00:00Z",
+            event: "sending",
+            subject: "remoteLock",
+            deviceId: ada.id,
+            deviceName: ada.deviceName,
+            account: "it.admin@contoso.com",
+            tenant: "contoso",
+            justification: null,
+            outcome: "sending",
+            detail: null,
+            requestId: null,
+            clientRequestId: "crid-4",
+            prev: "a",
+            hash: "b",
+          },
+        ]),
+      settleInterrupted,
+    });
+    expect(await screen.findByText("Interrupted: check whether it arrived")).toBeVisible();
+    expect(screen.getByText(/Nothing was sent again/)).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Open device" }));
+    expect(await screen.findByRole("heading", { name: ada.deviceName })).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "I checked it" }));
+    expect(settleInterrupted).toHaveBeenCalledWith("crid-4");
+    await waitFor(() =>
+      expect(screen.queryByText("Interrupted: check whether it arrived")).toBeNull(),
+    );
+  });
 });

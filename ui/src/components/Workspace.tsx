@@ -37,6 +37,7 @@ import { ago } from "../format";
 import { AuditPanel } from "./AuditPanel";
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
+import { InterruptedRequests } from "./InterruptedRequests";
 
 const useStyles = makeStyles({
   // Permission names are long; the account menu wraps them instead of cutting them off.
@@ -140,6 +141,12 @@ export function Workspace({ summary, onSignedOut }: Props) {
           <MessageBarBody>{summary.notice}</MessageBarBody>
         </MessageBar>
       )}
+      <InterruptedRequests
+        onOpen={(found) => {
+          setTab("devices");
+          setDevice(found);
+        }}
+      />
       <div className={styles.bar}>
         <TabList
           selectedValue={tab}

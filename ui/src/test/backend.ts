@@ -41,6 +41,8 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     copySecret: unexpected("copySecret"),
     markPinUsed: unexpected("markPinUsed"),
     auditEntries: unexpected("auditEntries"),
+    interruptedRequests: () => Promise.resolve([]),
+    settleInterrupted: unexpected("settleInterrupted"),
     verifyAudit: unexpected("verifyAudit"),
     exportAudit: unexpected("exportAudit"),
     onInventoryChanged: () => () => {},

@@ -21,10 +21,15 @@ interface Props {
   progressId: string;
   /** Offered while the outcome is still awaited. */
   onStopWatching?(): void;
+  /**
+   * Offered for an outcome nobody can know (the answer was lost and the device's results do not
+   * show the request): sending again is the admin's explicit choice, after the message's risk.
+   */
+  onSendAgain?(deviceId: string): void;
 }
 
 /** The answer to a send, then the outcome as the device reports it. */
-export function ActionOutcome({ sent, progress, progressId, onStopWatching }: Props) {
+export function ActionOutcome({ sent, progress, progressId, onStopWatching, onSendAgain }: Props) {
   const styles = useStyles();
   return (
     <>
@@ -35,13 +40,23 @@ export function ActionOutcome({ sent, progress, progressId, onStopWatching }: Pr
               key={o.deviceId}
               layout="multiline"
               intent={
-                o.state === "queued" ? "success" : o.state === "blocked" ? "warning" : "error"
+                o.state === "queued"
+                  ? "success"
+                  : o.state === "blocked" || o.state === "unknown"
+                    ? "warning"
+                    : "error"
               }
+              data-state={o.state}
             >
               <MessageBarBody>
                 {o.message}
                 {o.requestId && ` (request ID ${o.requestId})`}
               </MessageBarBody>
+              {o.state === "unknown" && onSendAgain && (
+                <Button size="small" onClick={() => onSendAgain(o.deviceId)} data-send-again>
+                  Send again…
+                </Button>
+              )}
             </MessageBar>
           ))}
         </div>
