@@ -132,10 +132,15 @@ async fn intunes_400_is_reported_in_its_own_plain_words_and_audited() {
     let entries = AuditLog::for_profile(dir.path(), "Mock")
         .entries()
         .expect("audit");
-    assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].record.event, AuditEvent::Send);
-    assert_eq!(entries[0].record.outcome, "refused");
-    assert_eq!(entries[0].record.request_id.as_deref(), Some("req-400"));
+    assert_eq!(entries.len(), 2, "written ahead, then completed");
+    assert_eq!(entries[0].record.event, AuditEvent::Sending);
+    assert_eq!(entries[1].record.event, AuditEvent::Send);
+    assert_eq!(entries[1].record.outcome, "refused");
+    assert_eq!(entries[1].record.request_id.as_deref(), Some("req-400"));
+    assert_eq!(
+        entries[0].record.client_request_id,
+        entries[1].record.client_request_id
+    );
 }
 
 #[tokio::test]
