@@ -216,6 +216,11 @@ pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit
         }
     }
     if !reviews.iter().any(|r| sendable(&verdict_of(r, action))) {
+        for review in &reviews {
+            tenant
+                .service
+                .record_blocked(review, action, args.reason.as_deref())?;
+        }
         if options.json {
             print_json(
                 &json!({ "action": action, "sent": false, "devices": reviews.iter().map(|r| json!({"device": r.details.device, "verdict": verdict_of(r, action)})).collect::<Vec<_>>() }),

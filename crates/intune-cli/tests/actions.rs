@@ -253,3 +253,26 @@ fn recovering_needs_a_reason_and_a_reveal_prints_only_what_was_asked_for() {
         .code(6)
         .stderr(predicate::str::contains("holds an unlock PIN"));
 }
+
+#[test]
+fn an_attempt_the_check_stops_on_every_device_is_still_audited() {
+    let env = Env::new();
+    let pc = demo_device(|d| d.platform == Platform::Windows);
+    env.cli()
+        .args(["lock", &pc.id, "--yes"])
+        .assert()
+        .code(10)
+        .stderr(predicate::str::contains("Nothing was sent"));
+    let out = env.cli().args(["--json", "audit"]).assert().code(0);
+    let entries: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let entries = entries.as_array().expect("a list");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["event"], "blocked");
+    assert_eq!(entries[0]["deviceId"], pc.id.as_str());
+    assert!(
+        entries[0]["account"]
+            .as_str()
+            .is_some_and(|a| !a.is_empty()),
+        "it names who tried"
+    );
+}

@@ -239,9 +239,34 @@ fn device_code(keychain: &TestKeychain) -> Outcome {
         || format!("whoami: {who}"),
     )?;
     cli.expect(0, &["devices", "sync"], "", &[])?;
+    // A later command resumes from the keychain without a token yet: its audit entries still
+    // name the signed-in account.
+    let iphone = sim
+        .devices()
+        .into_iter()
+        .find(|d| d.platform == tenant_sim::fleet::Platform::Ios)
+        .ok_or("the fleet has no iPhone")?;
+    cli.expect(0, &["lock", &iphone.id, "--yes"], "", &[])?;
+    names_the_actor(&cli, &sim.tenant.admin_upn)?;
     cli.expect(0, &["logout"], "", &[])?;
     cli.expect(5, &["whoami"], "", &[])?;
     cli.assert_no_leak(&sim.issued_tokens())
+}
+
+/// Every audit entry of the profile names `account`.
+fn names_the_actor(cli: &Cli, account: &str) -> Outcome {
+    let entries = json(&cli.expect(0, &["audit", "--json"], "", &[])?)?;
+    let entries = entries.as_array().ok_or("the audit is not a list")?;
+    check(!entries.is_empty(), || "no audit entries".into())?;
+    for entry in entries {
+        check(entry["account"] == account, || {
+            format!(
+                "an entry names {:?}, not {account:?}: {entry}",
+                entry["account"]
+            )
+        })?;
+    }
+    Ok(())
 }
 
 fn client_secret(keychain: &TestKeychain) -> Outcome {
@@ -477,6 +502,10 @@ fn killed_before_the_answer(keychain: &TestKeychain) -> Outcome {
         .filter(|r| r.device_id == iphone.id)
         .count();
     check(sent == 1, || format!("{sent} requests reached the tenant"))?;
+    let who = json(&cli.expect(0, &["whoami", "--json"], "", &[])?)?;
+    let app = who["username"].as_str().ok_or("whoami names no account")?;
+    check(!app.is_empty(), || format!("whoami: {who}"))?;
+    names_the_actor(&cli, app)?;
     cli.expect(0, &["logout"], "", &[])?;
     Ok(())
 }

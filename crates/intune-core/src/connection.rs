@@ -366,7 +366,22 @@ impl Connection {
             AuditLog::for_profile(data_dir, &self.profile.name),
             pins,
         )
-        .with_granted(summary.granted))
+        .with_granted(summary.granted)
+        .with_account_source(self.account_source()))
+    }
+
+    /// Who is signed in, read again each time: a resumed sign-in learns it with its first token.
+    fn account_source(&self) -> crate::actions::service::AccountSource {
+        match &self.auth {
+            Auth::Delegated(session) => {
+                let session = Arc::clone(session);
+                Arc::new(move || session.account().map(|a| a.username))
+            }
+            Auth::App { credential, .. } => {
+                let credential = Arc::clone(credential);
+                Arc::new(move || credential.identity().map(|(a, _)| a.username))
+            }
+        }
     }
 
     /// Names the tenant an inventory copy belongs to, so a copy never crosses tenants.

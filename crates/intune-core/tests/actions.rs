@@ -1316,3 +1316,38 @@ async fn recover_on_a_mac_is_neither_promised_nor_refused_and_the_tenant_decides
         assert_eq!(rig.receipts(&mac.id).len(), 1);
     }
 }
+
+#[tokio::test]
+async fn following_survives_reads_that_fail_for_a_while() {
+    let rig = rig(config()).await;
+    let iphone = rig.device(|d| d.platform == Platform::Ios && prompt(d));
+    let report = rig.send(ActionKind::RemoteLock, &[&iphone.id], None).await;
+    assert_eq!(report.queued, 1);
+    rig.demo.sim().set_faults(Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    });
+    let updates = std::sync::Mutex::new(Vec::new());
+    let follow = rig.service.follow(
+        &iphone.id,
+        ActionKind::RemoteLock,
+        report.outcomes[0].baseline.as_ref(),
+        Duration::from_secs(20),
+        |u| updates.lock().expect("lock").push(u.message.clone()),
+    );
+    let heal = async {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        rig.demo.sim().set_faults(Faults::default());
+    };
+    let (followed, ()) = tokio::join!(follow, heal);
+    let followed = followed.expect("followed to the end despite the failed reads");
+    assert_eq!(state_of(&followed), Some("done"));
+    assert!(
+        updates
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|m| m.contains("could not be read just now")),
+        "the failed reads were reported as they happened"
+    );
+}

@@ -195,7 +195,7 @@ impl ActionService {
             subject: kind.subject().into(),
             device_id: device.id.clone(),
             device_name: device.device_name.clone(),
-            account: self.actor().account.clone(),
+            account: self.acting_account()?,
             tenant: self.actor().tenant.clone(),
             justification: Some(justification),
             outcome: outcome.into(),

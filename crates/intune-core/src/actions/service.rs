@@ -193,7 +193,12 @@ pub struct ActionService {
     /// The Graph permissions the sign-in holds: a 403 then says whether the permission or an
     /// Intune role is missing.
     granted: Vec<String>,
+    /// Who is signed in now (a resumed sign-in learns it with its first token).
+    account_source: Option<AccountSource>,
 }
+
+/// Tells who is signed in now, once a token names the account.
+pub type AccountSource = Arc<dyn Fn() -> Option<String> + Send + Sync>;
 
 impl ActionService {
     pub fn new(
@@ -213,6 +218,7 @@ impl ActionService {
             concurrency: 4,
             follow: FollowPolicy::default(),
             granted: Vec::new(),
+            account_source: None,
         }
     }
 
@@ -382,6 +388,14 @@ impl ActionService {
         let device = &review.details.device;
         outcome.device_name = device.device_name.clone();
         outcome.baseline = latest(&review.details.action_results, action).map(ResultMark::of);
+        let account = match self.acting_account() {
+            Ok(account) => account,
+            Err(error) => {
+                outcome.message = format!("Not sent: {}", error.report().message);
+                outcome.error = Some(error.report());
+                return outcome;
+            }
+        };
         let verdict = review
             .verdicts
             .iter()
@@ -393,7 +407,7 @@ impl ActionService {
             subject: action.segment().into(),
             device_id: device.id.clone(),
             device_name: device.device_name.clone(),
-            account: self.actor.account.clone(),
+            account: account.clone(),
             tenant: self.actor.tenant.clone(),
             justification: justification.clone(),
             outcome: outcome_word.into(),
@@ -586,7 +600,34 @@ impl ActionService {
         let mut wait = self.follow.first_wait;
         let mut pin_kept = false;
         loop {
-            let details = remote::details(&self.graph, device_id, &self.admin_center).await?;
+            // A read that fails for a passing reason (network, throttling, a server error) does
+            // not end the following: it is tried again with the same growing pauses.
+            let details = match remote::details(&self.graph, device_id, &self.admin_center).await {
+                Ok(details) => details,
+                Err(error) if passing(&error) => {
+                    tracing::warn!(kind = ?error.kind(), "reading a followed device failed; trying again");
+                    let now = tokio::time::Instant::now();
+                    if now >= deadline {
+                        return Err(error);
+                    }
+                    on_update(&FollowUpdate {
+                        device_id: device_id.to_string(),
+                        device_name: String::new(),
+                        action,
+                        result: None,
+                        finished: false,
+                        pin_kept,
+                        message: format!(
+                            "The device could not be read just now ({}); trying again.",
+                            error.report().message
+                        ),
+                    });
+                    tokio::time::sleep(wait.min(deadline - now)).await;
+                    wait = (wait * 3 / 2).min(self.follow.max_wait);
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             let result = newer(&details.action_results, action, baseline).cloned();
             let finished = result.as_ref().is_some_and(|r| is_final(&r.action_state));
             if !pin_kept && action == ActionKind::RemoteLock {
@@ -778,7 +819,9 @@ impl ActionService {
             subject: update.action.segment().into(),
             device_id: device.id.clone(),
             device_name: device.device_name.clone(),
-            account: self.actor.account.clone(),
+            account: self
+                .acting_account()
+                .unwrap_or_else(|_| self.actor.account.clone()),
             tenant: self.actor.tenant.clone(),
             justification: None,
             outcome: result.action_state.clone(),
@@ -804,15 +847,66 @@ impl ActionService {
         self.audit.settle_interrupted(client_request_id, detail)
     }
 
+    /// Audits an attempt the eligibility check stopped before anything was sent (a run where
+    /// every device is blocked never reaches [`ActionService::send`]).
+    pub fn record_blocked(
+        &self,
+        review: &DeviceReview,
+        action: ActionKind,
+        justification: Option<&str>,
+    ) -> Result<audit::AuditEntry> {
+        let device = &review.details.device;
+        let verdict = review
+            .verdicts
+            .iter()
+            .find(|v| v.action == action)
+            .ok_or_else(|| Error::Internal("no verdict for the action".into()))?;
+        self.audit.append(AuditRecord {
+            event: AuditEvent::Blocked,
+            subject: action.segment().into(),
+            device_id: device.id.clone(),
+            device_name: device.device_name.clone(),
+            account: self.acting_account()?,
+            tenant: self.actor.tenant.clone(),
+            justification: justification.map(str::to_string),
+            outcome: "blocked".into(),
+            detail: Some(blocker_text(verdict)),
+            request_id: None,
+            client_request_id: None,
+        })
+    }
+
+    /// Reads the signed-in account from `source` whenever an entry is written.
+    pub fn with_account_source(mut self, source: AccountSource) -> Self {
+        self.account_source = Some(source);
+        self
+    }
+
+    /// The account every audit entry names. Unknown: the action is refused, since an entry that
+    /// does not say who acted defeats the audit.
+    pub fn acting_account(&self) -> Result<String> {
+        self.account_source
+            .as_ref()
+            .and_then(|source| source())
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| Some(self.actor.account.clone()).filter(|a| !a.trim().is_empty()))
+            .ok_or_else(|| {
+                Error::SignInRequired(
+                    "the signed-in account is not known yet, and nothing is done without an audit entry that names who acted".into(),
+                )
+            })
+    }
+
     /// The admin confirms the user typed the PIN: it leaves the keychain, and locks are allowed.
     pub fn mark_pin_used(&self, device_id: &str) -> Result<KeptPin> {
+        let account = self.acting_account()?;
         let kept = self.pins.mark_used(device_id)?;
         self.audit.append(AuditRecord {
             event: AuditEvent::Pin,
             subject: "unlockPin".into(),
             device_id: kept.device_id.clone(),
             device_name: kept.device_name.clone(),
-            account: self.actor.account.clone(),
+            account,
             tenant: self.actor.tenant.clone(),
             justification: None,
             outcome: "used".into(),
@@ -881,6 +975,19 @@ fn refusal(error: &Error, action: ActionKind, granted: &[String]) -> ErrorReport
         };
     }
     report
+}
+
+/// An error that may go away by itself: worth reading again.
+fn passing(error: &Error) -> bool {
+    match error {
+        Error::Graph { status, .. } => *status >= 500 || *status == 429,
+        _ => matches!(
+            error.kind(),
+            crate::ErrorKind::Network
+                | crate::ErrorKind::Throttled
+                | crate::ErrorKind::ServiceError
+        ),
+    }
 }
 
 fn is_final(state: &str) -> bool {
