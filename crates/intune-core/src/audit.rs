@@ -182,6 +182,14 @@ impl AuditLog {
         &self.path
     }
 
+    /// The file's name without `.jsonl`: the profile, hex-encoded.
+    pub fn file_stem(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// Appends one entry. An exclusive lock on the file keeps the chain whole when the app and the
     /// command line write at once.
     pub fn append(&self, record: AuditRecord) -> Result<AuditEntry> {

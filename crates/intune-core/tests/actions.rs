@@ -1351,3 +1351,62 @@ async fn following_survives_reads_that_fail_for_a_while() {
         "the failed reads were reported as they happened"
     );
 }
+
+#[tokio::test]
+async fn two_senders_of_one_device_and_action_at_once_make_one_post() {
+    // Two services over the same data folder: two windows, or the app and the command line.
+    let (demo, client) = support::graph_for(
+        SimConfig {
+            faults: Faults {
+                answer_delay_ms: 400,
+                ..Faults::default()
+            },
+            ..config()
+        },
+        quick_policy(),
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let service = || {
+        ActionService::new(
+            client.clone(),
+            "https://intune.microsoft.com",
+            Actor {
+                profile: "Sim".into(),
+                account: "admin@contoso.com".into(),
+                tenant: "contoso".into(),
+            },
+            AuditLog::for_profile(dir.path(), "Sim"),
+            PinKeeper::in_memory(SessionMemory::store(), "Sim"),
+        )
+    };
+    let (main_window, quick_lock) = (service(), service());
+    let iphone = demo
+        .sim()
+        .devices()
+        .into_iter()
+        .find(|d| d.platform == Platform::Ios && prompt(d))
+        .expect("an iPhone");
+    let upper = iphone.id.to_uppercase();
+    let (first, second) = (
+        request(ActionKind::RemoteLock, &[&iphone.id], None),
+        request(ActionKind::RemoteLock, &[&upper], None),
+    );
+    let (a, b) = tokio::join!(
+        main_window.send(&first, |_| {}),
+        quick_lock.send(&second, |_| {}),
+    );
+    let states = [
+        a.expect("runs").outcomes[0].state,
+        b.expect("runs").outcomes[0].state,
+    ];
+    assert!(states.contains(&SendState::Queued), "{states:?}");
+    assert!(states.contains(&SendState::Blocked), "{states:?}");
+    let posts = demo
+        .sim()
+        .received()
+        .into_iter()
+        .filter(|r| r.device_id == iphone.id)
+        .count();
+    assert_eq!(posts, 1);
+}

@@ -3,6 +3,7 @@
 
 pub mod eligibility;
 pub mod guidance;
+pub mod in_flight;
 pub mod kind;
 pub mod limiter;
 pub mod lost_answer;

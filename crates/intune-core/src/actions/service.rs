@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::ActionKind;
 use super::eligibility::{self, Facts, Readiness, Verdict};
 use super::guidance::{self, Guidance};
+use super::in_flight::InFlight;
 use super::limiter::WriteLimiter;
 use super::lost_answer::{Arrival, ArrivalChecks, look_for_arrival, unknown_message};
 use super::pins::{KeptPin, PinKeeper};
@@ -446,6 +447,35 @@ impl ActionService {
             outcome.message = format!("Not sent: {why}");
             return outcome;
         }
+
+        // One request per device and action at a time, from any window or process.
+        let in_flight = self
+            .audit
+            .path()
+            .parent()
+            .and_then(std::path::Path::parent)
+            .map(|data| InFlight::new(data.join("in-flight").join(self.audit.file_stem())));
+        let _claim = match in_flight.map(|f| f.claim(&device.id, action)).transpose() {
+            Ok(Some(Some(claim))) => Some(claim),
+            Ok(None) => None,
+            Ok(Some(None)) => {
+                let why = "this action is being sent to this device right now, from another window or process".to_string();
+                let _ =
+                    self.audit
+                        .append(record(AuditEvent::Blocked, "blocked", Some(why.clone())));
+                outcome.state = SendState::Blocked;
+                outcome.message = format!("Not sent: {why}. Follow the device to see how it ends.");
+                return outcome;
+            }
+            Err(error) => {
+                outcome.message = format!(
+                    "Not sent: no other send of it could be ruled out ({}).",
+                    error.report().message
+                );
+                outcome.error = Some(error.report());
+                return outcome;
+            }
+        };
 
         // Write-ahead: the request is audited, with the id it will carry, before it leaves; if
         // that cannot be written, nothing is sent.
