@@ -248,7 +248,12 @@ export type AuditEvent =
 /**  The eligibility check stopped an action before it was sent. */
 "blocked" | 
 /**  A kept macOS unlock PIN was marked used or removed. */
-"pin";
+"pin" | 
+/**
+ *  A damaged end of the file (a crash or a full disk during a write) was cut off and kept
+ *  beside it; the chain goes on from the last whole entry.
+ */
+"repair";
 
 /**  Which entries to list. */
 export type AuditFilter = AuditFilter_Serialize | AuditFilter_Deserialize;

@@ -92,7 +92,7 @@ pub struct AuditArgs {
     /// Only entries whose device, account, action or justification contains this.
     #[arg(long, value_name = "TEXT", default_value = "")]
     search: String,
-    /// Only this kind of entry: send, outcome, reveal, override, blocked, pin.
+    /// Only this kind of entry: sending, send, outcome, reveal, override, blocked, pin, repair.
     #[arg(long, value_parser = parse_event)]
     event: Option<AuditEvent>,
 }
@@ -106,7 +106,7 @@ fn parse_action(text: &str) -> Result<ActionKind, String> {
 fn parse_event(text: &str) -> Result<AuditEvent, String> {
     serde_json::from_value(json!(text.trim().to_ascii_lowercase())).map_err(|_| {
         format!(
-            "{text:?} is not an entry kind; use send, outcome, reveal, override, blocked or pin"
+            "{text:?} is not an entry kind; use sending, send, outcome, reveal, override, blocked, pin or repair"
         )
     })
 }

@@ -42,6 +42,9 @@ pub enum AuditEvent {
     Blocked,
     /// A kept macOS unlock PIN was marked used or removed.
     Pin,
+    /// A damaged end of the file (a crash or a full disk during a write) was cut off and kept
+    /// beside it; the chain goes on from the last whole entry.
+    Repair,
 }
 
 /// What an entry records. Field names are the CSV's columns and part of the file format.
@@ -208,35 +211,140 @@ impl AuditLog {
             .map_err(|e| self.storage(e))?;
         file.lock().map_err(|e| self.storage(e))?;
         let result = (|| {
-            let (seq, prev) = match last_line(&mut file).map_err(|e| self.storage(e))? {
-                Some(line) => {
-                    let last: AuditEntry = serde_json::from_str(&line).map_err(|_| {
-                        self.storage(invalid_data(
-                            "its last line is damaged; run `intune-actions audit --verify`",
-                        ))
-                    })?;
-                    (last.seq + 1, last.hash)
+            let (seq, prev) = match self.tail(&mut file)? {
+                Tail::Empty => (1, GENESIS.to_string()),
+                Tail::Whole(last) => (last.seq + 1, last.hash),
+                Tail::Damaged { last, cut_at } => {
+                    let repaired = self.repair(&mut file, last, cut_at, time)?;
+                    (repaired.seq + 1, repaired.hash)
                 }
-                None => (1, GENESIS.to_string()),
             };
-            let mut entry = AuditEntry {
-                seq,
-                time: time.trunc_subsecs(3),
-                record,
-                prev,
-                hash: String::new(),
-            };
-            entry.hash = hash_of(&entry)?;
-            let mut line = serde_json::to_string(&entry)
-                .map_err(|e| Error::Internal(format!("audit entry: {e}")))?;
-            line.push('\n');
-            file.write_all(line.as_bytes())
-                .and_then(|_| file.sync_data())
-                .map_err(|e| self.storage(e))?;
+            let entry = chained(seq, prev, record, time)?;
+            write_line(&mut file, &entry).map_err(|e| self.storage(e))?;
             Ok(entry)
         })();
         let _ = file.unlock();
         result
+    }
+
+    /// What the file ends with: nothing, a whole entry, or a damaged end after the last whole one.
+    /// Only the end of the file is read (a torn write is always there); `verify` reads it all.
+    fn tail(&self, file: &mut File) -> Result<Tail> {
+        const WINDOW: u64 = 256 * 1024;
+        let len = file.seek(SeekFrom::End(0)).map_err(|e| self.storage(e))?;
+        let start = len.saturating_sub(WINDOW);
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_to_end(&mut bytes))
+            .map_err(|e| self.storage(e))?;
+        // A window that starts mid-file starts mid-line: begin after the first newline.
+        let mut offset = if start > 0 {
+            bytes
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(bytes.len(), |i| i + 1)
+        } else {
+            0
+        };
+        if bytes[offset..].iter().all(u8::is_ascii_whitespace) && start == 0 {
+            return Ok(Tail::Empty);
+        }
+        let mut last: Option<AuditEntry> = None;
+        let mut whole_end = offset;
+        let mut damaged_before_end = false;
+        while offset < bytes.len() {
+            let Some(newline) = bytes[offset..].iter().position(|b| *b == b'\n') else {
+                break; // no newline: a torn last line
+            };
+            let line = &bytes[offset..offset + newline];
+            offset += newline + 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<AuditEntry>(line) {
+                Ok(entry) if !damaged_before_end => {
+                    last = Some(entry);
+                    whole_end = offset;
+                }
+                Ok(_) => {
+                    // A whole entry after a damaged one: damage in the middle, not a torn end.
+                    return Err(self.storage(invalid_data(
+                        "an entry before its end is damaged; run `intune-actions audit --verify`",
+                    )));
+                }
+                Err(_) => damaged_before_end = true,
+            }
+        }
+        if last.is_none() && start > 0 {
+            return Err(self.storage(invalid_data(
+                "the end of the audit is damaged beyond repair; run `intune-actions audit --verify`",
+            )));
+        }
+        if whole_end == bytes.len() {
+            return Ok(match last {
+                Some(entry) => Tail::Whole(entry),
+                None => Tail::Empty,
+            });
+        }
+        Ok(Tail::Damaged {
+            last,
+            cut_at: start + whole_end as u64,
+        })
+    }
+
+    /// Cuts a torn end off (keeping the bytes beside the file) and records the repair, chained to
+    /// the last whole entry.
+    fn repair(
+        &self,
+        file: &mut File,
+        last: Option<AuditEntry>,
+        cut_at: u64,
+        time: DateTime<Utc>,
+    ) -> Result<AuditEntry> {
+        let mut damaged = Vec::new();
+        file.seek(SeekFrom::Start(cut_at))
+            .and_then(|_| file.read_to_end(&mut damaged))
+            .map_err(|e| self.storage(e))?;
+        let kept = self
+            .path
+            .with_extension(format!("damaged-{}.txt", time.format("%Y%m%dT%H%M%S%.3fZ")));
+        std::fs::write(&kept, &damaged).map_err(|e| self.storage(e))?;
+        file.set_len(cut_at)
+            .and_then(|_| file.sync_data())
+            .map_err(|e| self.storage(e))?;
+        let (seq, prev) = match last {
+            Some(last) => (last.seq + 1, last.hash),
+            None => (1, GENESIS.to_string()),
+        };
+        let entry = chained(
+            seq,
+            prev,
+            AuditRecord {
+                event: AuditEvent::Repair,
+                subject: "audit".into(),
+                device_id: String::new(),
+                device_name: String::new(),
+                account: String::new(),
+                tenant: String::new(),
+                justification: None,
+                outcome: "recovered".into(),
+                detail: Some(format!(
+                    "The end of the audit was damaged ({} bytes after entry {}, as a crash or a full disk during a write leaves it). It was cut off and kept in {}.",
+                    damaged.len(),
+                    seq - 1,
+                    kept.display()
+                )),
+                request_id: None,
+                client_request_id: None,
+            },
+            time,
+        )?;
+        write_line(file, &entry).map_err(|e| self.storage(e))?;
+        tracing::warn!(
+            bytes = damaged.len(),
+            "a damaged end of the audit was repaired"
+        );
+        Ok(entry)
     }
 
     /// Every entry, oldest first. Lines that cannot be read are skipped here; `verify` reports them.
@@ -455,28 +563,82 @@ fn csv_cell(text: &str) -> String {
 }
 
 /// SHA-256 over the entry's canonical JSON without its own hash (serde_json sorts object keys).
+/// SHA-256 over the entry's canonical JSON (without its own hash): compact, keys sorted at every
+/// level. Written out here rather than left to serde_json's map type, whose order a crate feature
+/// elsewhere in the build (`preserve_order`) would change.
 fn hash_of(entry: &AuditEntry) -> Result<String> {
     let mut value =
         serde_json::to_value(entry).map_err(|e| Error::Internal(format!("audit entry: {e}")))?;
     if let Value::Object(map) = &mut value {
         map.remove("hash");
     }
-    let canonical = serde_json::to_vec(&value).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(hex::encode(Sha256::digest(&canonical)))
+    let mut canonical = String::new();
+    write_canonical(&value, &mut canonical)?;
+    Ok(hex::encode(Sha256::digest(canonical.as_bytes())))
 }
 
-/// The file's last non-empty line, read from its end.
-fn last_line(file: &mut File) -> std::io::Result<Option<String>> {
-    let len = file.seek(SeekFrom::End(0))?;
-    let start = len.saturating_sub(64 * 1024);
-    file.seek(SeekFrom::Start(start))?;
-    let mut tail = String::new();
-    file.read_to_string(&mut tail)?;
-    Ok(tail
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map(str::to_owned))
+fn write_canonical(value: &Value, out: &mut String) -> Result<()> {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(
+                    &serde_json::to_string(key).map_err(|e| Error::Internal(e.to_string()))?,
+                );
+                out.push(':');
+                write_canonical(&map[key], out)?;
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out)?;
+            }
+            out.push(']');
+        }
+        leaf => {
+            out.push_str(&serde_json::to_string(leaf).map_err(|e| Error::Internal(e.to_string()))?)
+        }
+    }
+    Ok(())
+}
+
+enum Tail {
+    Empty,
+    Whole(AuditEntry),
+    Damaged {
+        last: Option<AuditEntry>,
+        cut_at: u64,
+    },
+}
+
+fn chained(seq: u32, prev: String, record: AuditRecord, time: DateTime<Utc>) -> Result<AuditEntry> {
+    let mut entry = AuditEntry {
+        seq,
+        time: time.trunc_subsecs(3),
+        record,
+        prev,
+        hash: String::new(),
+    };
+    entry.hash = hash_of(&entry)?;
+    Ok(entry)
+}
+
+fn write_line(file: &mut File, entry: &AuditEntry) -> std::io::Result<()> {
+    let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+    line.push('\n');
+    file.seek(SeekFrom::End(0))?;
+    file.write_all(line.as_bytes())?;
+    file.sync_data()
 }
 
 fn invalid_data(why: &str) -> std::io::Error {
@@ -721,5 +883,76 @@ mod tests {
         let v = log.verify().expect("verify");
         assert!(v.intact, "{v:?}");
         assert_eq!(v.entries, 40);
+    }
+
+    #[test]
+    fn the_hash_of_an_entry_is_golden() {
+        // If this changes, every audit already written stops verifying: the canonical form
+        // (compact JSON, keys sorted at every level) must not move with a serde feature.
+        let entry = AuditEntry {
+            seq: 7,
+            time: DateTime::parse_from_rfc3339("2026-11-30T10:11:12.345Z")
+                .expect("time")
+                .with_timezone(&Utc),
+            record: record(AuditEvent::Send, "remoteLock", "queued"),
+            prev: "0".repeat(64),
+            hash: String::new(),
+        };
+        assert_eq!(
+            hash_of(&entry).expect("hash"),
+            "a3cd662323e27502190cd0a374970565529f3a463f9ce34e1d2d573944a4094e"
+        );
+    }
+
+    #[test]
+    fn a_torn_last_line_is_cut_off_kept_and_recorded_and_the_chain_goes_on() {
+        let (dir, log) = log_with(3);
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .expect("open");
+        file.write_all(br#"{"seq":4,"time":"2026-11-30T10:00:00Z","event":"se"#)
+            .expect("torn write");
+        drop(file);
+        let next = log
+            .append(record(AuditEvent::Reveal, "unlockPin", "shown"))
+            .expect("the next append repairs");
+        assert_eq!(next.seq, 5);
+        let entries = log.entries().expect("read");
+        assert_eq!(entries.len(), 5);
+        assert_eq!(entries[3].record.event, AuditEvent::Repair);
+        assert!(
+            entries[3]
+                .record
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.contains("cut off"))
+        );
+        assert!(
+            log.verify().expect("verify").intact,
+            "the chain is whole again"
+        );
+        let kept: Vec<_> = std::fs::read_dir(dir.path().join("audit"))
+            .expect("dir")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("damaged"))
+            .collect();
+        assert_eq!(kept.len(), 1, "the cut bytes are kept beside the audit");
+        let text = std::fs::read_to_string(kept[0].path()).expect("read");
+        assert!(text.starts_with(r#"{"seq":4"#));
+    }
+
+    #[test]
+    fn damage_before_the_end_is_not_cut_away() {
+        let (_dir, log) = log_with(3);
+        let text = std::fs::read_to_string(log.path()).expect("read");
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[1] = "not an entry";
+        std::fs::write(log.path(), lines.join("\n") + "\n").expect("write");
+        let error = log
+            .append(record(AuditEvent::Send, "remoteLock", "queued"))
+            .expect_err("refused");
+        assert_eq!(error.kind(), crate::ErrorKind::Storage);
+        assert!(!log.verify().expect("verify").intact);
     }
 }

@@ -69,6 +69,7 @@ const EVENTS: { value: AuditEvent | ""; label: string }[] = [
   { value: "override", label: "Overrides" },
   { value: "blocked", label: "Blocked" },
   { value: "pin", label: "PINs marked used" },
+  { value: "repair", label: "Repairs of the audit file" },
 ];
 
 /** The local audit: who did what to which device, and why; verify, export, repeated reveals. */
