@@ -35,6 +35,31 @@ pub async fn open_source_page(url: String) -> Result<(), ErrorReport> {
         .map_err(|e| Error::Internal(format!("the browser could not be opened: {e}")).report())
 }
 
+/// What a window asks of the actions.
+#[derive(Debug, Clone, Copy)]
+enum Ask {
+    Send(ActionKind),
+    Reveal(SecretKind),
+}
+
+/// Quick lock locks and reveals a lock's PIN, nothing else: its capability lets it call these
+/// commands, and this says what it may do with them, whatever its web view sends.
+fn window_may(label: &str, ask: Ask) -> Result<(), ErrorReport> {
+    if label != crate::quick_lock::QUICK_LOCK {
+        return Ok(());
+    }
+    match ask {
+        Ask::Send(ActionKind::RemoteLock) | Ask::Reveal(SecretKind::UnlockPin) => Ok(()),
+        other => Err(Error::InvalidInput {
+            what: "the request from quick lock",
+            why: format!(
+                "quick lock only locks and reveals unlock PINs ({other:?} is for the main window)"
+            ),
+        }
+        .report()),
+    }
+}
+
 /// A shown secret disappears from the screen, and from the clipboard, after this long.
 pub const SECRET_SHOWN_SECONDS: u64 = 30;
 /// Following stops after this long; the device panel can start it again.
@@ -96,9 +121,11 @@ pub async fn review_device(
 #[specta::specta]
 pub async fn send_action(
     app: AppHandle,
+    window: tauri::Window,
     state: State<'_, AppState>,
     request: SendRequest,
 ) -> Result<RunReport, ErrorReport> {
+    window_may(window.label(), Ask::Send(request.action))?;
     let tenant = state.tenant().await?;
     let waiting = app.clone();
     let report = tenant
@@ -158,11 +185,13 @@ pub async fn stop_following(
 #[tauri::command]
 #[specta::specta]
 pub async fn reveal_secret(
+    window: tauri::Window,
     state: State<'_, AppState>,
     kind: SecretKind,
     device_id: String,
     justification: String,
 ) -> Result<RevealedSecret, ErrorReport> {
+    window_may(window.label(), Ask::Reveal(kind))?;
     let tenant = state.tenant().await?;
     let revealed = tenant
         .actions
@@ -403,5 +432,29 @@ mod tests {
 
         let empty = FakeClipboard(RefCell::new(None));
         assert!(!clear_if_still_holding(&empty, &secret));
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn quick_lock_may_lock_and_reveal_a_pin_and_nothing_else() {
+        let ql = crate::quick_lock::QUICK_LOCK;
+        assert!(window_may(ql, Ask::Send(ActionKind::RemoteLock)).is_ok());
+        assert!(window_may(ql, Ask::Reveal(SecretKind::UnlockPin)).is_ok());
+        for action in [
+            ActionKind::RotateFileVaultKey,
+            ActionKind::RecoverPasscode,
+            ActionKind::ResetPasscode,
+        ] {
+            assert!(window_may(ql, Ask::Send(action)).is_err(), "{action:?}");
+        }
+        for kind in [SecretKind::Passcode, SecretKind::FileVaultKey] {
+            assert!(window_may(ql, Ask::Reveal(kind)).is_err(), "{kind:?}");
+        }
+        assert!(window_may("main", Ask::Send(ActionKind::ResetPasscode)).is_ok());
+        assert!(window_may("main", Ask::Reveal(SecretKind::FileVaultKey)).is_ok());
     }
 }
