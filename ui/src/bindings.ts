@@ -528,6 +528,8 @@ export type DeviceReview_Deserialize = {
 	keptPin?: KeptPin_Deserialize | null,
 	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
 	reveals: SecretKind[],
+	/**  What the app could not read of its own (a damaged PIN index), and what that means. */
+	warnings: string[],
 };
 
 /**
@@ -541,6 +543,8 @@ export type DeviceReview_Serialize = {
 	keptPin: KeptPin_Serialize | null,
 	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
 	reveals: SecretKind[],
+	/**  What the app could not read of its own (a damaged PIN index), and what that means. */
+	warnings: string[],
 };
 
 export type DeviceSearch = DeviceSearch_Serialize | DeviceSearch_Deserialize;

@@ -398,6 +398,9 @@ pub async fn status(options: &Options, device: String) -> Exit {
         return Ok(0);
     }
     print_details(&review.details);
+    for warning in &review.warnings {
+        eprintln!("warning: {warning}");
+    }
     if let Some(pin) = &review.kept_pin {
         println!(
             "Unlock PIN     kept in your keychain (lock of {}){}",

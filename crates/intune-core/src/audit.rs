@@ -201,14 +201,13 @@ impl AuditLog {
 
     pub fn append_at(&self, record: AuditRecord, time: DateTime<Utc>) -> Result<AuditEntry> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| self.storage(e))?;
+            crate::json_file::private_dir(dir).map_err(|e| self.storage(e))?;
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| self.storage(e))?;
+        let mut options = OpenOptions::new();
+        options.create(true).read(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path).map_err(|e| self.storage(e))?;
         file.lock().map_err(|e| self.storage(e))?;
         let result = (|| {
             let (seq, prev) = match self.tail(&mut file)? {
@@ -308,7 +307,14 @@ impl AuditLog {
         let kept = self
             .path
             .with_extension(format!("damaged-{}.txt", time.format("%Y%m%dT%H%M%S%.3fZ")));
-        std::fs::write(&kept, &damaged).map_err(|e| self.storage(e))?;
+        let mut options = OpenOptions::new();
+        options.create(true).write(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(&kept)
+            .and_then(|mut f| f.write_all(&damaged).and_then(|_| f.sync_all()))
+            .map_err(|e| self.storage(e))?;
         file.set_len(cut_at)
             .and_then(|_| file.sync_data())
             .map_err(|e| self.storage(e))?;

@@ -299,10 +299,8 @@ impl ProfileFile {
     /// A missing file is an empty set; a damaged one is an error that names the file, never
     /// silently replaced (that would lose the admin's profiles).
     pub fn load(&self) -> Result<ProfileSet> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileSet::default()),
-            Err(source) => return Err(self.storage(source)),
+        let Some(text) = crate::json_file::read_text(&self.path)? else {
+            return Ok(ProfileSet::default());
         };
         serde_json::from_str(&text).map_err(|e| {
             self.storage(std::io::Error::new(

@@ -29,8 +29,9 @@ impl SettingsFile {
 
     /// Missing or unreadable settings are the defaults: a preference never stops the app.
     pub fn load(&self) -> Settings {
-        std::fs::read_to_string(&self.path)
+        crate::json_file::read_text(&self.path)
             .ok()
+            .flatten()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
     }

@@ -1410,3 +1410,93 @@ async fn two_senders_of_one_device_and_action_at_once_make_one_post() {
         .count();
     assert_eq!(posts, 1);
 }
+
+#[tokio::test]
+async fn an_unreadable_pin_index_warns_and_never_blocks_a_review() {
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+    let index = std::fs::read_dir(rig.dir.path().join("unlock-pins"))
+        .map(|entries| entries.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert!(index.is_empty(), "no PIN kept yet");
+    let folder = rig.dir.path().join("unlock-pins");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let name: String = "Sim".bytes().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(folder.join(format!("{name}.json")), "{ damaged").expect("damage");
+    let review = rig
+        .service
+        .review(&mac.id)
+        .await
+        .expect("the review still works");
+    assert_eq!(review.warnings.len(), 1, "{:?}", review.warnings);
+    assert!(review.warnings[0].contains("still in your keychain"));
+    assert!(review.kept_pin.is_none());
+}
+
+#[test]
+fn two_writers_keeping_pins_and_auditing_at_once_lose_nothing() {
+    // Two handles on the same files, as the app and the command line have: 100 PINs kept and
+    // 100 entries appended by each, at the same time.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionMemory::store();
+    std::thread::scope(|scope| {
+        for writer in 0..2 {
+            let (dir, store) = (dir.path(), store.clone());
+            scope.spawn(move || {
+                let pins = PinKeeper::new(store, "Sim", dir);
+                let audit = AuditLog::for_profile(dir, "Sim");
+                for n in 0..100 {
+                    let device = intune_core::devices::Device {
+                        id: format!("00000000-0000-4000-8000-{writer:04}{n:08}"),
+                        device_name: format!("MAC-{writer}-{n}"),
+                        platform: intune_core::devices::Platform::MacOs,
+                        operating_system: "macOS".into(),
+                        os_version: "15.1".into(),
+                        model: String::new(),
+                        manufacturer: "Apple".into(),
+                        serial_number: format!("C02{writer}{n:05}"),
+                        user_principal_name: String::new(),
+                        user_display_name: String::new(),
+                        email_address: String::new(),
+                        ownership: intune_core::devices::Ownership::Company,
+                        enrollment_type: "appleBulkWithUser".into(),
+                        is_supervised: true,
+                        is_encrypted: true,
+                        compliance_state: "compliant".into(),
+                        management_state: "managed".into(),
+                        last_sync: None,
+                        enrolled: None,
+                        azure_ad_device_id: String::new(),
+                    };
+                    pins.keep(
+                        &device,
+                        &intune_core::Secret::new("123456"),
+                        chrono::Utc::now(),
+                    )
+                    .expect("kept");
+                    audit
+                        .append(intune_core::audit::AuditRecord {
+                            event: AuditEvent::Pin,
+                            subject: "unlockPin".into(),
+                            device_id: device.id.clone(),
+                            device_name: device.device_name.clone(),
+                            account: "admin@contoso.com".into(),
+                            tenant: "contoso".into(),
+                            justification: None,
+                            outcome: "kept".into(),
+                            detail: None,
+                            request_id: None,
+                            client_request_id: None,
+                        })
+                        .expect("appended");
+                }
+            });
+        }
+    });
+    let pins = PinKeeper::new(store, "Sim", dir.path());
+    assert_eq!(pins.list().expect("index reads").len(), 200);
+    let audit = AuditLog::for_profile(dir.path(), "Sim");
+    let verification = audit.verify().expect("verify");
+    assert!(verification.intact, "{verification:?}");
+    assert_eq!(verification.entries, 200);
+}

@@ -232,6 +232,12 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
         </MessageBar>
       )}
 
+      {review?.warnings.map((warning) => (
+        <MessageBar key={warning} intent="warning" layout="multiline">
+          <MessageBarBody>{warning}</MessageBarBody>
+        </MessageBar>
+      ))}
+
       <ActionOutcome
         sent={sent}
         progress={progress}

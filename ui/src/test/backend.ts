@@ -170,7 +170,7 @@ export function sampleReview(
   device: Device,
   overrides: Partial<DeviceReview["details"]> & Partial<Omit<DeviceReview, "details">> = {},
 ): DeviceReview {
-  const { verdicts, guidance, keptPin, reveals, ...details } = overrides;
+  const { verdicts, guidance, keptPin, reveals, warnings, ...details } = overrides;
   return {
     details: {
       device,
@@ -183,5 +183,6 @@ export function sampleReview(
     guidance: guidance ?? null,
     keptPin: keptPin ?? null,
     reveals: reveals ?? [],
+    warnings: warnings ?? [],
   };
 }

@@ -28,7 +28,7 @@ impl InFlight {
 
     /// The pair is now this caller's, or `None` when another window or process is sending it.
     pub fn claim(&self, device_id: &str, action: ActionKind) -> Result<Option<Claim>> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| storage(&self.dir, e))?;
+        crate::json_file::private_dir(&self.dir).map_err(|e| storage(&self.dir, e))?;
         // Graph's IDs are GUIDs: case does not make another device.
         let path = self.dir.join(format!(
             "{}-{}.lock",

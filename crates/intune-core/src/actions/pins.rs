@@ -154,9 +154,15 @@ impl PinKeeper {
                 Ok(())
             }
             Index::File(path) => {
-                let mut pins = read_index(path)?;
-                change(&mut pins);
-                write_index(path, &pins)
+                // One step under the file's lock: the app and the command line may both be
+                // keeping PINs.
+                crate::json_file::update(
+                    path,
+                    crate::json_file::Layout::Pretty,
+                    |text| parse_index(path, text),
+                    change,
+                )?;
+                Ok(())
             }
         }
     }
@@ -167,24 +173,20 @@ impl PinKeeper {
 }
 
 fn read_index(path: &Path) -> Result<Vec<KeptPin>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| Error::Storage {
+    parse_index(path, crate::json_file::read_text(path)?.as_deref())
+}
+
+fn parse_index(path: &Path, text: Option<&str>) -> Result<Vec<KeptPin>> {
+    match text {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(text).map_err(|e| Error::Storage {
             path: path.to_path_buf(),
             source: std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("it is not a valid PIN index ({e}); the PINs are still in the keychain"),
             ),
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(source) => Err(Error::Storage {
-            path: path.to_path_buf(),
-            source,
-        }),
     }
-}
-
-fn write_index(path: &Path, pins: &[KeptPin]) -> Result<()> {
-    crate::json_file::write(path, &pins, crate::json_file::Layout::Pretty)
 }
 
 #[cfg(test)]

@@ -46,6 +46,8 @@ pub struct DeviceReview {
     pub kept_pin: Option<KeptPin>,
     /// The secrets that can be revealed now (each reveal still asks for a justification).
     pub reveals: Vec<super::SecretKind>,
+    /// What the app could not read of its own (a damaged PIN index), and what that means.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -265,7 +267,20 @@ impl ActionService {
     /// The device read now, judged for every action.
     pub async fn review(&self, device_id: &str) -> Result<DeviceReview> {
         let details = remote::details(&self.graph, device_id, &self.admin_center).await?;
-        let kept_pin = self.pins.record(&details.device.id)?;
+        let mut warnings = Vec::new();
+        // An unreadable PIN index must not stop the review of a device: the PINs are still in
+        // the keychain, and Intune still shows its own.
+        let kept_pin = match self.pins.record(&details.device.id) {
+            Ok(kept) => kept,
+            Err(error) => {
+                tracing::warn!(kind = ?error.kind(), "the PIN index could not be read");
+                warnings.push(format!(
+                    "The app's list of kept unlock PINs could not be read ({}): a PIN kept for this Mac may not show here, and the unused-PIN check relies on what Intune shows. The PINs themselves are still in your keychain.",
+                    error.report().message
+                ));
+                None
+            }
+        };
         let history = self.audit.history(&details.device.id, Utc::now())?;
         let facts = Facts {
             device: &details.device,
@@ -283,6 +298,7 @@ impl ActionService {
             kept_pin,
             reveals,
             details,
+            warnings,
         })
     }
 

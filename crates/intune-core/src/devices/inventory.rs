@@ -5,7 +5,6 @@
 //! since the last fetch (`lastSyncDateTime gt`) and merges them. Devices removed from Intune go
 //! only with a full fetch, which happens when the cache is a day old or the admin asks for one.
 
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -69,12 +68,10 @@ impl InventoryFile {
     }
 
     fn load(&self, source: &str) -> Result<Option<Snapshot>> {
-        let file = match std::fs::File::open(&self.path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(self.storage(e)),
+        let Some(text) = crate::json_file::read_text(&self.path)? else {
+            return Ok(None);
         };
-        match serde_json::from_reader::<_, Snapshot>(BufReader::new(file)) {
+        match serde_json::from_str::<Snapshot>(&text) {
             Ok(snapshot) if snapshot.format == FORMAT && snapshot.source == source => {
                 Ok(Some(snapshot))
             }

@@ -44,37 +44,46 @@ impl PinnedDevices {
     }
 
     pub fn list(&self) -> Result<Vec<TrayDevice>> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+        self.parse(crate::json_file::read_text(&self.path)?.as_deref())
+    }
+
+    fn parse(&self, text: Option<&str>) -> Result<Vec<TrayDevice>> {
+        match text {
+            None => Ok(Vec::new()),
+            Some(text) => serde_json::from_str(text).map_err(|e| {
                 self.storage(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     format!("it is not a list of pinned devices ({e}); move it away"),
                 ))
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(self.storage(e)),
         }
     }
 
     /// Pins or unpins; returns the new list. Pinning more than [`MAX_PINNED`] is refused.
     pub fn set(&self, device: TrayDevice, pinned: bool) -> Result<Vec<TrayDevice>> {
-        let mut list = self.list()?;
-        list.retain(|d| d.id != device.id);
-        if pinned {
-            if list.len() >= MAX_PINNED {
-                return Err(Error::InvalidInput {
-                    what: "the pinned devices",
-                    why: format!("at most {MAX_PINNED} fit in the tray; unpin one first"),
-                });
-            }
-            list.push(device);
+        let mut full = false;
+        let list = crate::json_file::update(
+            &self.path,
+            crate::json_file::Layout::Pretty,
+            |text| self.parse(text),
+            |list: &mut Vec<TrayDevice>| {
+                list.retain(|d| d.id != device.id);
+                if pinned {
+                    if list.len() >= MAX_PINNED {
+                        full = true;
+                    } else {
+                        list.push(device);
+                    }
+                }
+            },
+        )?;
+        if full {
+            return Err(Error::InvalidInput {
+                what: "the pinned devices",
+                why: format!("at most {MAX_PINNED} fit in the tray; unpin one first"),
+            });
         }
-        self.save(&list)?;
         Ok(list)
-    }
-
-    fn save(&self, list: &[TrayDevice]) -> Result<()> {
-        crate::json_file::write(&self.path, &list, crate::json_file::Layout::Pretty)
     }
 
     fn storage(&self, source: std::io::Error) -> Error {
