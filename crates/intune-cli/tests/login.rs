@@ -239,6 +239,20 @@ fn device_code(keychain: &TestKeychain) -> Outcome {
         || format!("whoami: {who}"),
     )?;
     cli.expect(0, &["devices", "sync"], "", &[])?;
+    // Two commands at once both refresh the sign-in (Entra takes each refresh token once): they
+    // take turns, and both keep working, again and again.
+    for round in 0..3 {
+        let children = [cli.spawn(&["whoami"], &[]), cli.spawn(&["whoami"], &[])];
+        for child in children {
+            let output = child.wait_with_output().map_err(|e| e.to_string())?;
+            check(output.status.success(), || {
+                format!(
+                    "round {round}: a concurrent whoami failed: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })?;
+        }
+    }
     // A later command resumes from the keychain without a token yet: its audit entries still
     // name the signed-in account.
     let iphone = sim

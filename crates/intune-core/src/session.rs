@@ -139,10 +139,26 @@ impl Session {
         let Some(state) = current.as_mut() else {
             return Err(Error::SignInRequired("signed out".into()));
         };
-        let Some(refresh_token) = state.refresh_token.clone() else {
+        let Some(mut refresh_token) = state.refresh_token.clone() else {
             return Err(Error::SignInRequired(
                 "the access token expired and there is no refresh token".into(),
             ));
+        };
+        // Entra accepts each refresh token once. The app and the command line (or two commands)
+        // share one: refreshes of a profile take turns across processes, and a process that comes
+        // second uses the token the first one stored instead of the one it started with.
+        let _turn = match &self.persistence {
+            Persistence::Keychain(store) => {
+                let turn = refresh_turn(&self.profile).await;
+                if let Some(stored) = store.get(&key(&self.profile))?
+                    && stored != refresh_token
+                {
+                    tracing::info!("another process refreshed this sign-in first; using its token");
+                    refresh_token = stored;
+                }
+                turn
+            }
+            Persistence::SessionOnly => None,
         };
         match signin::refresh(http, &self.profile, &refresh_token).await {
             Ok(tokens) => {
@@ -183,6 +199,28 @@ impl Session {
             Persistence::SessionOnly => Ok(()),
         }
     }
+}
+
+/// Waits for this profile's turn to refresh, across processes: an exclusive lock on a file in the
+/// data folder, released when the returned file is dropped. `None` when no lock can be had (no
+/// data folder): the refresh goes ahead, as before.
+async fn refresh_turn(profile: &Profile) -> Option<std::fs::File> {
+    let name: String = profile.name.bytes().map(|b| format!("{b:02x}")).collect();
+    let dir = crate::profile::default_data_dir().ok()?.join("sign-in");
+    tokio::task::spawn_blocking(move || {
+        crate::json_file::private_dir(&dir).ok()?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(format!("{name}.refresh.lock")))
+            .ok()?;
+        file.lock().ok()?;
+        Some(file)
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 /// The keychain entry holding a profile's refresh token.
