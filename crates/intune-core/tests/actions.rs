@@ -1500,3 +1500,52 @@ fn two_writers_keeping_pins_and_auditing_at_once_lose_nothing() {
     assert!(verification.intact, "{verification:?}");
     assert_eq!(verification.entries, 200);
 }
+
+#[tokio::test]
+async fn a_reveal_gives_the_newest_locks_pin_and_says_which_is_which() {
+    let rig = rig(config()).await;
+    let mac = rig.device(corporate_mac);
+    rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    let first = rig.follow(&mac.id, ActionKind::RemoteLock).await;
+    assert!(first.pin_kept);
+    let kept = rig.service.pins().pin(&mac.id).expect("ok").expect("kept");
+    // The user typed it, then someone locked the Mac again from the admin center.
+    assert!(rig.demo.sim().user_typed_pin(&mac.id));
+    tokio::time::sleep(Duration::from_millis(1100)).await; // Graph's times have whole seconds
+    assert!(rig.demo.sim().act_from_elsewhere(&mac.id, "remoteLock"));
+    let review = rig
+        .service
+        .review(&mac.id)
+        .await
+        .expect("review applies it");
+    assert!(
+        review
+            .details
+            .action_results
+            .iter()
+            .any(|r| r.action_state == "done")
+    );
+    let newer = rig.sim_device(&mac.id).action_results[0]
+        .unlock_pin
+        .clone()
+        .expect("Intune shows the newer PIN");
+    assert_ne!(newer, kept.expose());
+    let revealed = rig
+        .service
+        .reveal(
+            SecretKind::UnlockPin,
+            &mac.id,
+            Some("INC-77 user on the phone"),
+        )
+        .await
+        .expect("revealed");
+    assert_eq!(revealed.value.expose(), newer, "the newest lock's PIN");
+    assert!(
+        revealed.advice[0].contains("newest lock")
+            && revealed.advice[0].contains("no longer unlocks"),
+        "{:?}",
+        revealed.advice
+    );
+    let now_kept = rig.service.pins().pin(&mac.id).expect("ok").expect("kept");
+    assert_eq!(now_kept.expose(), newer, "and it is kept now");
+}

@@ -91,6 +91,17 @@ impl SimHandle {
         sim::lock(&self.shared).config.faults = faults;
     }
 
+    /// The user typed the Mac's unlock PIN (as `POST /_sim/devices/{id}/unlock`).
+    pub fn user_typed_pin(&self, device_id: &str) -> bool {
+        match sim::lock(&self.shared).device_mut(device_id) {
+            Some(device) => {
+                device.hidden.unused_lock_pin = None;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Queues an action as another admin tool (the Intune admin center) would, without a Graph
     /// request: a device can then hold a result the app never sent. `false` for an unknown device
     /// or action, or one Intune would refuse for it.

@@ -220,15 +220,81 @@ impl ActionService {
             "Once the Mac is unlocked, mark the PIN used so a new lock is allowed again.".into(),
             "The PIN lifts the remote lock only: a forgotten login password is recovered with the Mac's FileVault recovery key.".into(),
         ];
+        // The newest lock Intune shows decides which PIN the Mac asks for: the app's kept one,
+        // or a newer one sent since (from the admin center, another tool).
+        let newest_lock = details
+            .action_results
+            .iter()
+            .filter(|r| {
+                r.action_name
+                    .eq_ignore_ascii_case(ActionKind::RemoteLock.segment())
+            })
+            .max_by_key(|r| r.started);
+        let day = |t: Option<DateTime<Utc>>| {
+            t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_else(|| "an unknown time".into())
+        };
         if let Some(pin) = self.pins().pin(&device.id)? {
             let kept = self.pins().record(&device.id)?;
+            let kept_at = kept.as_ref().map(|k| k.locked_at);
+            let newer = newest_lock.filter(|r| {
+                r.started
+                    .is_some_and(|started| kept_at.is_none_or(|kept_at| started > kept_at))
+            });
+            let mut advice = advice;
+            match newer {
+                Some(lock) if lock.action_state == "done" && lock.has_secret => {
+                    // A newer lock finished: its PIN is the one the Mac asks for now.
+                    if let Some(found) =
+                        read_result_secret(self.graph(), &device.id, ActionKind::RemoteLock).await?
+                    {
+                        let locked_at = found.started.unwrap_or_else(Utc::now);
+                        if let Err(error) = self.pins().keep(device, &found.value, locked_at) {
+                            tracing::warn!(kind = ?error.kind(), "a newer unlock PIN could not be kept");
+                        }
+                        advice.insert(
+                            0,
+                            format!(
+                                "This is the PIN of the newest lock, sent {} (Intune shows it); the PIN the app kept, from the lock of {}, no longer unlocks the Mac.",
+                                day(found.started),
+                                day(kept_at)
+                            ),
+                        );
+                        return Ok(Revealed {
+                            kind: SecretKind::UnlockPin,
+                            device_id: device.id.clone(),
+                            device_name: device.device_name.clone(),
+                            value: found.value,
+                            source: "intune",
+                            produced_at: found.started,
+                            advice,
+                        });
+                    }
+                }
+                Some(lock) => advice.insert(
+                    0,
+                    format!(
+                        "A newer lock, sent {}, is {} in Intune: until the Mac applies it, it asks for this PIN, from the lock of {}.",
+                        day(lock.started),
+                        lock.action_state,
+                        day(kept_at)
+                    ),
+                ),
+                None => advice.insert(
+                    0,
+                    format!(
+                        "This is the PIN of the newest lock Intune shows, sent {}.",
+                        day(kept_at)
+                    ),
+                ),
+            }
             return Ok(Revealed {
                 kind: SecretKind::UnlockPin,
                 device_id: device.id.clone(),
                 device_name: device.device_name.clone(),
                 value: pin,
                 source: self.pins().source(),
-                produced_at: kept.map(|k| k.locked_at),
+                produced_at: kept_at,
                 advice,
             });
         }
