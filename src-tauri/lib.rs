@@ -92,6 +92,27 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(window::keep_in_tray_on_close)
-        .run(context)
-        .expect("the desktop app could not start; run it from a terminal to see why");
+        .build(context)
+        .expect("the desktop app could not start; run it from a terminal to see why")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                clear_copied_secret(app);
+            }
+        });
+}
+
+/// On quit: a secret copied less than 30 s ago would outlive the app on the clipboard.
+fn clear_copied_secret(app: &tauri::AppHandle) {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    let state = app.state::<state::AppState>();
+    let copied = state
+        .copied
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(secret) = copied
+        && commands::actions::clear_if_still_holding(app.clipboard(), &secret)
+    {
+        tracing::info!("a copied secret was cleared from the clipboard on quit");
+    }
 }

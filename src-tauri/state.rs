@@ -42,6 +42,8 @@ pub struct AppState {
     /// Whether the start-up plan (demo, resume, welcome) has run; held while it runs, so a second
     /// caller waits for its outcome instead of starting a second demo.
     pub opened: Mutex<bool>,
+    /// The secret last copied to the clipboard: cleared on quit if the clipboard still holds it.
+    pub copied: std::sync::Mutex<Option<intune_core::Secret>>,
 }
 
 pub struct SignInUnderWay {
@@ -162,6 +164,7 @@ impl AppState {
             shortcut_problem: Default::default(),
             sign_in: Mutex::new(None),
             opened: Mutex::new(false),
+            copied: std::sync::Mutex::new(None),
         }
     }
 

@@ -241,6 +241,7 @@ pub async fn copy_secret(
     app.clipboard()
         .write_secret(secret.expose())
         .map_err(|e| Error::Internal(format!("the clipboard could not be used: {e}")).report())?;
+    *state.copied.lock().unwrap_or_else(|e| e.into_inner()) = Some(secret.clone());
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(Duration::from_secs(SECRET_SHOWN_SECONDS)).await;
         clear_if_still_holding(app.clipboard(), &secret);
@@ -367,7 +368,7 @@ pub async fn export_audit(
     Ok(Some(path.display().to_string()))
 }
 
-fn start_following(
+pub(crate) fn start_following(
     app: &AppHandle,
     tenant: &Arc<Tenant>,
     device_id: String,

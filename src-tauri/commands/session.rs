@@ -188,6 +188,21 @@ async fn activate(
     let tenant = Arc::new(Tenant::new(connection, inventory, actions, pinned));
     *state.tenant.write().await = Some(Arc::clone(&tenant));
     tracing::info!(profile = %summary.profile, demo = summary.is_demo, "signed in");
+    // Locks sent before the app was last quit are followed again, so a Mac's PIN is kept.
+    match tenant.actions.unfinished_locks() {
+        Ok(devices) => {
+            for device_id in devices {
+                crate::commands::actions::start_following(
+                    app,
+                    &tenant,
+                    device_id,
+                    intune_core::actions::ActionKind::RemoteLock,
+                    None,
+                );
+            }
+        }
+        Err(error) => tracing::warn!(kind = ?error.kind(), "unfinished locks could not be read"),
+    }
     start_refresh(app.clone(), tenant, RefreshMode::Changes);
     crate::tray::refresh(app).await;
     Ok(summary)

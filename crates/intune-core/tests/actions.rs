@@ -23,6 +23,7 @@ struct Rig {
     demo: intune_core::demo::Demo,
     service: ActionService,
     dir: tempfile::TempDir,
+    graph: intune_core::graph::GraphClient,
 }
 
 fn config() -> SimConfig {
@@ -42,6 +43,7 @@ async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
     // What the sign-in holds: the sim grants what was asked for and consented to.
     let granted = config.consented_permissions.clone();
     let (demo, client) = graph_for(config, quick_policy()).await;
+    let graph = client.clone();
     let dir = tempfile::tempdir().expect("tempdir");
     let service = ActionService::new(
         client,
@@ -64,10 +66,20 @@ async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
         },
     )
     .with_granted(granted);
-    Rig { demo, service, dir }
+    Rig {
+        demo,
+        service,
+        dir,
+        graph,
+    }
 }
 
 impl Rig {
+    /// Another service of the same tenant: the app started again, or the command line.
+    fn service_graph(&self) -> intune_core::graph::GraphClient {
+        self.graph.clone()
+    }
+
     fn device(&self, f: impl Fn(&tenant_sim::Device) -> bool) -> tenant_sim::Device {
         self.demo
             .sim()
@@ -1548,4 +1560,76 @@ async fn a_reveal_gives_the_newest_locks_pin_and_says_which_is_which() {
     );
     let now_kept = rig.service.pins().pin(&mac.id).expect("ok").expect("kept");
     assert_eq!(now_kept.expose(), newer, "and it is kept now");
+}
+
+#[tokio::test]
+async fn an_unfinished_mac_lock_is_found_again_at_the_next_start_and_its_pin_kept() {
+    let rig = rig(config()).await;
+    let offline =
+        rig.device(|d| d.platform == Platform::MacOs && d.owner_type == "company" && !prompt(d));
+    let store = SessionMemory::store();
+    // The app sends the lock, then is quit before anything comes back.
+    {
+        let service = ActionService::new(
+            rig.service_graph(),
+            "https://intune.microsoft.com",
+            Actor {
+                profile: "Sim".into(),
+                account: "admin@contoso.com".into(),
+                tenant: "contoso".into(),
+            },
+            AuditLog::for_profile(rig.dir.path(), "Again"),
+            PinKeeper::new(SessionMemory::store(), "Again", rig.dir.path()),
+        );
+        let report = service
+            .send(
+                &request(ActionKind::RemoteLock, &[&offline.id], None),
+                |_| {},
+            )
+            .await
+            .expect("sent");
+        assert_eq!(report.queued, 1);
+    }
+    // The next start: the lock is still open, and following it keeps the PIN.
+    let service = ActionService::new(
+        rig.service_graph(),
+        "https://intune.microsoft.com",
+        Actor {
+            profile: "Sim".into(),
+            account: "admin@contoso.com".into(),
+            tenant: "contoso".into(),
+        },
+        AuditLog::for_profile(rig.dir.path(), "Again"),
+        PinKeeper::new(store, "Again", rig.dir.path()),
+    )
+    .tuned(
+        WriteLimiter::default(),
+        4,
+        FollowPolicy {
+            first_wait: Duration::from_millis(20),
+            max_wait: Duration::from_millis(100),
+            arrival_reads: 4,
+        },
+    );
+    assert_eq!(
+        service.unfinished_locks().expect("audit"),
+        vec![offline.id.clone()]
+    );
+    rig.demo.sim().force_check_in(&offline.id);
+    let update = service
+        .follow(
+            &offline.id,
+            ActionKind::RemoteLock,
+            None,
+            Duration::from_secs(5),
+            |_| {},
+        )
+        .await
+        .expect("followed");
+    assert_eq!(state_of(&update), Some("done"));
+    assert!(update.pin_kept);
+    assert!(
+        service.unfinished_locks().expect("audit").is_empty(),
+        "its outcome is recorded"
+    );
 }

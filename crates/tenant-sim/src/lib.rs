@@ -91,6 +91,11 @@ impl SimHandle {
         sim::lock(&self.shared).config.faults = faults;
     }
 
+    /// The device checks in now, even one that never would by itself (as `POST /_sim/checkin`).
+    pub fn force_check_in(&self, device_id: &str) -> usize {
+        sim::lock(&self.shared).check_in(device_id, true)
+    }
+
     /// The user typed the Mac's unlock PIN (as `POST /_sim/devices/{id}/unlock`).
     pub fn user_typed_pin(&self, device_id: &str) -> bool {
         match sim::lock(&self.shared).device_mut(device_id) {

@@ -877,6 +877,31 @@ impl ActionService {
         });
     }
 
+    /// Remote locks sent in the last 30 days (Intune shows a Mac's PIN that long) whose outcome
+    /// was never recorded, the interrupted ones included: the app follows them again at start, so
+    /// a Mac's PIN is kept even if the app was quit before its lock completed.
+    pub fn unfinished_locks(&self) -> Result<Vec<String>> {
+        let since = Utc::now() - chrono::Duration::days(eligibility::PIN_KEPT_BY_INTUNE_DAYS);
+        let mut open: Vec<String> = Vec::new();
+        for entry in self.audit.entries()? {
+            let r = &entry.record;
+            if r.subject != ActionKind::RemoteLock.segment() || entry.time < since {
+                continue;
+            }
+            let sent = match r.event {
+                AuditEvent::Sending => true,
+                AuditEvent::Send => matches!(r.outcome.as_str(), "queued" | "unknown"),
+                _ => false,
+            };
+            let ended = r.event == AuditEvent::Outcome || (r.event == AuditEvent::Send && !sent);
+            open.retain(|id| *id != r.device_id);
+            if sent && !ended {
+                open.push(r.device_id.clone());
+            }
+        }
+        Ok(open)
+    }
+
     /// Requests written ahead whose answer was never recorded (the app or the command line stopped
     /// in between): whether they reached Intune is unknown. Oldest first.
     pub fn interrupted(&self) -> Result<Vec<audit::AuditEntry>> {
