@@ -60,11 +60,15 @@ pub async fn connect(options: &Options) -> Result<Connection, ErrorReport> {
     let profile = profile(options)?;
     let store = secret_store::native()?;
     Connection::resume(&profile, store).map_err(|e| match e {
-        Error::SignInRequired(_) => Error::SignInRequired(format!(
-            "profile {:?} is not signed in; run `intune-actions login --profile {:?}`",
-            profile.name, profile.name
-        ))
-        .report(),
+        // Nothing kept: say how to sign in. (Other refusals, such as hosts that changed since
+        // the sign-in, keep their own words.)
+        Error::SignInRequired(why) if why.ends_with("is not signed in") => {
+            Error::SignInRequired(format!(
+                "profile {:?} is not signed in; run `intune-actions login --profile {:?}`",
+                profile.name, profile.name
+            ))
+            .report()
+        }
         other => other.report(),
     })
 }

@@ -304,6 +304,22 @@ fn client_secret(keychain: &TestKeychain) -> Outcome {
     })?;
     // A later command resumes from the keychain alone.
     cli.expect(0, &["devices", "sync"], "", &[])?;
+    // The profiles file is edited to send Graph calls elsewhere: the kept secret goes nowhere.
+    let file = cli.dirs.path().join("config").join("profiles.json");
+    let original = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    let elsewhere = original.replacen(&sim.base_url, "http://127.0.0.1:9", 1);
+    check(elsewhere != original, || {
+        "the profile names no sim URL".into()
+    })?;
+    std::fs::write(&file, &elsewhere).map_err(|e| e.to_string())?;
+    let moved = cli.run(&["devices", "sync"], "", &[]);
+    let stderr = String::from_utf8_lossy(&moved.stderr).to_string();
+    check(
+        moved.status.code() == Some(5) && stderr.contains("saved sign-in was made for"),
+        || format!("exit {:?}: {stderr}", moved.status.code()),
+    )?;
+    std::fs::write(&file, &original).map_err(|e| e.to_string())?;
+    cli.expect(0, &["devices", "sync"], "", &[])?;
     let who = json(&cli.expect(0, &["whoami", "--json"], "", &[])?)?;
     check(
         who["method"] == "clientSecret" && who["keychain"] == true,

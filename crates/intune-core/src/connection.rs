@@ -227,6 +227,10 @@ impl Connection {
     pub fn resume(profile: &Profile, store: SecretStore) -> Result<Connection> {
         let not_signed_in =
             || Error::SignInRequired(format!("profile {:?} is not signed in", profile.name));
+        // A stored sign-in goes only to the hosts it was issued for.
+        if !matches!(profile.method, SignInMethod::AzureCli) {
+            crate::issued_for::check(&store, profile)?;
+        }
         match &profile.method {
             SignInMethod::Browser | SignInMethod::DeviceCode => {
                 let session = Session::resume(profile.clone(), store)?.ok_or_else(not_signed_in)?;

@@ -47,6 +47,7 @@ impl Session {
         if let (Persistence::Keychain(store), Some(refresh)) = (&persistence, &tokens.refresh_token)
         {
             store.set(&key(&profile), refresh)?;
+            crate::issued_for::record(store, &profile)?;
         }
         Ok(Session {
             account: std::sync::Mutex::new(tokens.account.clone()),
@@ -195,7 +196,10 @@ impl Session {
 
     fn forget(&self) -> Result<()> {
         match &self.persistence {
-            Persistence::Keychain(store) => store.delete(&key(&self.profile)),
+            Persistence::Keychain(store) => {
+                store.delete(&key(&self.profile))?;
+                crate::issued_for::forget(store, &self.profile)
+            }
             Persistence::SessionOnly => Ok(()),
         }
     }

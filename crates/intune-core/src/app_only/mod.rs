@@ -206,7 +206,8 @@ pub fn remember(store: &SecretStore, profile: &Profile, sign_in: &AppSignIn) -> 
     match sign_in {
         AppSignIn::ClientSecret(secret) => {
             store.delete(&certificate_key(profile))?;
-            store.set(&secret_key(profile), secret)
+            store.set(&secret_key(profile), secret)?;
+            crate::issued_for::record(store, profile)
         }
         AppSignIn::Certificate { password, .. } => {
             store.delete(&secret_key(profile))?;
@@ -215,7 +216,8 @@ pub fn remember(store: &SecretStore, profile: &Profile, sign_in: &AppSignIn) -> 
             };
             let json = serde_json::to_string(&entry)
                 .map_err(|e| Error::Internal(format!("cannot encode the entry: {e}")))?;
-            store.set(&certificate_key(profile), &Secret::new(json))
+            store.set(&certificate_key(profile), &Secret::new(json))?;
+            crate::issued_for::record(store, profile)
         }
         AppSignIn::AzureCli => forget(store, profile),
     }
@@ -249,7 +251,8 @@ pub fn recall(store: &SecretStore, profile: &Profile) -> Result<Option<AppSignIn
 /// Removes the profile's app-only entries (signing out, removing the profile).
 pub fn forget(store: &SecretStore, profile: &Profile) -> Result<()> {
     store.delete(&secret_key(profile))?;
-    store.delete(&certificate_key(profile))
+    store.delete(&certificate_key(profile))?;
+    crate::issued_for::forget(store, profile)
 }
 
 fn secret_key(profile: &Profile) -> SecretKey {
