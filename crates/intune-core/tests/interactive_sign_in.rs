@@ -214,16 +214,20 @@ async fn a_resume_at_start_names_the_account_finds_a_revoked_sign_in_and_survive
         Some(sim.tenant.admin_upn.clone())
     );
 
-    // Offline: kept, to retry on its first request.
-    let unreachable = Profile {
+    // The profile pointed elsewhere: the kept sign-in is not sent there.
+    let elsewhere = Profile {
         cloud: intune_core::profile::Cloud::Custom {
             login_url: "http://127.0.0.1:9".into(),
             graph_url: "http://127.0.0.1:9".into(),
         },
         ..profile.clone()
     };
-    let kept = Connection::resume_verified(&unreachable, store.clone()).await;
-    assert!(kept.is_ok(), "{:?}", kept.err());
+    let refused = Connection::resume_verified(&elsewhere, store.clone()).await;
+    assert_eq!(
+        refused.err().map(|e| e.kind()),
+        Some(ErrorKind::SignInRequired),
+        "hosts it was not issued for"
+    );
 
     let revoked = reqwest::Client::new()
         .post(format!("{}/_sim/tokens/revoke", sim.base_url))
@@ -231,9 +235,22 @@ async fn a_resume_at_start_names_the_account_finds_a_revoked_sign_in_and_survive
         .await
         .expect("revoke");
     assert!(revoked.status().is_success());
-    let error = Connection::resume_verified(&profile, store)
+    let error = Connection::resume_verified(&profile, store.clone())
         .await
         .err()
         .expect("revoked");
     assert_eq!(error.kind(), ErrorKind::SignInRequired);
+
+    // Offline (the tenant's hosts do not answer): kept, to retry on its first request.
+    Connection::sign_in(
+        &profile,
+        Persistence::Keychain(store.clone()),
+        |_| {},
+        std::future::pending(),
+    )
+    .await
+    .expect("signed in again");
+    drop(sim);
+    let kept = Connection::resume_verified(&profile, store).await;
+    assert!(kept.is_ok(), "{:?}", kept.err());
 }
