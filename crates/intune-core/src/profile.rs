@@ -302,12 +302,27 @@ impl ProfileFile {
         let Some(text) = crate::json_file::read_text(&self.path)? else {
             return Ok(ProfileSet::default());
         };
-        serde_json::from_str(&text).map_err(|e| {
+        let set: ProfileSet = serde_json::from_str(&text).map_err(|e| {
             self.storage(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("it is not a valid profiles file ({e}); fix or move it away"),
             ))
-        })
+        })?;
+        // The file is the user's to edit, and anyone's who can write to it: each profile is
+        // checked as when it was added (https hosts, a GUID client ID, …) before it is used.
+        for profile in &set.profiles {
+            profile.validate().map_err(|e| {
+                self.storage(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "profile {:?} in it is not valid ({}); fix it or remove it with `intune-actions profiles remove`",
+                        profile.name,
+                        e.report().message
+                    ),
+                ))
+            })?;
+        }
+        Ok(set)
     }
 
     /// Writes to a temporary file beside it, then renames: a crash never leaves half a file.
@@ -440,6 +455,28 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(file.path()).expect("still there"),
             "{ not json"
+        );
+    }
+
+    #[test]
+    fn a_profile_edited_to_send_tokens_over_plain_http_elsewhere_is_refused_when_loaded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = ProfileFile::in_dir(dir.path());
+        let mut set = ProfileSet::default();
+        set.profiles.push(profile("Contoso"));
+        file.save(&set).expect("saved");
+        assert!(file.load().is_ok());
+        let text = std::fs::read_to_string(file.path()).expect("read");
+        let mut json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        json["profiles"][0]["cloud"] = serde_json::json!({
+            "kind": "custom", "login_url": "http://login.evil.example", "graph_url": "http://graph.evil.example"
+        });
+        std::fs::write(file.path(), json.to_string()).expect("edit");
+        let error = file.load().expect_err("refused");
+        assert!(
+            error.report().message.contains("Contoso"),
+            "{}",
+            error.report().message
         );
     }
 }
