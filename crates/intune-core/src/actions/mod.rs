@@ -2,12 +2,14 @@
 //! removing a passcode, sending them safely, following their outcome, and the secrets they yield.
 
 pub mod eligibility;
+mod follow;
 pub mod guidance;
 pub mod in_flight;
 pub mod kind;
 pub mod limiter;
 pub mod lost_answer;
 pub mod pins;
+mod refusal;
 pub mod reveal;
 pub mod service;
 pub mod sources;
