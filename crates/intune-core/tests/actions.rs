@@ -1633,3 +1633,35 @@ async fn an_unfinished_mac_lock_is_found_again_at_the_next_start_and_its_pin_kep
         "its outcome is recorded"
     );
 }
+
+#[tokio::test]
+async fn a_reveal_still_works_after_a_torn_audit_line_is_repaired() {
+    let rig = rig(config()).await;
+    let mac = rig.device(|d| corporate_mac(d) && d.hidden.filevault_key.is_some());
+    rig.send(ActionKind::RemoteLock, &[&mac.id], None).await;
+    // A crash (or a full disk) in the middle of an append leaves half a line.
+    let audit = AuditLog::for_profile(rig.dir.path(), "Sim");
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(audit.path())
+        .expect("open");
+    std::io::Write::write_all(&mut file, br#"{"seq":9,"time":"2026-11-30T1"#).expect("torn");
+    drop(file);
+    let revealed = rig
+        .service
+        .reveal(
+            SecretKind::FileVaultKey,
+            &mac.id,
+            Some("INC-88 user locked out"),
+        )
+        .await
+        .expect("the reveal works, and is audited");
+    assert!(!revealed.value.expose().is_empty());
+    let entries = audit.entries().expect("read");
+    assert!(entries.iter().any(|e| e.record.event == AuditEvent::Repair));
+    assert_eq!(
+        entries.last().map(|e| e.record.event),
+        Some(AuditEvent::Reveal)
+    );
+    assert!(audit.verify().expect("verify").intact);
+}
