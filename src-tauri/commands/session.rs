@@ -64,13 +64,25 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> Result<(), 
     };
     tenant.stop_followers();
     crate::tray::refresh(&app).await;
+    // Every window hears it (quick lock would otherwise go on showing the tenant).
+    tell_every_window(&app, None);
     tenant.connection.sign_out().await?;
     tenant.inventory.clear()?;
     tracing::info!(profile = %tenant.connection.profile().name, "signed out");
     Ok(())
 }
 
-/// The signed-in tenant changed outside the window that shows it (the tray switched profile).
+/// Tells every window (the main window, quick lock) who is signed in now.
+fn tell_every_window(app: &AppHandle, summary: Option<ConnectionSummary>) {
+    let _ = SessionChanged {
+        summary,
+        error: None,
+    }
+    .emit(app);
+}
+
+/// The signed-in tenant changed: opened at start, the demo, a sign-in, a profile switch (from a
+/// window or the tray), a sign-out. Every window shows it.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionChanged {
@@ -158,11 +170,6 @@ pub async fn replace_tenant(
         old.stop_followers();
     }
     let summary = activate(app, state, connection).await?;
-    let _ = SessionChanged {
-        summary: Some(summary.clone()),
-        error: None,
-    }
-    .emit(app);
     tracing::info!(profile = %summary.profile, "now signed in");
     Ok(summary)
 }
@@ -205,5 +212,6 @@ async fn activate(
     }
     start_refresh(app.clone(), tenant, RefreshMode::Changes);
     crate::tray::refresh(app).await;
+    tell_every_window(app, Some(summary.clone()));
     Ok(summary)
 }

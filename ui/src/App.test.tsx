@@ -1,4 +1,4 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -78,6 +78,29 @@ describe("App", () => {
     );
     expect(await screen.findByRole("button", { name: "Contoso Admin" })).toBeInTheDocument();
     expect(screen.queryByText(/no real device is affected/)).toBeNull();
+  });
+
+  it("keeps quick lock in step: a sign-in in the main window, then a sign-out, reach it", async () => {
+    mockMediaQueries([]);
+    let changed: (s: typeof SAMPLE_SUMMARY | null, e: null) => void = () => {};
+    renderApp(
+      fakeBackend({
+        windowKind: () => "quickLock",
+        openSession: () => Promise.resolve(null),
+        inventoryStatus: () => Promise.resolve(READY_INVENTORY),
+        searchDevices: () =>
+          Promise.resolve({ source: "inventory", page: { total: 0, offset: 0, devices: [] } }),
+        onSessionChanged: (cb) => {
+          changed = cb;
+          return () => {};
+        },
+      }),
+    );
+    expect(await screen.findByText(/Nobody is signed in/)).toBeInTheDocument();
+    act(() => changed(SAMPLE_SUMMARY, null));
+    await waitFor(() => expect(screen.queryByText(/Nobody is signed in/)).toBeNull());
+    act(() => changed(null, null));
+    expect(await screen.findByText(/Nobody is signed in/)).toBeInTheDocument();
   });
 
   it("shows why the saved sign-in could not be resumed on the first screen", async () => {

@@ -279,6 +279,9 @@ describe("DeviceDetailsPanel actions", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Close" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     await userEvent.click(await screen.findByRole("button", { name: "The user typed the PIN" }));
+    // It asks once more: the PIN goes for good.
+    expect(await screen.findByText(/deleted from your keychain for good/)).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Yes, the Mac is unlocked" }));
     expect(await screen.findByText("Disk full.")).toBeVisible();
   });
 

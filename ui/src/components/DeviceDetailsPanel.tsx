@@ -11,7 +11,6 @@ import {
 } from "@fluentui/react-components";
 import {
   ArrowClockwiseRegular,
-  CheckmarkRegular,
   EyeRegular,
   OpenRegular,
   PinOffRegular,
@@ -32,6 +31,7 @@ import {
 import { useBackend } from "../backend/context";
 import { ago, dateTime, ownershipLabel, platformLabel } from "../format";
 import { ActionOutcome } from "./actions/ActionOutcome";
+import { PinUsedButton } from "./actions/PinUsedButton";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { GuidancePanel } from "./actions/GuidancePanel";
 import { SECRET_LABEL } from "./actions/labels";
@@ -98,6 +98,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   const styles = useStyles();
   const [state, setState] = useState<State>({ status: "loading" });
   const [notice, setNotice] = useState<ErrorReport | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   const dialog = useDialog<{ confirm: Verdict; reveal: SecretKind }>();
   const [pinned, setPinned] = useState(false);
 
@@ -147,8 +148,10 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
 
   async function markPinUsed() {
     setNotice(null);
+    setDone(null);
     try {
       await backend.markPinUsed(device.id);
+      setDone("Marked used: the PIN was deleted from your keychain, and a new lock is allowed.");
       fetchReview();
     } catch (e) {
       setNotice(toErrorReport(e));
@@ -223,6 +226,11 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
           <MessageBarBody>{notice.message}</MessageBarBody>
         </MessageBar>
       )}
+      {done && (
+        <MessageBar intent="success" id="pin-used-done">
+          <MessageBarBody>{done}</MessageBarBody>
+        </MessageBar>
+      )}
       {state.status === "failed" && (
         <MessageBar intent="error">
           <MessageBarBody>
@@ -262,9 +270,7 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
             </Button>
           ))}
           {review.keptPin && !review.keptPin.usedAt && (
-            <Button icon={<CheckmarkRegular />} onClick={() => void markPinUsed()} id="pin-used">
-              The user typed the PIN
-            </Button>
+            <PinUsedButton deviceName={d.deviceName} onConfirm={() => void markPinUsed()} />
           )}
         </div>
       )}
