@@ -52,7 +52,9 @@ pub async fn set_device_pinned(
         }
         .report());
     }
+    let id = device.id.clone();
     let list = state.tenant().await?.pinned.set(device, pinned)?;
+    tracing::info!(device_id = %id, pinned, "tray pin changed");
     crate::tray::refresh(&app).await;
     Ok(list)
 }
@@ -97,6 +99,7 @@ pub fn set_start_in_tray_at_login(
         ))
         .report()
     })?;
+    tracing::info!(enabled, "setting changed: start in the tray at login");
     Ok(current_settings(&app, &state))
 }
 
@@ -116,6 +119,7 @@ pub fn set_quick_lock_shortcut(
         .report()
     })?;
     let problem = crate::shortcut::apply(&app, &shortcut).err();
+    tracing::info!(shortcut = %shortcut.trim(), problem = ?problem, "setting changed: quick lock shortcut");
     state.set_shortcut_problem(problem);
     if let Some(dir) = &state.config_dir {
         let file = intune_core::settings::SettingsFile::in_dir(dir);

@@ -105,7 +105,13 @@ pub async fn sign_in(
     )
     .await;
     state.sign_in.lock().await.take();
-    use_connection(&app, &state, result?).await
+    let connection = result.inspect_err(|e| sign_in_failed(&name, e))?;
+    use_connection(&app, &state, connection).await
+}
+
+/// For support: why a sign-in failed (Entra's reason, never a token or a secret).
+fn sign_in_failed(profile: &str, error: &intune_core::Error) {
+    tracing::warn!(profile, kind = ?error.kind(), reason = %error.report().message, "sign-in failed");
 }
 
 /// Signs in to a saved app-only or Azure CLI profile. `secret` is the client secret, or the
@@ -123,7 +129,9 @@ pub async fn sign_in_app(
     let profile = state.saved_profile(&name)?;
     let secret = secret.filter(|s| !s.is_empty()).map(Secret::new);
     let sign_in = AppSignIn::for_profile(&profile, secret)?;
-    let connection = Connection::sign_in_app(&profile, sign_in, persistence(session_only)?).await?;
+    let connection = Connection::sign_in_app(&profile, sign_in, persistence(session_only)?)
+        .await
+        .inspect_err(|e| sign_in_failed(&name, e))?;
     use_connection(&app, &state, connection).await
 }
 

@@ -276,3 +276,43 @@ async fn a_failed_refresh_keeps_the_previous_copy_and_says_why() {
     assert_eq!(status.error.map(|e| e.kind), Some(ErrorKind::ServiceError));
     assert!(!status.syncing);
 }
+
+#[tokio::test]
+async fn graph_search_finds_users_by_name_not_only_by_address() {
+    let (demo, client) = graph_for(
+        SimConfig {
+            devices: 600,
+            ..SimConfig::default()
+        },
+        quick_policy(),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let fleet = demo.sim().devices();
+    let expected: std::collections::BTreeSet<String> = fleet
+        .iter()
+        .filter(|d| d.user_display_name.contains("O'Brien"))
+        .map(|d| d.id.clone())
+        .collect();
+    assert!(!expected.is_empty(), "the fleet has an O'Brien");
+    let found: std::collections::BTreeSet<String> =
+        remote::search(&client, &DeviceQuery::text("o'brien"), now)
+            .await
+            .expect("searched")
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+    assert_eq!(found, expected, "every device of the user, through Graph");
+    let someone = fleet
+        .iter()
+        .find(|d| d.user_display_name == "Ada Lovelace" || d.user_display_name.starts_with("Ada "))
+        .expect("an Ada");
+    let full_name = someone.user_display_name.to_lowercase();
+    let by_full_name = remote::search(&client, &DeviceQuery::text(&full_name), now)
+        .await
+        .expect("searched");
+    assert!(
+        by_full_name.iter().any(|d| d.id == someone.id),
+        "{full_name}"
+    );
+}

@@ -226,7 +226,7 @@ const RULES: &[Rule] = &[
         },
         fix: |_| {
             Some(
-                "For a lost Windows PC, use Wipe or Retire in the Intune admin center, or rotate its BitLocker key.",
+                "For a lost Windows PC, act in the Intune admin center (this app does not offer these): Wipe or Retire it, or rotate its BitLocker key.",
             )
         },
         sources: &[sources::REMOTE_LOCK],

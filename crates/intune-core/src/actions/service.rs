@@ -555,6 +555,16 @@ impl ActionService {
             SendState::Unknown => "unknown",
             SendState::Blocked => "blocked",
         };
+        // For support: what was sent where and how it ended, never a secret.
+        tracing::info!(
+            device_id = %device.id,
+            action = action.segment(),
+            outcome = word,
+            request_id = ?outcome.request_id,
+            client_request_id = ?outcome.client_request_id,
+            reconciled = outcome.reconciled,
+            "action sent"
+        );
         let mut entry = record(AuditEvent::Send, word, Some(outcome.message.clone()));
         entry.request_id = outcome.request_id.clone();
         entry.client_request_id = outcome.client_request_id.clone();

@@ -170,6 +170,15 @@ pub async fn search(
         if text.contains('@') {
             filters.push(Some(with_platform(odata::eq("userPrincipalName", &text))));
             filters.push(Some(with_platform(odata::contains("emailAddress", &text))));
+        } else if text.chars().any(char::is_alphabetic) {
+            // Graph cannot filter on the user's display name; their mail address usually holds
+            // it ("o'brien" in olu.o'brien@…, "ada lovelace" as ada.lovelace@…). The local
+            // matcher then keeps only real matches.
+            let mut mail_parts = vec![text.to_lowercase(), text.to_lowercase().replace(' ', ".")];
+            mail_parts.dedup();
+            for part in mail_parts {
+                filters.push(Some(with_platform(odata::contains("emailAddress", &part))));
+            }
         }
         if is_guid(&text) {
             filters.push(Some(odata::eq("azureADDeviceId", &text)));
