@@ -32,3 +32,77 @@ export function ago(iso: string | null, now: Date = new Date()): string {
 export function dateTime(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString() : "—";
 }
+
+// Intune's raw values in words an admin reads. The raw value stays on hover (`title`) for support.
+const WORDS: Record<string, string> = {
+  // complianceState
+  compliant: "Compliant",
+  noncompliant: "Not compliant",
+  inGracePeriod: "In grace period",
+  conflict: "Conflict",
+  error: "Error",
+  configManager: "Managed by Configuration Manager",
+  // managementState
+  managed: "Managed",
+  retirePending: "Retire pending",
+  retireIssued: "Retire sent",
+  retireFailed: "Retire failed",
+  retireCanceled: "Retire canceled",
+  wipePending: "Wipe pending",
+  wipeIssued: "Wipe sent",
+  wipeFailed: "Wipe failed",
+  wipeCanceled: "Wipe canceled",
+  deletePending: "Delete pending",
+  unhealthy: "Unhealthy",
+  discovered: "Discovered",
+  // deviceEnrollmentType
+  userEnrollment: "User enrollment (Company Portal)",
+  deviceEnrollmentManager: "Device enrollment manager",
+  appleBulkWithUser: "Automated Device Enrollment, with user affinity",
+  appleBulkWithoutUser: "Automated Device Enrollment, without user affinity",
+  appleUserEnrollment: "Apple User Enrollment",
+  appleUserEnrollmentWithServiceAccount: "Apple User Enrollment (service account)",
+  appleAccountDrivenUserEnrollment: "Apple account-driven User Enrollment",
+  androidEnterpriseDedicatedDevice: "Android Enterprise dedicated device",
+  androidEnterpriseFullyManaged: "Android Enterprise fully managed",
+  androidEnterpriseCorporateWorkProfile: "Android Enterprise corporate-owned work profile",
+  androidAOSPUserOwnedDeviceEnrollment: "Android (AOSP), user-associated",
+  androidAOSPUserlessDeviceEnrollment: "Android (AOSP), userless",
+  windowsAzureADJoin: "Microsoft Entra joined",
+  windowsAutoEnrollment: "Windows automatic enrollment",
+  windowsCoManagement: "Co-managed",
+  unknownFutureValue: "Not reported by this Graph version",
+  // actions and their states
+  remoteLock: "Remote lock",
+  resetPasscode: "Reset or remove passcode",
+  recoverPasscode: "Recover passcode",
+  rotateFileVaultKey: "Rotate FileVault key",
+  syncDevice: "Sync",
+  unlockPin: "Unlock PIN",
+  passcode: "Passcode",
+  fileVaultKey: "FileVault recovery key",
+  pending: "Pending",
+  active: "In progress",
+  done: "Done",
+  failed: "Failed",
+  canceled: "Canceled",
+  notSupported: "Not supported",
+  // audit events
+  sending: "About to send",
+  send: "Sent",
+  outcome: "Outcome",
+  reveal: "Revealed",
+  override: "Override",
+  blocked: "Blocked",
+  pin: "PIN",
+  repair: "Audit repaired",
+  unknown: "Unknown",
+};
+
+/** An Intune value in words; one the app does not know reads as it is, its words split. */
+export function words(raw: string): string {
+  if (!raw) return "—";
+  return (
+    WORDS[raw] ?? raw.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase())
+  );
+}

@@ -21,7 +21,7 @@ import {
   type Verification,
 } from "../backend";
 import { useBackend } from "../backend/context";
-import { dateTime } from "../format";
+import { dateTime, words } from "../format";
 
 const useStyles = makeStyles({
   root: {
@@ -195,8 +195,8 @@ export function AuditPanel() {
                 {view.entries.map((e) => (
                   <tr key={e.seq} data-event={e.event} data-subject={e.subject}>
                     <td>{dateTime(e.time)}</td>
-                    <td>
-                      {e.event} · {e.subject}
+                    <td title={`${e.event} · ${e.subject}`}>
+                      {words(e.event)} · {words(e.subject)}
                     </td>
                     <td>{e.deviceName}</td>
                     <td title={e.detail ?? undefined}>{e.outcome}</td>

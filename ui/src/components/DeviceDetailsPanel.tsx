@@ -29,7 +29,7 @@ import {
   type Verdict,
 } from "../backend";
 import { useBackend } from "../backend/context";
-import { ago, dateTime, ownershipLabel, platformLabel } from "../format";
+import { ago, dateTime, ownershipLabel, platformLabel, words } from "../format";
 import { ActionOutcome } from "./actions/ActionOutcome";
 import { PinUsedButton } from "./actions/PinUsedButton";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
@@ -161,17 +161,18 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   // Until the live read arrives, show what the list already knows.
   const review = state.status === "loaded" ? state.review : null;
   const d = review?.details.device ?? device;
-  const facts: [string, string, boolean?][] = [
+  // [term, shown, monospaced, Intune's raw value (on hover)]
+  const facts: [string, string, boolean?, string?][] = [
     ["User", `${d.userDisplayName} (${d.userPrincipalName})`],
     ["Platform", `${platformLabel(d.platform)} ${d.osVersion}`],
     ["Model", `${d.manufacturer} ${d.model}`],
     ["Serial number", d.serialNumber, true],
     ["Ownership", ownershipLabel(d.ownership)],
-    ["Enrollment", d.enrollmentType],
+    ["Enrollment", words(d.enrollmentType), false, d.enrollmentType],
     ["Supervised", d.isSupervised ? "Yes" : "No"],
     ["Encrypted", d.isEncrypted ? "Yes" : "No"],
-    ["Compliance", d.complianceState],
-    ["Management", d.managementState],
+    ["Compliance", words(d.complianceState), false, d.complianceState],
+    ["Management", words(d.managementState), false, d.managementState],
     ["Last check-in", `${ago(d.lastSync)} (${dateTime(d.lastSync)})`],
     ["Device ID", d.id, true],
   ];
@@ -188,12 +189,13 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
         )}
       </div>
       <dl className={styles.facts}>
-        {facts.map(([term, value, mono]) => (
+        {facts.map(([term, value, mono, raw]) => (
           <div key={term} style={{ display: "contents" }}>
             <dt className={styles.term}>{term}</dt>
             <dd
               className={mono ? `${styles.value} ${styles.mono}` : styles.value}
               data-field={term}
+              title={raw}
             >
               {value || "—"}
             </dd>
@@ -251,8 +253,11 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
         progress={progress}
         progressId="action-progress"
         onStopWatching={following ? () => void stopFollowing(following.action) : undefined}
-        onSendAgain={() => {
-          const verdict = review?.verdicts.find((v) => v.action === sent?.action);
+        onSendAgain={(deviceId) => {
+          // The newest verdict; while the device is being read again, the one it was sent with.
+          const verdict =
+            review?.verdicts.find((v) => v.action === sent?.action) ??
+            sent?.outcomes.find((o) => o.deviceId === deviceId)?.verdict;
           if (verdict) dialog.show("confirm", verdict);
         }}
       />
@@ -313,10 +318,14 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
             <tbody>
               {review.details.actionResults.map((r) => (
                 <tr key={`${r.actionName}-${r.started ?? ""}`}>
-                  <td>{r.actionName}</td>
+                  <td title={r.actionName}>{words(r.actionName)}</td>
                   <td>
-                    <Badge appearance="tint" color={STATE_COLOURS[r.actionState] ?? "informative"}>
-                      {r.actionState}
+                    <Badge
+                      appearance="tint"
+                      color={STATE_COLOURS[r.actionState] ?? "informative"}
+                      title={r.actionState}
+                    >
+                      {words(r.actionState)}
                     </Badge>
                   </td>
                   <td>{dateTime(r.started)}</td>

@@ -11,7 +11,7 @@ import {
 import { useDeferredValue, useRef, useState, type KeyboardEvent } from "react";
 
 import type { Device, DeviceQuery, Ownership, Platform } from "../backend";
-import { PLATFORM_CHOICES, platformLabel } from "../format";
+import { PLATFORM_CHOICES, platformLabel, words } from "../format";
 import { ResultsTable } from "./ResultsTable";
 import { useDeviceSearch } from "./useDeviceSearch";
 
@@ -150,15 +150,16 @@ export function DeviceFinder({ generation, onOpen }: Props) {
         <Dropdown
           className={styles.filter}
           aria-label="Compliance"
-          value={compliance === "any" ? "Any compliance" : compliance}
+          value={compliance === "any" ? "Any compliance" : words(compliance)}
           selectedOptions={[compliance]}
           onOptionSelect={(_, d) => setCompliance(d.optionValue ?? "any")}
         >
           <Option value="any">Any compliance</Option>
-          <Option value="compliant">compliant</Option>
-          <Option value="noncompliant">noncompliant</Option>
-          <Option value="inGracePeriod">inGracePeriod</Option>
-          <Option value="unknown">unknown</Option>
+          {["compliant", "noncompliant", "inGracePeriod", "unknown"].map((state) => (
+            <Option key={state} value={state} text={words(state)}>
+              {words(state)}
+            </Option>
+          ))}
         </Dropdown>
         <Dropdown
           className={styles.filter}

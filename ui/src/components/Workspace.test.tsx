@@ -82,8 +82,8 @@ describe("Workspace", () => {
     const panel = await screen.findByRole("region", { name: "Ada's MacBook Pro" });
     expect(backend.reviewDevice).toHaveBeenCalledWith(FLEET[0]?.id);
     expect(within(panel).getByText("C02ADA")).toBeInTheDocument();
-    expect(await within(panel).findByText("remoteLock")).toBeInTheDocument();
-    expect(within(panel).getByText("pending")).toBeInTheDocument();
+    expect(await within(panel).findByText("Remote lock")).toBeInTheDocument();
+    expect(within(panel).getByText("Pending")).toBeInTheDocument();
   });
 
   it("moves through the results with the keyboard", async () => {
