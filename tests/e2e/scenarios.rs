@@ -553,7 +553,7 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
         let audit = ctx
             .app
             .wait_for_text("#audit-entries", "the reveal and the lock", |t| {
-                t.contains("reveal · unlockPin") && t.contains("send · remoteLock")
+                t.contains("Revealed · Unlock PIN") && t.contains("Sent · Remote lock")
             })
             .await?;
         check!(

@@ -8,6 +8,7 @@ import {
   DialogTitle,
   DialogTrigger,
   FluentProvider,
+  makeStaticStyles,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -27,6 +28,11 @@ import { SettingsPanel } from "./components/SettingsPanel";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
 import { THEMES, useOsTheme } from "./theme";
+
+// The window is the page: no default body margin (it made everything move 16 px), no page scroll.
+const useGlobalStyles = makeStaticStyles({
+  "html, body, #root": { margin: 0, padding: 0, height: "100%", overflow: "hidden" },
+});
 
 const useStyles = makeStyles({
   shell: {
@@ -70,6 +76,7 @@ type Session =
   | { status: "signedIn"; summary: ConnectionSummary; error?: ErrorReport };
 
 export function App() {
+  useGlobalStyles();
   const theme = useOsTheme();
   const styles = useStyles();
   const backend = useBackend();

@@ -268,11 +268,13 @@ describe("DeviceDetailsPanel actions", () => {
       MAC.id,
       "INC-7 verified by phone",
     );
-    expect(await within(dialog).findByText("482913")).toBeVisible();
+    // Read aloud in threes, in a large monospaced font.
+    expect(await within(dialog).findByText("482")).toBeVisible();
+    expect(within(dialog).getByText("913")).toBeVisible();
     expect(within(dialog).getByText(/From your keychain/)).toBeVisible();
     await userEvent.click(within(dialog).getByRole("button", { name: "Copy" }));
     expect(backend.copySecret).toHaveBeenCalledWith("unlockPin", MAC.id);
-    await waitFor(() => expect(within(dialog).queryByText("482913")).toBeNull(), {
+    await waitFor(() => expect(within(dialog).queryByText("482")).toBeNull(), {
       timeout: 2000,
     });
 

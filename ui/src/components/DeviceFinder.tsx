@@ -8,7 +8,7 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { useDeferredValue, useRef, useState, type KeyboardEvent } from "react";
+import { useDeferredValue, useEffect, useRef, useState, type KeyboardEvent } from "react";
 
 import type { Device, DeviceQuery, Ownership, Platform } from "../backend";
 import { PLATFORM_CHOICES, platformLabel, words } from "../format";
@@ -99,6 +99,26 @@ export function DeviceFinder({ generation, onOpen }: Props) {
       <Option value="no">{`${label}: no`}</Option>
     </Dropdown>
   );
+
+  // Ctrl+F (Cmd+F on a Mac) and "/" (outside a text field) go to the search from anywhere.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      const typing =
+        target?.tagName === "INPUT" || target?.tagName === "TEXTAREA" || target?.isContentEditable;
+      const find = (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "f";
+      if (find || (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey)) {
+        const search = document.getElementById("device-search");
+        if (search instanceof HTMLInputElement) {
+          e.preventDefault();
+          search.focus();
+          search.select();
+        }
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   return (
     <section className={styles.root} aria-label="Find a device">

@@ -1,12 +1,68 @@
-import { makeStyles, mergeClasses, Text, tokens } from "@fluentui/react-components";
+import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
-import { ago, ownershipLabel, platformLabel } from "../format";
+import type { Device } from "../backend";
+import { ago, dateTime, ownershipLabel, platformLabel } from "../format";
 import type { SearchResults } from "./useDeviceSearch";
 
 const ROW_HEIGHT = 34;
-const COLUMNS = "minmax(130px, 2fr) 100px minmax(90px, 1fr) minmax(120px, 2fr) 72px 92px";
+
+interface Column {
+  title: string;
+  /** Its CSS grid track. */
+  track: string;
+  /** Below this width of the table the column is left out (the panel shows it all). */
+  from: number;
+  cell(device: Device): ReactNode;
+  /** The full value on hover, where the cell may show less. */
+  hover?(device: Device): string;
+  mono?: boolean;
+}
+
+// The serial is what tells two "Ada's MacBook Pro" apart: always there, always whole.
+const COLUMNS: Column[] = [
+  {
+    title: "Name",
+    track: "minmax(110px, 2fr)",
+    from: 0,
+    cell: (d) => d.deviceName || "(no name)",
+    hover: (d) => d.deviceName,
+  },
+  {
+    title: "Serial",
+    track: "136px",
+    from: 0,
+    cell: (d) => d.serialNumber,
+    mono: true,
+  },
+  {
+    title: "User",
+    track: "minmax(90px, 1.5fr)",
+    from: 0,
+    cell: (d) => d.userDisplayName || d.userPrincipalName,
+    hover: (d) => d.userPrincipalName,
+  },
+  {
+    title: "Platform",
+    track: "104px",
+    from: 560,
+    cell: (d) => `${platformLabel(d.platform)} ${d.osVersion}`,
+  },
+  { title: "Owner", track: "72px", from: 680, cell: (d) => ownershipLabel(d.ownership) },
+  {
+    title: "Check-in",
+    track: "92px",
+    from: 760,
+    cell: (d) => ago(d.lastSync),
+    hover: (d) => dateTime(d.lastSync),
+  },
+];
+
+/** The columns that fit a table this wide. */
+export function columnsFor(width: number): Column[] {
+  return COLUMNS.filter((c) => width >= c.from);
+}
 
 const useStyles = makeStyles({
   grid: {
@@ -21,7 +77,6 @@ const useStyles = makeStyles({
   },
   header: {
     display: "grid",
-    gridTemplateColumns: COLUMNS,
     gap: tokens.spacingHorizontalS,
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
@@ -34,7 +89,6 @@ const useStyles = makeStyles({
     left: 0,
     right: 0,
     display: "grid",
-    gridTemplateColumns: COLUMNS,
     gap: tokens.spacingHorizontalS,
     alignItems: "center",
     padding: `0 ${tokens.spacingHorizontalM}`,
@@ -45,7 +99,9 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorSubtleBackgroundSelected,
     boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
   },
-  cell: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  cell: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
+  name: { fontWeight: tokens.fontWeightSemibold },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
   loading: { color: tokens.colorNeutralForeground4 },
 });
 
@@ -72,6 +128,19 @@ export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: P
     initialRect: { width: 800, height: 600 },
   });
   const items = virtualizer.getVirtualItems();
+  // Fewer columns in a narrow window, so nothing overlaps or scrolls sideways.
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(entry.contentRect.width);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const columns = columnsFor(width);
+  const tracks = { gridTemplateColumns: columns.map((c) => c.track).join(" ") };
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
   const { ensure } = results;
@@ -117,10 +186,10 @@ export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: P
       id="device-results"
       onKeyDown={onKeyDown}
     >
-      <div className={styles.header} role="row" aria-rowindex={1}>
-        {["Name", "Platform", "Serial", "User", "Owner", "Check-in"].map((title) => (
-          <span key={title} role="columnheader" className={styles.cell}>
-            {title}
+      <div className={styles.header} style={tracks} role="row" aria-rowindex={1}>
+        {columns.map((column) => (
+          <span key={column.title} role="columnheader" className={styles.cell}>
+            {column.title}
           </span>
         ))}
       </div>
@@ -137,33 +206,27 @@ export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: P
                 aria-selected={item.index === selected}
                 data-device-id={device?.id}
                 className={mergeClasses(styles.row, item.index === selected && styles.selected)}
-                style={{ top: `${item.start}px`, height: `${ROW_HEIGHT}px` }}
+                style={{ top: `${item.start}px`, height: `${ROW_HEIGHT}px`, ...tracks }}
                 onClick={() => {
                   onSelect(item.index);
                   onOpen(item.index);
                 }}
               >
                 {device ? (
-                  <>
-                    <span role="gridcell" className={styles.cell}>
-                      <Text weight="semibold">{device.deviceName || "(no name)"}</Text>
+                  columns.map((column, i) => (
+                    <span
+                      key={column.title}
+                      role="gridcell"
+                      title={column.hover?.(device)}
+                      className={mergeClasses(
+                        styles.cell,
+                        i === 0 && styles.name,
+                        column.mono && styles.mono,
+                      )}
+                    >
+                      {column.cell(device)}
                     </span>
-                    <span role="gridcell" className={styles.cell}>
-                      {platformLabel(device.platform)} {device.osVersion}
-                    </span>
-                    <span role="gridcell" className={styles.cell}>
-                      {device.serialNumber}
-                    </span>
-                    <span role="gridcell" className={styles.cell}>
-                      {device.userPrincipalName}
-                    </span>
-                    <span role="gridcell" className={styles.cell}>
-                      {ownershipLabel(device.ownership)}
-                    </span>
-                    <span role="gridcell" className={styles.cell}>
-                      {ago(device.lastSync)}
-                    </span>
-                  </>
+                  ))
                 ) : (
                   <span role="gridcell" className={mergeClasses(styles.cell, styles.loading)}>
                     Loading…

@@ -226,4 +226,17 @@ describe("Workspace", () => {
       expect(screen.queryByText("Interrupted: check whether it arrived")).toBeNull(),
     );
   });
+
+  it("goes to the search with Ctrl+F or / from anywhere", async () => {
+    renderWorkspace();
+    const search = screen.getByRole("searchbox", { name: "Search devices" });
+    search.blur();
+    expect(search).not.toHaveFocus();
+    await userEvent.keyboard("/");
+    expect(search).toHaveFocus();
+    expect(search).toHaveValue("");
+    search.blur();
+    await userEvent.keyboard("{Control>}f{/Control}");
+    expect(search).toHaveFocus();
+  });
 });

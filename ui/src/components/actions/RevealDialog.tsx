@@ -34,9 +34,14 @@ const useStyles = makeStyles({
     fontFamily: tokens.fontFamilyMonospace,
     fontSize: tokens.fontSizeHero700,
     letterSpacing: "0.08em",
-    wordBreak: "break-all",
+    display: "flex",
+    flexWrap: "wrap",
+    columnGap: "0.6em",
+    rowGap: tokens.spacingVerticalXS,
     userSelect: "all",
   },
+  // A group is read out and typed as one: it never breaks inside.
+  group: { whiteSpace: "nowrap" },
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
   advice: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
@@ -52,6 +57,16 @@ interface Props {
 }
 
 /** Asks why, then shows the secret for 30 seconds; Copy clears the clipboard after 30 seconds. */
+/**
+ * A secret in the groups it is read aloud in: a FileVault key in its own groups (XXXX-XXXX-…),
+ * a PIN or passcode of digits in threes, anything else whole.
+ */
+export function groups(kind: SecretKind, value: string): string[] {
+  if (kind === "fileVaultKey" && value.includes("-")) return value.split("-");
+  if (/^\d{5,}$/.test(value)) return value.match(/\d{1,3}/g) ?? [value];
+  return [value];
+}
+
 /** Where a revealed value came from, in the admin's words (Rust says "keychain", "memory", "intune"). */
 const SOURCES: Record<string, string> = {
   keychain: "your keychain",
@@ -123,7 +138,11 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
             {shown ? (
               <>
                 <Text className={styles.value} id="revealed-value" aria-live="polite">
-                  {shown.value}
+                  {groups(kind, shown.value).map((group, i) => (
+                    <span key={i} className={styles.group}>
+                      {group}
+                    </span>
+                  ))}
                 </Text>
                 <Text>
                   Hidden again in {left} s. From {SOURCES[shown.source] ?? "Intune"}
