@@ -1037,17 +1037,26 @@ export type SendWaiting = {
 	seconds: number,
 };
 
-/**  The signed-in tenant changed outside the window that shows it (the tray switched profile). */
+/**
+ *  The signed-in tenant changed: opened at start, the demo, a sign-in, a profile switch (from a
+ *  window or the tray), a sign-out. Every window shows it.
+ */
 export type SessionChanged = SessionChanged_Serialize | SessionChanged_Deserialize;
 
-/**  The signed-in tenant changed outside the window that shows it (the tray switched profile). */
+/**
+ *  The signed-in tenant changed: opened at start, the demo, a sign-in, a profile switch (from a
+ *  window or the tray), a sign-out. Every window shows it.
+ */
 export type SessionChanged_Deserialize = {
 	summary?: ConnectionSummary_Deserialize | null,
 	/**  Why a switch did not happen; the tenant in use stays as it was. */
 	error?: ErrorReport_Deserialize | null,
 };
 
-/**  The signed-in tenant changed outside the window that shows it (the tray switched profile). */
+/**
+ *  The signed-in tenant changed: opened at start, the demo, a sign-in, a profile switch (from a
+ *  window or the tray), a sign-out. Every window shows it.
+ */
 export type SessionChanged_Serialize = {
 	summary: ConnectionSummary_Serialize | null,
 	/**  Why a switch did not happen; the tenant in use stays as it was. */
