@@ -952,6 +952,21 @@ async fn recovering_a_passcode_needs_a_reason_and_shows_one_only_when_intune_ret
         assert_eq!(report.queued, 1);
         let done = rig.follow(&iphone.id, ActionKind::RecoverPasscode).await;
         assert_eq!(state_of(&done), Some("done"));
+        // Nothing readable: no reveal is offered, so no reason is asked for nothing.
+        let offered = rig
+            .service
+            .review(&iphone.id)
+            .await
+            .expect("review")
+            .reveals;
+        assert_eq!(
+            offered.contains(&SecretKind::Passcode),
+            readable,
+            "{offered:?}"
+        );
+        if !readable {
+            assert!(done.message.contains("no passcode"), "{}", done.message);
+        }
 
         let revealed = rig
             .service

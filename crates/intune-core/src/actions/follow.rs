@@ -325,8 +325,11 @@ fn progress_message(
             (ActionKind::ResetPasscode, _) => {
                 "The passcode was removed: the device opens without one until the user sets a new passcode.".into()
             }
+            (ActionKind::RecoverPasscode, _) if result.is_some_and(|r| r.has_secret) => {
+                "Intune reports the recovery done and returned a passcode: reveal it for the user.".into()
+            }
             (ActionKind::RecoverPasscode, _) => {
-                "Intune reports the recovery done: reveal the passcode, or open the device in the Intune admin center if none can be read.".into()
+                "Intune reports the recovery done but returned no passcode through Graph (Microsoft documents none): open the device in the Intune admin center to see what it shows; most likely the passcode needs removing instead.".into()
             }
             (ActionKind::RemoteLock, _) => "Locked.".into(),
         },

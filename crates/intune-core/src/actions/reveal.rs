@@ -69,9 +69,10 @@ pub fn revealable(details: &DeviceDetails, kept_pin: Option<&KeptPin>) -> Vec<Se
     }
     let passcode = match device.platform {
         Platform::Android => result(ActionKind::ResetPasscode).is_some_and(|r| r.has_secret),
-        Platform::Ios | Platform::IpadOs | Platform::MacOs => {
-            result(ActionKind::RecoverPasscode).is_some_and(|r| r.action_state == "done")
-        }
+        // Only when Intune returned something: otherwise the admin would be asked for a reason
+        // (and an audit entry written) for nothing.
+        Platform::Ios | Platform::IpadOs | Platform::MacOs => result(ActionKind::RecoverPasscode)
+            .is_some_and(|r| r.action_state == "done" && r.has_secret),
         _ => false,
     };
     if passcode {
