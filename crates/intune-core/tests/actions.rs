@@ -9,7 +9,6 @@ use std::time::Duration;
 use intune_core::ErrorKind;
 use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
-use intune_core::actions::service::FollowPolicy;
 use intune_core::actions::{
     ActionKind, ActionService, Actor, Readiness, RunEvent, SecretKind, SendRequest, SendState,
 };
@@ -56,15 +55,7 @@ async fn rig_with(config: SimConfig, limiter: WriteLimiter) -> Rig {
         AuditLog::for_profile(dir.path(), "Sim"),
         PinKeeper::new(SessionMemory::store(), "Sim", dir.path()),
     )
-    .tuned(
-        limiter,
-        4,
-        FollowPolicy {
-            first_wait: Duration::from_millis(20),
-            max_wait: Duration::from_millis(100),
-            arrival_reads: 4,
-        },
-    )
+    .tuned(limiter, 4, support::quick_follow())
     .with_granted(granted);
     Rig {
         demo,
@@ -590,25 +581,11 @@ async fn a_late_result_a_late_answer_or_a_502_after_applying_means_exactly_one_p
     )
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let service = ActionService::new(
+    let service = support::action_service(
         client,
-        "https://intune.microsoft.com",
-        Actor {
-            profile: "Sim".into(),
-            account: "admin@contoso.com".into(),
-            tenant: demo.profile().tenant.clone(),
-        },
-        AuditLog::for_profile(dir.path(), "Sim"),
+        dir.path(),
+        "Sim",
         PinKeeper::new(SessionMemory::store(), "Sim", dir.path()),
-    )
-    .tuned(
-        WriteLimiter::default(),
-        4,
-        FollowPolicy {
-            first_wait: Duration::from_millis(20),
-            max_wait: Duration::from_millis(100),
-            arrival_reads: 4,
-        },
     );
     let iphone = demo
         .sim()
@@ -686,15 +663,10 @@ async fn every_send_is_written_ahead_with_the_id_it_carries_and_a_write_failure_
         return;
     };
     let (demo, client) = support::graph_for(config(), quick_policy()).await;
-    let service = ActionService::new(
+    let service = support::action_service(
         client,
-        "https://intune.microsoft.com",
-        Actor {
-            profile: "Sim".into(),
-            account: "admin@contoso.com".into(),
-            tenant: "contoso".into(),
-        },
-        AuditLog::for_profile(full.path(), "Sim"),
+        full.path(),
+        "Sim",
         PinKeeper::in_memory(SessionMemory::store(), "Sim"),
     );
     let other = demo
@@ -1395,15 +1367,10 @@ async fn two_senders_of_one_device_and_action_at_once_make_one_post() {
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = || {
-        ActionService::new(
+        support::action_service(
             client.clone(),
-            "https://intune.microsoft.com",
-            Actor {
-                profile: "Sim".into(),
-                account: "admin@contoso.com".into(),
-                tenant: "contoso".into(),
-            },
-            AuditLog::for_profile(dir.path(), "Sim"),
+            dir.path(),
+            "Sim",
             PinKeeper::in_memory(SessionMemory::store(), "Sim"),
         )
     };
@@ -1585,15 +1552,10 @@ async fn an_unfinished_mac_lock_is_found_again_at_the_next_start_and_its_pin_kep
     let store = SessionMemory::store();
     // The app sends the lock, then is quit before anything comes back.
     {
-        let service = ActionService::new(
+        let service = support::action_service(
             rig.service_graph(),
-            "https://intune.microsoft.com",
-            Actor {
-                profile: "Sim".into(),
-                account: "admin@contoso.com".into(),
-                tenant: "contoso".into(),
-            },
-            AuditLog::for_profile(rig.dir.path(), "Again"),
+            rig.dir.path(),
+            "Again",
             PinKeeper::new(SessionMemory::store(), "Again", rig.dir.path()),
         );
         let report = service
@@ -1606,25 +1568,11 @@ async fn an_unfinished_mac_lock_is_found_again_at_the_next_start_and_its_pin_kep
         assert_eq!(report.queued, 1);
     }
     // The next start: the lock is still open, and following it keeps the PIN.
-    let service = ActionService::new(
+    let service = support::action_service(
         rig.service_graph(),
-        "https://intune.microsoft.com",
-        Actor {
-            profile: "Sim".into(),
-            account: "admin@contoso.com".into(),
-            tenant: "contoso".into(),
-        },
-        AuditLog::for_profile(rig.dir.path(), "Again"),
+        rig.dir.path(),
+        "Again",
         PinKeeper::new(store, "Again", rig.dir.path()),
-    )
-    .tuned(
-        WriteLimiter::default(),
-        4,
-        FollowPolicy {
-            first_wait: Duration::from_millis(20),
-            max_wait: Duration::from_millis(100),
-            arrival_reads: 4,
-        },
     );
     assert_eq!(
         service.unfinished_locks().expect("audit"),

@@ -6,13 +6,8 @@
 mod oracle;
 mod support;
 
-use std::time::Duration;
-
-use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
-use intune_core::actions::service::FollowPolicy;
-use intune_core::actions::{ActionKind, ActionService, Actor, Readiness};
-use intune_core::audit::AuditLog;
+use intune_core::actions::{ActionKind, ActionService, Readiness};
 use intune_core::devices::device::SELECT;
 use intune_core::graph::Version;
 use intune_core::graph::calls::{self, Method};
@@ -107,25 +102,11 @@ fn devices_are_read_from_the_version_whose_enrollment_types_name_every_android_m
 async fn service(config: SimConfig) -> (intune_core::demo::Demo, ActionService, tempfile::TempDir) {
     let (demo, client) = graph_for(config, quick_policy()).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let service = ActionService::new(
+    let service = support::action_service(
         client,
-        "https://intune.microsoft.com",
-        Actor {
-            profile: "Sim".into(),
-            account: "it.admin@contoso.onmicrosoft.com".into(),
-            tenant: demo.profile().tenant.clone(),
-        },
-        AuditLog::for_profile(dir.path(), "Sim"),
+        dir.path(),
+        "Sim",
         PinKeeper::new(SessionMemory::store(), "Sim", dir.path()),
-    )
-    .tuned(
-        WriteLimiter::default(),
-        4,
-        FollowPolicy {
-            first_wait: Duration::from_millis(20),
-            max_wait: Duration::from_millis(100),
-            arrival_reads: 4,
-        },
     );
     (demo, service, dir)
 }
@@ -279,21 +260,17 @@ async fn a_segment_graph_lacks_is_not_mistaken_for_a_missing_filevault_key() {
         .create_async()
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let service = ActionService::new(
-        intune_core::graph::GraphClient::with_policy(
-            &server.url(),
-            std::sync::Arc::new(support::StaticToken),
-            quick_policy(),
-            None,
-        )
-        .expect("client"),
-        "https://intune.microsoft.com",
-        Actor {
-            profile: "Mock".into(),
-            account: "admin@contoso.com".into(),
-            tenant: "contoso".into(),
-        },
-        AuditLog::for_profile(dir.path(), "Mock"),
+    let graph = intune_core::graph::GraphClient::with_policy(
+        &server.url(),
+        std::sync::Arc::new(support::StaticToken),
+        quick_policy(),
+        None,
+    )
+    .expect("client");
+    let service = support::action_service(
+        graph,
+        dir.path(),
+        "Mock",
         PinKeeper::new(SessionMemory::store(), "Mock", dir.path()),
     );
     let error = match service

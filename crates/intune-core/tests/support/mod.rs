@@ -62,3 +62,38 @@ impl intune_core::credential::TokenSource for StaticToken {
         self.access_token()
     }
 }
+
+/// Following and looking for lost answers in milliseconds, not seconds.
+pub fn quick_follow() -> intune_core::actions::service::FollowPolicy {
+    intune_core::actions::service::FollowPolicy {
+        first_wait: std::time::Duration::from_millis(20),
+        max_wait: std::time::Duration::from_millis(100),
+        arrival_reads: 4,
+    }
+}
+
+/// The actions of a tenant reached through `graph`, audited under `profile` in `dir`, keeping
+/// PINs with `pins`, following quickly: one window, one start of the app, or the command line.
+pub fn action_service(
+    graph: intune_core::graph::GraphClient,
+    dir: &std::path::Path,
+    profile: &str,
+    pins: intune_core::actions::pins::PinKeeper,
+) -> intune_core::actions::ActionService {
+    intune_core::actions::ActionService::new(
+        graph,
+        "https://intune.microsoft.com",
+        intune_core::actions::Actor {
+            profile: profile.into(),
+            account: "admin@contoso.com".into(),
+            tenant: "contoso".into(),
+        },
+        intune_core::audit::AuditLog::for_profile(dir, profile),
+        pins,
+    )
+    .tuned(
+        intune_core::actions::limiter::WriteLimiter::default(),
+        4,
+        quick_follow(),
+    )
+}
