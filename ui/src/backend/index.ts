@@ -40,6 +40,8 @@ import {
   type Ownership,
   type Platform,
   type RefreshMode,
+  type DeviceSort,
+  type SortColumn,
 } from "../bindings";
 
 export type {
@@ -59,6 +61,8 @@ export type {
   SecretKind,
   Severity,
   TrayDevice,
+  DeviceSort,
+  SortColumn,
 };
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;

@@ -10,7 +10,7 @@ import {
 } from "@fluentui/react-components";
 import { useDeferredValue, useEffect, useRef, useState, type KeyboardEvent } from "react";
 
-import type { Device, DeviceQuery, Ownership, Platform } from "../backend";
+import type { Device, DeviceQuery, DeviceSort, Ownership, Platform } from "../backend";
 import { PLATFORM_CHOICES, platformLabel, words } from "../format";
 import { ResultsTable } from "./ResultsTable";
 import { useDeviceSearch } from "./useDeviceSearch";
@@ -53,6 +53,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
   const [encrypted, setEncrypted] = useState<Tri>("any");
   const [compliance, setCompliance] = useState<string>("any");
   const [checkIn, setCheckIn] = useState<keyof typeof CHECK_IN>("any");
+  const [sort, setSort] = useState<DeviceSort | null>(null);
   const [selected, setSelected] = useState(-1);
   const grid = useRef<HTMLDivElement>(null);
 
@@ -65,6 +66,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
     compliance: compliance === "any" ? null : compliance,
     checkedInWithinDays: checkIn === "7" ? 7 : checkIn === "30" ? 30 : null,
     notCheckedInForDays: checkIn === "stale30" ? 30 : null,
+    sort,
   };
   const results = useDeviceSearch(query, generation);
   const total = results.total;
@@ -212,6 +214,11 @@ export function DeviceFinder({ generation, onOpen }: Props) {
       )}
       <ResultsTable
         results={results}
+        sort={sort}
+        onSort={(next) => {
+          setSort(next);
+          setSelected(-1);
+        }}
         selected={selected}
         onSelect={setSelected}
         onOpen={open}

@@ -1,8 +1,17 @@
 import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { ArrowSortDownRegular, ArrowSortUpRegular } from "@fluentui/react-icons";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+  type ReactNode,
+} from "react";
 
-import type { Device } from "../backend";
+import type { Device, DeviceSort, SortColumn } from "../backend";
 import { ago, dateTime, ownershipLabel, platformLabel } from "../format";
 import type { SearchResults } from "./useDeviceSearch";
 
@@ -10,8 +19,11 @@ const ROW_HEIGHT = 34;
 
 interface Column {
   title: string;
+  sort: SortColumn;
   /** Its CSS grid track. */
   track: string;
+  /** The narrowest it may be resized to: the serial stays whole. */
+  min: number;
   /** Below this width of the table the column is left out (the panel shows it all). */
   from: number;
   cell(device: Device): ReactNode;
@@ -24,35 +36,52 @@ interface Column {
 const COLUMNS: Column[] = [
   {
     title: "Name",
+    sort: "name",
     track: "minmax(110px, 2fr)",
+    min: 110,
     from: 0,
     cell: (d) => d.deviceName || "(no name)",
     hover: (d) => d.deviceName,
   },
   {
     title: "Serial",
+    sort: "serial",
     track: "136px",
+    min: 136,
     from: 0,
     cell: (d) => d.serialNumber,
     mono: true,
   },
   {
     title: "User",
+    sort: "user",
     track: "minmax(90px, 1.5fr)",
+    min: 90,
     from: 0,
     cell: (d) => d.userDisplayName || d.userPrincipalName,
     hover: (d) => d.userPrincipalName,
   },
   {
     title: "Platform",
+    sort: "platform",
     track: "104px",
+    min: 72,
     from: 560,
     cell: (d) => `${platformLabel(d.platform)} ${d.osVersion}`,
   },
-  { title: "Owner", track: "72px", from: 680, cell: (d) => ownershipLabel(d.ownership) },
+  {
+    title: "Owner",
+    sort: "owner",
+    track: "72px",
+    min: 60,
+    from: 680,
+    cell: (d) => ownershipLabel(d.ownership),
+  },
   {
     title: "Check-in",
+    sort: "checkIn",
     track: "92px",
+    min: 72,
     from: 760,
     cell: (d) => ago(d.lastSync),
     hover: (d) => dateTime(d.lastSync),
@@ -62,6 +91,43 @@ const COLUMNS: Column[] = [
 /** The columns that fit a table this wide. */
 export function columnsFor(width: number): Column[] {
   return COLUMNS.filter((c) => width >= c.from);
+}
+
+/** Widths the admin dragged columns to, by title. */
+export type ColumnWidths = Partial<Record<string, number>>;
+
+/**
+ * The grid's tracks. A resized column gives way when the window narrows (down to its minimum)
+ * rather than pushing the table sideways, and the widest flexible column left fills what remains.
+ */
+export function tracksFor(columns: Column[], widths: ColumnWidths): string {
+  const tracks = columns.map((c) => {
+    const width = widths[c.title];
+    return width === undefined ? c.track : `minmax(${c.min}px, ${Math.max(c.min, width)}px)`;
+  });
+  const flexible = columns.some((c) => widths[c.title] === undefined && c.track.includes("fr"));
+  if (!flexible && tracks.length > 0) {
+    const last = columns.length - 1;
+    tracks[last] = `minmax(${columns[last]?.min ?? 0}px, 1fr)`;
+  }
+  return tracks.join(" ");
+}
+
+/** The next sort when a column's header is chosen: ascending, descending, then best match. */
+export function nextSort(current: DeviceSort | null, column: SortColumn): DeviceSort | null {
+  if (current?.column !== column) return { column, descending: false };
+  return current.descending ? null : { column, descending: true };
+}
+
+const WIDTHS_KEY = "intune-actions.column-widths";
+
+function savedWidths(): ColumnWidths {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(WIDTHS_KEY) ?? "{}");
+    return typeof saved === "object" && saved !== null ? (saved as ColumnWidths) : {};
+  } catch {
+    return {};
+  }
 }
 
 const useStyles = makeStyles({
@@ -78,10 +144,43 @@ const useStyles = makeStyles({
   header: {
     display: "grid",
     gap: tokens.spacingHorizontalS,
-    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    padding: `0 ${tokens.spacingHorizontalM}`,
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     color: tokens.colorNeutralForeground3,
     fontWeight: tokens.fontWeightSemibold,
+  },
+  headerCell: { position: "relative", display: "flex", alignItems: "center", minWidth: 0 },
+  sortButton: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalXXS,
+    minWidth: 0,
+    flexGrow: 1,
+    padding: `${tokens.spacingVerticalXS} 0`,
+    border: "none",
+    background: "none",
+    color: "inherit",
+    font: "inherit",
+    cursor: "pointer",
+    textAlign: "start",
+    ":hover": { color: tokens.colorNeutralForeground1 },
+    ":focus-visible": {
+      outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
+      borderRadius: tokens.borderRadiusSmall,
+    },
+  },
+  sorted: { color: tokens.colorNeutralForeground1 },
+  resizer: {
+    position: "absolute",
+    top: 0,
+    bottom: 0,
+    right: `calc(-1 * ${tokens.spacingHorizontalS} / 2 - 3px)`,
+    width: "6px",
+    cursor: "col-resize",
+    zIndex: 1,
+    touchAction: "none",
+    ":hover": { backgroundColor: tokens.colorNeutralStroke1 },
+    ":focus-visible": { backgroundColor: tokens.colorStrokeFocus2, outline: "none" },
   },
   scroller: { flexGrow: 1, overflowY: "auto", minHeight: 0, position: "relative" },
   row: {
@@ -107,6 +206,9 @@ const useStyles = makeStyles({
 
 interface Props {
   results: SearchResults;
+  /** The column the list is ordered by; `null` is best match first. */
+  sort: DeviceSort | null;
+  onSort(sort: DeviceSort | null): void;
   selected: number;
   onSelect(index: number): void;
   /** Enter on a row: open it. */
@@ -115,7 +217,15 @@ interface Props {
 }
 
 /** Matching devices, virtualised: only the rows in view exist, so 100,000 scroll smoothly. */
-export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: Props) {
+export function ResultsTable({
+  results,
+  sort,
+  onSort,
+  selected,
+  onSelect,
+  onOpen,
+  gridRef,
+}: Props) {
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
   const total = results.total ?? 0;
@@ -140,7 +250,16 @@ export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: P
     return () => observer.disconnect();
   }, []);
   const columns = columnsFor(width);
-  const tracks = { gridTemplateColumns: columns.map((c) => c.track).join(" ") };
+  const [widths, setWidths] = useState<ColumnWidths>(savedWidths);
+  useEffect(() => {
+    localStorage.setItem(WIDTHS_KEY, JSON.stringify(widths));
+  }, [widths]);
+  const tracks = { gridTemplateColumns: tracksFor(columns, widths) };
+  const resize = (column: Column, width: number | undefined) =>
+    setWidths((prev) => ({
+      ...prev,
+      [column.title]: width === undefined ? undefined : Math.round(Math.max(column.min, width)),
+    }));
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
   const { ensure } = results;
@@ -187,10 +306,15 @@ export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: P
       onKeyDown={onKeyDown}
     >
       <div className={styles.header} style={tracks} role="row" aria-rowindex={1}>
-        {columns.map((column) => (
-          <span key={column.title} role="columnheader" className={styles.cell}>
-            {column.title}
-          </span>
+        {columns.map((column, i) => (
+          <HeaderCell
+            key={column.title}
+            column={column}
+            tracks={tracks.gridTemplateColumns}
+            sort={sort?.column === column.sort ? sort : null}
+            onSort={() => onSort(nextSort(sort, column.sort))}
+            onResize={i < columns.length - 1 ? (w) => resize(column, w) : undefined}
+          />
         ))}
       </div>
       <div ref={scroller} className={styles.scroller}>
@@ -238,5 +362,96 @@ export function ResultsTable({ results, selected, onSelect, onOpen, gridRef }: P
         </div>
       </div>
     </div>
+  );
+}
+
+interface HeaderProps {
+  column: Column;
+  /** The grid's tracks: the cell is measured again when they change. */
+  tracks: string;
+  /** The sort, when it is by this column. */
+  sort: DeviceSort | null;
+  onSort(): void;
+  /** A width in pixels, or `undefined` to go back to the default. Absent on the last column. */
+  onResize?(width: number | undefined): void;
+}
+
+/** A column title that sorts when chosen, with a handle on its right edge to resize it. */
+function HeaderCell({ column, tracks, sort, onSort, onResize }: HeaderProps) {
+  const styles = useStyles();
+  const cell = useRef<HTMLSpanElement>(null);
+  const drag = useRef<{ x: number; width: number } | null>(null);
+  const order = sort ? (sort.descending ? "descending" : "ascending") : "none";
+  // The width as laid out, for assistive technology; measured after each layout of the grid.
+  const [shown, setShown] = useState(column.min);
+  const current = () => {
+    const width = cell.current?.getBoundingClientRect().width ?? 0;
+    return width > 0 ? width : shown;
+  };
+  useLayoutEffect(() => {
+    const width = Math.round(cell.current?.getBoundingClientRect().width ?? 0);
+    if (width > 0) setShown(width);
+  }, [tracks]);
+
+  function onPointerDown(event: PointerEvent<HTMLDivElement>) {
+    event.preventDefault();
+    event.currentTarget.setPointerCapture?.(event.pointerId);
+    drag.current = { x: event.clientX, width: current() };
+  }
+  function onPointerMove(event: PointerEvent<HTMLDivElement>) {
+    if (drag.current) onResize?.(drag.current.width + event.clientX - drag.current.x);
+  }
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const step = event.shiftKey ? 40 : 10;
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      event.preventDefault();
+      onResize?.(current() + (event.key === "ArrowRight" ? step : -step));
+    } else if (event.key === "Home" || event.key === "Delete" || event.key === "Backspace") {
+      event.preventDefault();
+      onResize?.(undefined);
+    }
+  }
+
+  return (
+    <span ref={cell} role="columnheader" aria-sort={order} className={styles.headerCell}>
+      <button
+        type="button"
+        className={mergeClasses(styles.sortButton, sort ? styles.sorted : undefined)}
+        onClick={onSort}
+        title={
+          order === "none"
+            ? `Sort by ${column.title.toLowerCase()}`
+            : order === "ascending"
+              ? "Sorted A to Z (oldest first); choose to reverse"
+              : "Sorted Z to A (newest first); choose again for best match first"
+        }
+      >
+        <span className={styles.cell}>{column.title}</span>
+        {sort &&
+          (sort.descending ? (
+            <ArrowSortDownRegular aria-hidden fontSize={14} />
+          ) : (
+            <ArrowSortUpRegular aria-hidden fontSize={14} />
+          ))}
+      </button>
+      {onResize && (
+        <div
+          role="separator"
+          aria-orientation="vertical"
+          aria-label={`Resize ${column.title}`}
+          aria-valuemin={column.min}
+          aria-valuenow={shown}
+          title="Drag to resize; double-click for the default width"
+          tabIndex={0}
+          className={styles.resizer}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={() => (drag.current = null)}
+          onPointerCancel={() => (drag.current = null)}
+          onDoubleClick={() => onResize(undefined)}
+          onKeyDown={onKeyDown}
+        />
+      )}
+    </span>
   );
 }

@@ -27,6 +27,11 @@ function searchFleet(query: DeviceQuery, offset: number, limit: number) {
       (d.deviceName.toLowerCase().includes(text) || d.serialNumber.toLowerCase().includes(text)) &&
       (!query.platforms?.length || query.platforms.includes(d.platform)),
   );
+  // Rust orders by the column; enough of it here to see the table follow.
+  if (query.sort?.column === "serial") {
+    hits.sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
+    if (query.sort.descending) hits.reverse();
+  }
   return Promise.resolve({
     source: "inventory" as const,
     page: { total: hits.length, offset, devices: hits.slice(offset, offset + limit) },
@@ -70,6 +75,58 @@ function renderWorkspace(overrides: Partial<Backend> = {}) {
 
 describe("Workspace", () => {
   beforeEach(() => mockMediaQueries([]));
+
+  it("sorts by a column when its header is chosen: up, down, then best match again", async () => {
+    const backend = renderWorkspace();
+    const grid = screen.getByRole("grid", { name: "Matching devices" });
+    await within(grid).findByText("Ada's MacBook Pro");
+    const names = () =>
+      within(grid)
+        .getAllByRole("row")
+        .slice(1)
+        .map((row) => within(row).getAllByRole("gridcell")[0]?.textContent);
+    const serial = within(grid).getByRole("columnheader", { name: /Serial/ });
+    expect(serial).toHaveAttribute("aria-sort", "none");
+
+    await userEvent.click(within(serial).getByRole("button"));
+    await waitFor(() => expect(serial).toHaveAttribute("aria-sort", "ascending"));
+    expect(backend.searchDevices).toHaveBeenLastCalledWith(
+      expect.objectContaining({ sort: { column: "serial", descending: false } }),
+      0,
+      expect.any(Number),
+    );
+    await waitFor(() => expect(names()).toEqual(["Ada's MacBook Pro", "Ben's iPhone", "PC-0003"]));
+
+    await userEvent.click(within(serial).getByRole("button"));
+    await waitFor(() => expect(names()).toEqual(["PC-0003", "Ben's iPhone", "Ada's MacBook Pro"]));
+    expect(serial).toHaveAttribute("aria-sort", "descending");
+
+    await userEvent.click(within(serial).getByRole("button"));
+    await waitFor(() => expect(serial).toHaveAttribute("aria-sort", "none"));
+    expect(backend.searchDevices).toHaveBeenLastCalledWith(
+      expect.objectContaining({ sort: null }),
+      0,
+      expect.any(Number),
+    );
+  });
+
+  it("resizes a column from the keyboard, keeps the width, and goes back to the default", async () => {
+    localStorage.clear();
+    renderWorkspace();
+    const grid = screen.getByRole("grid", { name: "Matching devices" });
+    await within(grid).findByText("Ada's MacBook Pro");
+    const handle = within(grid).getByRole("separator", { name: "Resize User" });
+    const header = within(grid).getAllByRole("row")[0];
+    handle.focus();
+    await userEvent.keyboard("{ArrowRight}");
+    // jsdom lays nothing out, so the width starts from the column's minimum.
+    expect(header?.style.gridTemplateColumns).toContain("minmax(90px, 100px)");
+    expect(JSON.parse(localStorage.getItem("intune-actions.column-widths") ?? "{}")).toEqual({
+      User: 100,
+    });
+    await userEvent.keyboard("{Home}");
+    expect(header?.style.gridTemplateColumns).toContain("minmax(90px, 1.5fr)");
+  });
 
   it("types a serial, opens the device with Enter and shows its live details", async () => {
     const backend = renderWorkspace();

@@ -211,7 +211,10 @@ pub async fn search(
         }
     }
     search::rank_devices(&mut kept, query)?;
-    Ok(kept)
+    Ok(match query.sort {
+        Some(sort) => sort.apply(kept),
+        None => kept,
+    })
 }
 
 pub fn is_guid(text: &str) -> bool {

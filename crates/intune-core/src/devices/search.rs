@@ -37,6 +37,83 @@ pub struct DeviceQuery {
     pub checked_in_within_days: Option<u32>,
     /// Not checked in for at least this many days (never counts).
     pub not_checked_in_for_days: Option<u32>,
+    /// A column to order by instead of the best match first.
+    pub sort: Option<DeviceSort>,
+}
+
+/// A column of the device list the admin sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum SortColumn {
+    Name,
+    Serial,
+    User,
+    Platform,
+    Owner,
+    CheckIn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceSort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+/// What a device is ordered by in a column; ties keep name order.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Text(String),
+    Platform(Platform, Vec<u32>),
+    Owner(Ownership),
+    /// Never checked in sorts as the oldest.
+    Time(Option<DateTime<Utc>>),
+}
+
+impl DeviceSort {
+    fn key(self, d: &Device) -> SortKey {
+        match self.column {
+            SortColumn::Name => SortKey::Text(d.device_name.to_lowercase()),
+            SortColumn::Serial => SortKey::Text(d.serial_number.to_lowercase()),
+            SortColumn::User => SortKey::Text(
+                if d.user_display_name.is_empty() {
+                    &d.user_principal_name
+                } else {
+                    &d.user_display_name
+                }
+                .to_lowercase(),
+            ),
+            // Platforms in their declared order; "15.10" after "15.9": versions compare part by part.
+            SortColumn::Platform => SortKey::Platform(
+                d.platform,
+                d.os_version
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|part| part.parse().ok())
+                    .collect(),
+            ),
+            SortColumn::Owner => SortKey::Owner(d.ownership),
+            SortColumn::CheckIn => SortKey::Time(d.last_sync),
+        }
+    }
+
+    /// Devices sorted by this column, keeping the present order among equals.
+    pub fn apply(self, devices: Vec<Device>) -> Vec<Device> {
+        self.order(devices, |d| self.key(d))
+    }
+
+    /// Sorted by a key, keeping the present order among equals (in either direction).
+    fn order<T>(self, items: Vec<T>, key: impl Fn(&T) -> SortKey) -> Vec<T> {
+        let mut keyed: Vec<(SortKey, T)> =
+            items.into_iter().map(|item| (key(&item), item)).collect();
+        if self.descending {
+            keyed.sort_by(|a, b| b.0.cmp(&a.0));
+        } else {
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        keyed.into_iter().map(|(_, item)| item).collect()
+    }
 }
 
 impl DeviceQuery {
@@ -151,7 +228,38 @@ struct Hits {
     /// only these.
     matched: Vec<u32>,
     /// The same devices (positions in `devices`), best match first, then by name.
-    ranked: Vec<u32>,
+    ranked: Arc<[u32]>,
+    /// The same devices in the order of the column last sorted by.
+    sorted: Mutex<Option<(DeviceSort, Arc<[u32]>)>>,
+}
+
+impl Hits {
+    /// Positions in the order asked for: a column's order is worked out once per search.
+    fn in_order(&self, sort: Option<DeviceSort>, index: &DeviceIndex) -> Arc<[u32]> {
+        let Some(sort) = sort else {
+            return Arc::clone(&self.ranked);
+        };
+        let mut cached = self
+            .sorted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((by, order)) = cached.as_ref()
+            && *by == sort
+        {
+            return Arc::clone(order);
+        }
+        // From name order, so equals stay in name order.
+        let in_name_order: Vec<u32> = self
+            .matched
+            .iter()
+            .map(|&o| index.by_name[o as usize])
+            .collect();
+        let order: Arc<[u32]> = sort
+            .order(in_name_order, |&p| sort.key(&index.devices[p as usize]))
+            .into();
+        *cached = Some((sort, Arc::clone(&order)));
+        order
+    }
 }
 
 impl DeviceIndex {
@@ -203,7 +311,7 @@ impl DeviceIndex {
     pub fn search(&self, query: &DeviceQuery, now: DateTime<Utc>) -> Result<Vec<&Device>> {
         let hits = self.hits(query, now)?;
         Ok(hits
-            .ranked
+            .in_order(query.sort, self)
             .iter()
             .map(|&position| &self.devices[position as usize])
             .collect())
@@ -217,15 +325,15 @@ impl DeviceIndex {
         now: DateTime<Utc>,
     ) -> Result<SearchPage> {
         let hits = self.hits(query, now)?;
-        let devices = hits
-            .ranked
+        let order = hits.in_order(query.sort, self);
+        let devices = order
             .iter()
             .skip(offset)
             .take(limit)
             .map(|&position| self.devices[position as usize].clone())
             .collect();
         Ok(SearchPage {
-            total: hits.ranked.len() as u32,
+            total: order.len() as u32,
             offset: offset as u32,
             devices,
         })
@@ -235,6 +343,7 @@ impl DeviceIndex {
         let text = query.normalised_text()?;
         let filters = DeviceQuery {
             text: String::new(),
+            sort: None,
             ..query.clone()
         };
         let previous = self
@@ -288,7 +397,8 @@ impl DeviceIndex {
             text,
             filters,
             matched,
-            ranked: by_rank.concat(),
+            ranked: by_rank.concat().into(),
+            sorted: Mutex::new(None),
         });
         *self
             .last
@@ -445,6 +555,74 @@ mod tests {
         assert_eq!(
             names(&hits),
             ["Finance Mac", "c02abc", "Lab C02ABC1", "MAC-C02ABC-X"]
+        );
+    }
+
+    #[test]
+    fn a_column_sort_orders_every_match_either_way_and_ties_keep_name_order() {
+        let mut mac_old = device("1", "Zed", "S3", "z@contoso.com");
+        mac_old.os_version = "15.9".into();
+        mac_old.last_sync = None;
+        let mut mac_new = device("2", "alpha", "S1", "a@contoso.com");
+        mac_new.os_version = "15.10".into();
+        let mut iphone = device("3", "Mid", "S2", "m@contoso.com");
+        iphone.platform = Platform::Ios;
+        iphone.last_sync = Some(Utc::now() - Duration::days(3));
+        let mut twin = device("4", "Beta", "S4", "b@contoso.com");
+        twin.os_version = "15.10".into();
+        let index = DeviceIndex::new(vec![mac_old, mac_new, iphone, twin]);
+        let now = Utc::now();
+        let sorted = |column, descending| {
+            let query = DeviceQuery {
+                sort: Some(DeviceSort { column, descending }),
+                ..Default::default()
+            };
+            names(&index.search(&query, now).expect("searches"))
+        };
+        assert_eq!(
+            sorted(SortColumn::Serial, false),
+            ["alpha", "Mid", "Zed", "Beta"]
+        );
+        assert_eq!(
+            sorted(SortColumn::Serial, true),
+            ["Beta", "Zed", "Mid", "alpha"]
+        );
+        // macOS before iOS (the platform's order), 15.9 before 15.10, equals in name order.
+        assert_eq!(
+            sorted(SortColumn::Platform, false),
+            ["Zed", "alpha", "Beta", "Mid"]
+        );
+        assert_eq!(
+            sorted(SortColumn::Platform, true),
+            ["Mid", "alpha", "Beta", "Zed"]
+        );
+        // Never checked in is the oldest.
+        assert_eq!(
+            sorted(SortColumn::CheckIn, false),
+            ["Zed", "Mid", "alpha", "Beta"]
+        );
+        // The sort applies to a text search's matches, and the page reports them all.
+        let query = DeviceQuery {
+            text: "contoso".into(),
+            sort: Some(DeviceSort {
+                column: SortColumn::Name,
+                descending: true,
+            }),
+            ..Default::default()
+        };
+        let page = index.page(&query, 1, 2, now).expect("pages");
+        assert_eq!(page.total, 4);
+        let page_names: Vec<_> = page
+            .devices
+            .iter()
+            .map(|d| d.device_name.as_str())
+            .collect();
+        assert_eq!(page_names, ["Mid", "Beta"]);
+        // Back to best match first.
+        let best = DeviceQuery::text("s4");
+        assert_eq!(
+            names(&index.search(&best, now).expect("searches")),
+            ["Beta"]
         );
     }
 
