@@ -27,6 +27,9 @@ pub fn open(app: &AppHandle, device_id: Option<String>) {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = device_id.clone();
     }
     if let Some(window) = app.get_webview_window(QUICK_LOCK) {
+        // Told before it shows: the page starts over before the admin can type, so the first keys
+        // land in a cleared search instead of being cleared with it.
+        let _ = QuickLockOpened { device_id }.emit_to(app, QUICK_LOCK);
         for (step, result) in [
             ("show", window.show()),
             ("unminimize", window.unminimize()),
@@ -36,7 +39,6 @@ pub fn open(app: &AppHandle, device_id: Option<String>) {
                 tracing::warn!(%error, step, "could not bring quick lock forward");
             }
         }
-        let _ = QuickLockOpened { device_id }.emit_to(app, QUICK_LOCK);
         return;
     }
     let built = WebviewWindowBuilder::new(app, QUICK_LOCK, WebviewUrl::App("index.html".into()))

@@ -1,3 +1,4 @@
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -70,9 +71,11 @@ function renderQuickLock(overrides: Partial<Backend> = {}, signedIn = true) {
     ...overrides,
   });
   render(
-    <BackendProvider backend={backend}>
-      <QuickLock summary={signedIn ? SAMPLE_SUMMARY : null} />
-    </BackendProvider>,
+    <FluentProvider theme={webLightTheme}>
+      <BackendProvider backend={backend}>
+        <QuickLock summary={signedIn ? SAMPLE_SUMMARY : null} />
+      </BackendProvider>
+    </FluentProvider>,
   );
   return backend;
 }
@@ -118,6 +121,43 @@ describe("QuickLock", () => {
     );
     expect(await screen.findByText(/^Locked\./)).toBeVisible();
     expect(await screen.findByRole("button", { name: "Reveal unlock PIN…" })).toBeVisible();
+  });
+
+  it("goes all the way without a mouse: Enter, Enter, Ctrl+Enter; Escape closes only the dialog", async () => {
+    const backend = renderQuickLock();
+    await userEvent.keyboard("mac-ada");
+    await screen.findByRole("option", { name: /MAC-ADA-001/ });
+    await userEvent.keyboard("{Enter}");
+    // The verdict is read and Lock has the focus: Enter opens the confirmation.
+    const lock = await screen.findByRole("button", { name: "Lock…" });
+    await vi.waitFor(() => expect(lock).toHaveFocus());
+    await userEvent.keyboard("{Enter}");
+    let dialog = await screen.findByRole("alertdialog");
+    // Focus lands in the dialog's first field. (`hidden`: under jsdom, Fluent's focus manager
+    // leaves the dialog aria-hidden, which a browser does not.)
+    await vi.waitFor(() =>
+      expect(
+        within(dialog).getByRole("textbox", { name: /Reason|justification/, hidden: true }),
+      ).toHaveFocus(),
+    );
+    // Escape closes the dialog, and only it: the device stays, focus goes back to Lock.
+    await userEvent.keyboard("{Escape}");
+    await vi.waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(screen.getByText("MAC-ADA-001")).toBeVisible();
+    await vi.waitFor(() => expect(lock).toHaveFocus());
+    expect(backend.hideWindow).not.toHaveBeenCalled();
+
+    await userEvent.keyboard("{Enter}");
+    dialog = await screen.findByRole("alertdialog");
+    await userEvent.keyboard("lost on a train{Control>}{Enter}{/Control}");
+    expect(backend.sendAction).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: "remoteLock",
+        devices: [FLEET[0]!.id],
+        justification: "lost on a train",
+      }),
+    );
+    expect(backend.sendAction).toHaveBeenCalledOnce();
   });
 
   it("opens on the device chosen in the tray", async () => {

@@ -22,6 +22,7 @@ import {
 } from "../backend";
 import { useBackend } from "../backend/context";
 import { ago, platformLabel } from "../format";
+import { takeTypedAhead } from "../typeAhead";
 import { ActionOutcome } from "./actions/ActionOutcome";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { RevealDialog } from "./actions/RevealDialog";
@@ -76,7 +77,8 @@ export function QuickLock({ summary }: Props) {
   const backend = useBackend();
   const styles = useStyles();
   const search = useRef<HTMLInputElement>(null);
-  const [text, setText] = useState("");
+  // Whatever was typed while the window was still loading is the start of the search.
+  const [text, setText] = useState(takeTypedAhead);
   const [matches, setMatches] = useState<Device[]>([]);
   const [active, setActive] = useState(0);
   const [picked, setPicked] = useState<string | null>(null);
@@ -85,6 +87,8 @@ export function QuickLock({ summary }: Props) {
   const dialog = useDialog<{ confirm: null; reveal: null }>();
   const closeDialog = dialog.close;
   const [sent, setSent] = useState<RunReport | null>(null);
+  /** The device whose verdict has had the focus once. */
+  const focusedFor = useRef<string | null>(null);
 
   const read = useCallback(
     (id: string) => {
@@ -116,6 +120,7 @@ export function QuickLock({ summary }: Props) {
 
   const startOver = useCallback(
     (deviceId: string | null) => {
+      focusedFor.current = null;
       setText("");
       setMatches([]);
       setActive(0);
@@ -170,18 +175,32 @@ export function QuickLock({ summary }: Props) {
     }
   }
 
-  // Escape steps back: from a device to the search, from the search out of sight (a dialog on show
-  // handles its own Escape).
+  // Escape steps back: from a device to the search, from the search out of sight. A dialog, a
+  // popup or an open list on show takes the Escape itself, and only it closes. Seen while capturing,
+  // before that overlay closes.
   const dialogOpen = dialog.shown?.open ?? false;
   useEffect(() => {
     function onEscape(event: KeyboardEvent) {
-      if (event.key !== "Escape" || dialogOpen) return;
+      if (event.key !== "Escape" || dialogOpen || overlayOnShow()) return;
       if (picked) startOver(null);
       else void backend.hideWindow().catch(() => undefined);
     }
-    window.addEventListener("keydown", onEscape);
-    return () => window.removeEventListener("keydown", onEscape);
+    window.addEventListener("keydown", onEscape, true);
+    return () => window.removeEventListener("keydown", onEscape, true);
   }, [backend, dialogOpen, picked, startOver]);
+
+  // Enter on a device shows its verdict; Enter again opens the confirmation: once the verdict is
+  // read, focus is on Lock (or, when it cannot be sent, on "Lock another device").
+  const readId = review?.details.device.id ?? null;
+  useEffect(() => {
+    if (!readId || readId !== picked || focusedFor.current === readId) return;
+    focusedFor.current = readId;
+    const root = document.getElementById("quick-lock");
+    const target =
+      root?.querySelector<HTMLButtonElement>('[data-send="remoteLock"]:not([disabled])') ??
+      document.getElementById("quick-another");
+    target?.focus();
+  }, [readId, picked]);
 
   if (!summary) {
     return (
@@ -249,7 +268,7 @@ export function QuickLock({ summary }: Props) {
             <Text className={styles.muted}>No device matches.</Text>
           )}
           <Text className={styles.muted} size={200}>
-            Arrow keys to choose, Enter to open, Esc to close.
+            Arrow keys to choose, Enter to open, Enter again to lock, Esc to close.
           </Text>
         </>
       )}
@@ -282,7 +301,9 @@ export function QuickLock({ summary }: Props) {
               Reveal unlock PIN…
             </Button>
           )}
-          <Button onClick={() => startOver(null)}>Lock another device</Button>
+          <Button id="quick-another" onClick={() => startOver(null)}>
+            Lock another device
+          </Button>
         </div>
       )}
       {error && (
@@ -316,5 +337,14 @@ export function QuickLock({ summary }: Props) {
         />
       )}
     </div>
+  );
+}
+
+/** A dialog, popup or drop-down list is open: Escape is its to take. */
+function overlayOnShow(): boolean {
+  return (
+    document.querySelector(
+      '[role="dialog"], [role="alertdialog"], .fui-PopoverSurface, .fui-Listbox, [role="menu"]',
+    ) !== null
   );
 }

@@ -26,10 +26,12 @@ import {
   type Verdict,
 } from "../../backend";
 import { useBackend } from "../../backend/context";
+import { isPrimaryKey, PRIMARY_KEYS, useFirstField } from "./useDialog";
 
 const useStyles = makeStyles({
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   facts: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  hint: { color: tokens.colorNeutralForeground3, alignSelf: "center" },
 });
 
 interface Props {
@@ -52,6 +54,7 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
   const [waiting, setWaiting] = useState<{ until: number } | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const overriding = verdict.readiness === "blocked" && verdict.overridable;
+  const firstField = useFirstField<HTMLInputElement & HTMLTextAreaElement>(open);
   const reasonMissing = verdict.needsJustification && justification.trim() === "";
   const canSend = !sending && !reasonMissing && (!overriding || understood);
 
@@ -88,10 +91,14 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
     }
   }
 
+  function onKeyDown(event: React.KeyboardEvent) {
+    if (isPrimaryKey(event) && canSend) void send();
+  }
+
   const warnings = verdict.reasons.filter((r) => r.severity !== "note");
   return (
     <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()} modalType="alert">
-      <DialogSurface aria-describedby="confirm-effect">
+      <DialogSurface aria-describedby="confirm-effect" onKeyDown={onKeyDown}>
         <DialogBody>
           <DialogTitle>
             {verdict.label}: {device.deviceName}?
@@ -120,6 +127,7 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
             {overriding && (
               <Checkbox
                 id="confirm-override"
+                ref={overriding ? firstField : undefined}
                 checked={understood}
                 onChange={(_, data) => setUnderstood(data.checked === true)}
                 label="I understand: the first PIN disappears from Intune, and a second lock shows Failed while that PIN is unused."
@@ -135,6 +143,7 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
             >
               <Textarea
                 id="confirm-justification"
+                ref={overriding ? undefined : firstField}
                 value={justification}
                 onChange={(_, data) => setJustification(data.value)}
                 placeholder="e.g. INC-1234, user reported the laptop stolen"
@@ -157,6 +166,11 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
               </MessageBar>
             )}
           </DialogContent>
+          <DialogActions position="start">
+            <Text size={200} className={styles.hint} aria-hidden>
+              {PRIMARY_KEYS} to send
+            </Text>
+          </DialogActions>
           <DialogActions>
             <Button appearance="secondary" onClick={onClose} disabled={sending}>
               Cancel
@@ -165,6 +179,7 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
               id="confirm-send"
               appearance="primary"
               disabled={!canSend}
+              aria-keyshortcuts="Control+Enter Meta+Enter"
               icon={sending ? <Spinner size="tiny" /> : undefined}
               onClick={() => void send()}
             >

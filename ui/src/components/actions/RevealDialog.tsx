@@ -26,6 +26,7 @@ import {
   type SecretKind,
 } from "../../backend";
 import { useBackend } from "../../backend/context";
+import { isPrimaryKey, useFirstField } from "./useDialog";
 import { SECRET_LABEL } from "./labels";
 
 const useStyles = makeStyles({
@@ -126,10 +127,15 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
     }
   }
 
+  const field = useFirstField<HTMLTextAreaElement>(open);
+  const canReveal = !busy && justification.trim() !== "";
+  function onKeyDown(event: React.KeyboardEvent) {
+    if (isPrimaryKey(event) && canReveal && !shown) void reveal();
+  }
   const label = SECRET_LABEL[kind];
   return (
     <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface>
+      <DialogSurface onKeyDown={onKeyDown}>
         <DialogBody>
           <DialogTitle>
             {label.charAt(0).toUpperCase() + label.slice(1)} of {device.deviceName}
@@ -166,6 +172,7 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
               <Field label="Business justification (required, kept in the audit)" required>
                 <Textarea
                   id="reveal-justification"
+                  ref={field}
                   value={justification}
                   onChange={(_, data) => setJustification(data.value)}
                   placeholder="e.g. INC-1234, user verified by phone"
@@ -187,7 +194,8 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
               <Button
                 id="reveal-confirm"
                 appearance="primary"
-                disabled={busy || justification.trim() === ""}
+                disabled={!canReveal}
+                aria-keyshortcuts="Control+Enter Meta+Enter"
                 icon={busy ? <Spinner size="tiny" /> : undefined}
                 onClick={() => void reveal()}
               >
