@@ -19,6 +19,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::session::switch_profile,
             commands::signin::saved_profiles,
             commands::signin::add_profile,
+            commands::signin::check_profile,
             commands::signin::remove_profile,
             commands::signin::sign_in,
             commands::signin::sign_in_app,

@@ -10,6 +10,7 @@ fn main() {
         "switch_profile",
         "saved_profiles",
         "add_profile",
+        "check_profile",
         "remove_profile",
         "sign_in",
         "sign_in_app",

@@ -38,7 +38,16 @@ pub async fn open_session(
         StartPlan::Welcome => return Ok(None),
         StartPlan::Demo => Connection::start_demo(demo_device_count()).await?,
         StartPlan::Resume(profile) => {
-            Connection::resume_verified(&profile, secret_store::native()?).await?
+            match Connection::resume_verified(&profile, secret_store::native()?).await {
+                Ok(connection) => connection,
+                // Nothing to resume (never signed in here, or signed out): the sign-in screen,
+                // without an error about a sign-in that never was.
+                Err(Error::NotSignedIn(name)) => {
+                    tracing::info!(profile = %name, "the active profile is not signed in");
+                    return Ok(None);
+                }
+                Err(other) => return Err(other.report()),
+            }
         }
     };
     activate(&app, &state, connection).await.map(Some)

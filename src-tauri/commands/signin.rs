@@ -4,7 +4,7 @@
 use intune_core::app_only::AppSignIn;
 use intune_core::connection::{Connection, ConnectionSummary, SignInStep};
 use intune_core::devices::InventoryFile;
-use intune_core::profile::Profile;
+use intune_core::profile::{FieldProblem, Profile};
 use intune_core::session::Persistence;
 use intune_core::{Error, ErrorReport, Secret, secret_store};
 use serde::Serialize;
@@ -30,7 +30,18 @@ pub fn saved_profiles(state: State<'_, AppState>) -> Result<Vec<Profile>, ErrorR
     Ok(state.profiles_file()?.load()?.profiles)
 }
 
-/// Adds a profile (checked first: tenant, client ID, hosts); the first one becomes active.
+/// What is wrong with a profile about to be added, field by field (nothing: it can be added).
+#[tauri::command]
+#[specta::specta]
+pub fn check_profile(
+    state: State<'_, AppState>,
+    profile: Profile,
+) -> Result<Vec<FieldProblem>, ErrorReport> {
+    Ok(state.profiles_file()?.load()?.problems_adding(&profile))
+}
+
+/// Adds a profile (checked first: tenant, client ID, hosts). It becomes the one opened at start
+/// only once it has signed in.
 #[tauri::command]
 #[specta::specta]
 pub fn add_profile(
@@ -39,8 +50,14 @@ pub fn add_profile(
 ) -> Result<Vec<Profile>, ErrorReport> {
     let file = state.profiles_file()?;
     let mut set = file.load()?;
+    // A profile opens at the next start only once it has signed in (`make_active`): a first
+    // sign-in that fails leaves it listed, not half-opened.
+    let active = set.active.clone();
+    let name = profile.name.clone();
     set.add(profile)?;
+    set.active = active;
     file.save(&set)?;
+    tracing::info!(profile = %name, "profile added");
     Ok(set.profiles)
 }
 

@@ -36,9 +36,15 @@ export const commands = {
   /**  The saved profiles, as the first screen lists them. */
   savedProfiles: () =>
     typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("saved_profiles")),
-  /**  Adds a profile (checked first: tenant, client ID, hosts); the first one becomes active. */
+  /**
+   *  Adds a profile (checked first: tenant, client ID, hosts). It becomes the one opened at start
+   *  only once it has signed in.
+   */
   addProfile: (profile: Profile) =>
     typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("add_profile", { profile })),
+  /**  What is wrong with a profile about to be added, field by field (nothing: it can be added). */
+  checkProfile: (profile: Profile) =>
+    typedError<FieldProblem[], ErrorReport_Serialize>(__TAURI_INVOKE("check_profile", { profile })),
   /**
    *  Removes a profile with its saved sign-in and device cache. The profile in use stays until the
    *  admin switches or signs out.
@@ -778,6 +784,12 @@ export type Failure_Serialize = {
   sources: Cited_Serialize[];
 };
 
+/**  What is wrong with one field, as a sentence to show beside it. */
+export type FieldProblem = {
+  field: ProfileField;
+  message: string;
+};
+
 /**  Where a followed action stands. */
 export type FollowUpdate = FollowUpdate_Serialize | FollowUpdate_Deserialize;
 
@@ -932,6 +944,10 @@ export type ProfileChoice = {
   current: boolean;
   isDemo: boolean;
 };
+
+/**  A field of the form a profile is made from, so a problem can be shown where it is. */
+export type ProfileField =
+  "name" | "tenant" | "clientId" | "loginUrl" | "graphUrl" | "certificatePath";
 
 /**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
 export type QuickLockOpened = QuickLockOpened_Serialize | QuickLockOpened_Deserialize;

@@ -7,7 +7,7 @@ use intune_core::demo::{DEMO_DEVICES, DEMO_NOTICE, DEMO_PROFILE};
 use intune_core::devices::inventory::default_cache_dir;
 use intune_core::devices::{Inventory, InventoryFile};
 use intune_core::profile::{Profile, ProfileFile, default_config_dir};
-use intune_core::{Error, ErrorReport, secret_store};
+use intune_core::{Error, ErrorKind, ErrorReport, secret_store};
 
 use crate::CliResult;
 
@@ -62,13 +62,13 @@ pub async fn connect(options: &Options) -> Result<Connection, ErrorReport> {
     Connection::resume(&profile, store).map_err(|e| match e {
         // Nothing kept: say how to sign in. (Other refusals, such as hosts that changed since
         // the sign-in, keep their own words.)
-        Error::SignInRequired(why) if why.ends_with("is not signed in") => {
-            Error::SignInRequired(format!(
-                "profile {:?} is not signed in; run `intune-actions login --profile {:?}`",
-                profile.name, profile.name
-            ))
-            .report()
-        }
+        Error::NotSignedIn(name) => ErrorReport {
+            kind: ErrorKind::SignInRequired,
+            message: format!(
+                "Profile {name:?} is not signed in. Run `intune-actions login --profile {name:?}`."
+            ),
+            request_id: None,
+        },
         other => other.report(),
     })
 }

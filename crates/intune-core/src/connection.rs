@@ -225,8 +225,7 @@ impl Connection {
     /// Signs in with what the keychain keeps for the profile (a refresh token, a client secret, a
     /// certificate's password); nothing there means the admin must sign in.
     pub fn resume(profile: &Profile, store: SecretStore) -> Result<Connection> {
-        let not_signed_in =
-            || Error::SignInRequired(format!("profile {:?} is not signed in", profile.name));
+        let not_signed_in = || Error::NotSignedIn(profile.name.clone());
         // A stored sign-in goes only to the hosts it was issued for.
         if !matches!(profile.method, SignInMethod::AzureCli) {
             crate::issued_for::check(&store, profile)?;

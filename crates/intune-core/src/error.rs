@@ -78,6 +78,10 @@ pub enum Error {
     #[error("the sign-in is no longer valid ({0})")]
     SignInRequired(String),
 
+    /// Nothing is kept for the profile: it never signed in here, or it signed out.
+    #[error("profile {0:?} is not signed in")]
+    NotSignedIn(String),
+
     #[error("the sign-in service refused: {0}")]
     SignInRefused(String),
 
@@ -138,9 +142,10 @@ impl Error {
             Error::ProfileNotFound(_) => ErrorKind::ProfileNotFound,
             Error::Keychain(_) => ErrorKind::KeychainUnavailable,
             Error::SignInDeclined => ErrorKind::SignInCancelled,
-            Error::SignInExpired | Error::SignInTimedOut(_) | Error::SignInRequired(_) => {
-                ErrorKind::SignInRequired
-            }
+            Error::SignInExpired
+            | Error::SignInTimedOut(_)
+            | Error::SignInRequired(_)
+            | Error::NotSignedIn(_) => ErrorKind::SignInRequired,
             Error::SignInRefused(_) => ErrorKind::SignInFailed,
             Error::Network(_) => ErrorKind::Network,
             Error::ClockSkew { .. } => ErrorKind::ClockSkew,
@@ -182,6 +187,7 @@ impl Error {
                 "Start the sign-in again and finish it in the browser window that opens."
             }
             Error::SignInRequired(_) => "Sign in again.",
+            Error::NotSignedIn(_) => "Sign in.",
             Error::SignInRefused(detail) => refusal_next_step(detail),
             Error::Network(_) => "Check the network connection (and proxy), then try again.",
             Error::ClockSkew { .. } => {
@@ -302,6 +308,51 @@ fn refusal_next_step(detail: &str) -> &'static str {
     }
 }
 
+/// A connection that failed before any answer, as one sentence: what could not be reached and the
+/// likeliest reason, read from the error's causes. The whole chain of library messages goes to the
+/// log for support, not to the admin.
+pub fn unreachable(what: impl Into<String>, error: &(dyn std::error::Error + 'static)) -> Error {
+    let what = what.into();
+    let mut chain = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    let chain = chain.join(": ");
+    tracing::warn!(%what, causes = %chain, "could not connect");
+    Error::Network(match network_reason(&chain.to_ascii_lowercase()) {
+        Some(reason) => format!("{what}: {reason}"),
+        None => what,
+    })
+}
+
+fn network_reason(chain: &str) -> Option<&'static str> {
+    let has = |words: &[&str]| words.iter().any(|w| chain.contains(w));
+    if has(&[
+        "dns error",
+        "failed to lookup",
+        "name or service not known",
+        "no such host",
+    ]) {
+        Some("its name could not be found (no network, or a DNS problem)")
+    } else if has(&["connection refused", "actively refused"]) {
+        Some("the connection was refused")
+    } else if has(&["timed out", "timeout"]) {
+        Some("it did not answer in time")
+    } else if has(&["certificate", "tls", "ssl"]) {
+        Some("its certificate was not trusted (a proxy that inspects traffic can cause this)")
+    } else if has(&["proxy"]) {
+        Some("the proxy refused the connection")
+    } else if has(&["connection reset", "broken pipe", "unexpected eof"]) {
+        Some("the connection was cut")
+    } else if has(&["network is unreachable", "no route to host"]) {
+        Some("this computer has no route to it")
+    } else {
+        None
+    }
+}
+
 fn clock_skew_text(offset_secs: Option<i64>) -> String {
     match offset_secs {
         Some(secs) => format!(
@@ -358,6 +409,51 @@ mod tests {
                 .contains("public client flows")
         );
         assert!(next("something else").contains("Check the profile's tenant and client ID"));
+    }
+
+    #[test]
+    fn an_unreachable_service_is_one_sentence_with_its_likeliest_reason() {
+        #[derive(Debug)]
+        struct Chain(&'static str, Option<Box<Chain>>);
+        impl std::fmt::Display for Chain {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Chain {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|c| c as _)
+            }
+        }
+        let dns = Chain(
+            "error sending request for url (https://login.microsoftonline.com/x/oauth2/v2.0/token)",
+            Some(Box::new(Chain(
+                "client error (Connect)",
+                Some(Box::new(Chain(
+                    "dns error: failed to lookup address information: Name or service not known",
+                    None,
+                ))),
+            ))),
+        );
+        let message = unreachable("the sign-in service (login.microsoftonline.com)", &dns)
+            .report()
+            .message;
+        assert_eq!(
+            message,
+            "Could not reach the sign-in service (login.microsoftonline.com): its name could not be found (no network, or a DNS problem). Check the network connection (and proxy), then try again."
+        );
+        assert!(!message.contains("client error"), "no library chain");
+        let refused = Chain("tcp connect error: Connection refused (os error 111)", None);
+        assert!(
+            unreachable("Microsoft Graph (graph.microsoft.com)", &refused)
+                .to_string()
+                .ends_with("graph.microsoft.com): the connection was refused")
+        );
+        let odd = Chain("something new", None);
+        assert_eq!(
+            unreachable("Microsoft Graph (graph.microsoft.com)", &odd).to_string(),
+            "could not reach Microsoft Graph (graph.microsoft.com)"
+        );
     }
 
     #[test]

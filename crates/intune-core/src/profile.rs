@@ -92,25 +92,77 @@ pub struct Profile {
     pub method: SignInMethod,
 }
 
-impl Profile {
-    pub fn validate(&self) -> Result<()> {
-        let invalid = |what: &'static str, why: String| Err(Error::InvalidInput { what, why });
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-            return invalid("the profile name", "use 1 to 64 visible characters".into());
+/// A field of the form a profile is made from, so a problem can be shown where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ProfileField {
+    Name,
+    Tenant,
+    ClientId,
+    LoginUrl,
+    GraphUrl,
+    CertificatePath,
+}
+
+impl ProfileField {
+    fn what(self) -> &'static str {
+        match self {
+            ProfileField::Name => "the profile name",
+            ProfileField::Tenant => "the tenant",
+            ProfileField::ClientId => "the client ID",
+            ProfileField::LoginUrl => "the sign-in URL",
+            ProfileField::GraphUrl => "the Graph URL",
+            ProfileField::CertificatePath => "the certificate file",
         }
-        if !is_tenant(&self.tenant) {
-            return invalid(
-                "the tenant",
+    }
+}
+
+/// What is wrong with one field, as a sentence to show beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FieldProblem {
+    pub field: ProfileField,
+    pub message: String,
+}
+
+impl Profile {
+    /// Every problem with the profile's own fields, each where it is (empty when it can be used).
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        let mut problem = |field, why: String| problems.push((field, why));
+        let name = self.name.trim();
+        if name.is_empty() {
+            problem(
+                ProfileField::Name,
+                "enter a name for this tenant, yours to choose".into(),
+            );
+        } else if name.chars().count() > 64 || name.chars().any(char::is_control) {
+            problem(ProfileField::Name, "use 1 to 64 visible characters".into());
+        }
+        if self.tenant.trim().is_empty() {
+            problem(
+                ProfileField::Tenant,
+                "enter the tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com".into(),
+            );
+        } else if !is_tenant(&self.tenant) {
+            problem(
+                ProfileField::Tenant,
                 format!(
                     "{:?} is neither a tenant ID (a GUID), a domain such as contoso.onmicrosoft.com, nor \"organizations\"",
                     self.tenant
                 ),
             );
         }
-        if uuid::Uuid::parse_str(&self.client_id).is_err() {
-            return invalid(
-                "the client ID",
+        if self.client_id.trim().is_empty() {
+            problem(
+                ProfileField::ClientId,
+                "enter the Application (client) ID from the app registration's overview".into(),
+            );
+        } else if uuid::Uuid::parse_str(&self.client_id).is_err() {
+            problem(
+                ProfileField::ClientId,
                 format!(
                     "{:?} is not a GUID; copy the Application (client) ID from the app registration",
                     self.client_id
@@ -122,11 +174,66 @@ impl Profile {
             graph_url,
         } = &self.cloud
         {
-            for (what, url) in [("the sign-in URL", login_url), ("the Graph URL", graph_url)] {
-                check_endpoint(what, url)?;
+            for (field, url) in [
+                (ProfileField::LoginUrl, login_url),
+                (ProfileField::GraphUrl, graph_url),
+            ] {
+                if let Err(why) = endpoint_problem(url) {
+                    problem(field, why);
+                }
             }
         }
-        Ok(())
+        if let SignInMethod::Certificate { path } = &self.method {
+            if path.trim().is_empty() {
+                problem(
+                    ProfileField::CertificatePath,
+                    "choose the certificate file (.pfx or .p12)".into(),
+                );
+            } else if !Path::new(path.trim()).is_file() {
+                problem(
+                    ProfileField::CertificatePath,
+                    format!("there is no file at {:?}", path.trim()),
+                );
+            }
+        }
+        problems
+            .into_iter()
+            .map(|(field, why)| FieldProblem {
+                field,
+                message: sentence(&why),
+            })
+            .collect()
+    }
+
+    /// The first problem, as the crate's error (the command line's form of [`Profile::problems`]).
+    pub fn validate(&self) -> Result<()> {
+        match self.problems().into_iter().next() {
+            None => Ok(()),
+            Some(problem) => Err(Error::InvalidInput {
+                what: problem.field.what(),
+                why: unsentence(&problem.message),
+            }),
+        }
+    }
+}
+
+fn sentence(why: &str) -> String {
+    let mut chars = why.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+/// Back from [`sentence`]: the error's own message adds the capital and the full stop.
+fn unsentence(message: &str) -> String {
+    let mut chars = message.trim_end_matches('.').chars();
+    match chars.next() {
+        Some(first) if !message.starts_with('"') => {
+            format!("{}{}", first.to_lowercase(), chars.as_str())
+        }
+        Some(first) => format!("{first}{}", chars.as_str()),
+        None => String::new(),
     }
 }
 
@@ -142,19 +249,18 @@ fn is_tenant(tenant: &str) -> bool {
 }
 
 /// HTTPS, or plain HTTP to this machine only (the simulated tenant).
-fn check_endpoint(what: &'static str, text: &str) -> Result<()> {
-    let url = url::Url::parse(text).map_err(|e| Error::InvalidInput {
-        what,
-        why: format!("{text:?} is not a URL ({e})"),
-    })?;
+fn endpoint_problem(text: &str) -> std::result::Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("enter the address, starting with https://".into());
+    }
+    let url = url::Url::parse(text).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
     let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
     match url.scheme() {
         "https" => Ok(()),
         "http" if loopback => Ok(()),
-        _ => Err(Error::InvalidInput {
-            what,
-            why: format!("{text:?} must use https (plain http is allowed only on this machine)"),
-        }),
+        _ => Err(format!(
+            "{text:?} must use https (plain http is allowed only on this machine)"
+        )),
     }
 }
 
@@ -178,22 +284,40 @@ impl ProfileSet {
     }
 
     /// Adds a profile; the first one becomes active.
-    pub fn add(&mut self, profile: Profile) -> Result<()> {
-        profile.validate()?;
-        if profile
-            .name
-            .trim()
-            .eq_ignore_ascii_case(crate::demo::DEMO_PROFILE)
-        {
-            return Err(Error::InvalidInput {
-                what: "the profile name",
-                why: format!("{:?} is reserved for the demo", crate::demo::DEMO_PROFILE),
-            });
+    /// Every problem with adding this profile: its own fields, and a name already taken.
+    pub fn problems_adding(&self, profile: &Profile) -> Vec<FieldProblem> {
+        let mut problems = profile.problems();
+        let name = profile.name.trim();
+        let taken = if name.eq_ignore_ascii_case(crate::demo::DEMO_PROFILE) {
+            Some(format!(
+                "{:?} is reserved for the demo; choose another name",
+                crate::demo::DEMO_PROFILE
+            ))
+        } else if !name.is_empty() && self.get(name).is_some() {
+            Some(format!(
+                "a profile named {name:?} exists already; choose another name, or sign in to it from your tenants"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = taken {
+            problems.retain(|p| p.field != ProfileField::Name);
+            problems.insert(
+                0,
+                FieldProblem {
+                    field: ProfileField::Name,
+                    message: sentence(&why),
+                },
+            );
         }
-        if self.get(&profile.name).is_some() {
+        problems
+    }
+
+    pub fn add(&mut self, profile: Profile) -> Result<()> {
+        if let Some(problem) = self.problems_adding(&profile).into_iter().next() {
             return Err(Error::InvalidInput {
-                what: "the profile name",
-                why: format!("a profile named {:?} exists already", profile.name),
+                what: problem.field.what(),
+                why: unsentence(&problem.message),
             });
         }
         if self.active.is_none() {

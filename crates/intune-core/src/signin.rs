@@ -244,14 +244,12 @@ where
             refusal(&code, detail)
         }
         RequestTokenError::Request(error) => {
-            let host = profile.cloud.login_url().to_string();
-            let mut message = host;
-            let mut source: Option<&dyn std::error::Error> = Some(&error);
-            while let Some(cause) = source {
-                message = format!("{message}: {cause}");
-                source = cause.source();
-            }
-            Error::Network(message)
+            let host = profile.cloud.login_url();
+            let host = url::Url::parse(host)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| host.to_string());
+            crate::error::unreachable(format!("the sign-in service ({host})"), &error)
         }
         RequestTokenError::Parse(_, _) => {
             Error::SignInRefused("the sign-in service sent an answer that is not valid JSON".into())

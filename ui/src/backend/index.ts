@@ -42,6 +42,8 @@ import {
   type RefreshMode,
   type DeviceSort,
   type SortColumn,
+  type FieldProblem,
+  type ProfileField,
 } from "../bindings";
 
 export type {
@@ -63,6 +65,8 @@ export type {
   TrayDevice,
   DeviceSort,
   SortColumn,
+  FieldProblem,
+  ProfileField,
 };
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;
@@ -140,6 +144,8 @@ export interface Backend {
   switchProfile(name: string): Promise<ConnectionSummary>;
   savedProfiles(): Promise<Profile[]>;
   /** Rust checks the profile (tenant, client ID, hosts) and rejects with what is wrong. */
+  /** Field by field, what stops a profile from being added (empty: nothing). */
+  checkProfile(profile: Profile): Promise<FieldProblem[]>;
   addProfile(profile: Profile): Promise<Profile[]>;
   removeProfile(name: string): Promise<Profile[]>;
   /** Signs in with the profile's method; `onSignInProgress` says what the admin must do. */
@@ -213,6 +219,7 @@ export const tauriBackend: Backend = {
   setDevicePinned: (device, pinned) => unwrap(commands.setDevicePinned(device, pinned)),
   profileChoices: () => unwrap(commands.profileChoices()),
   savedProfiles: () => unwrap(commands.savedProfiles()),
+  checkProfile: (profile) => unwrap(commands.checkProfile(profile)),
   addProfile: (profile) => unwrap(commands.addProfile(profile)),
   removeProfile: (name) => unwrap(commands.removeProfile(name)),
   signIn: (name, sessionOnly) => unwrap(commands.signIn(name, sessionOnly)),

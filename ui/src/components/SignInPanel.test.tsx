@@ -167,30 +167,103 @@ describe("SignInPanel", () => {
     expect(backend.signInApp).toHaveBeenCalledWith("Lab", null, false);
   });
 
-  it("needs the certificate's path before a certificate profile can be added", async () => {
+  it("shows each problem Rust finds at its field, and clears it once fixed", async () => {
+    const checkProfile = vi.fn((p: Profile) =>
+      Promise.resolve([
+        ...(p.method.kind === "certificate" && !p.method.path
+          ? [{ field: "certificatePath" as const, message: "Choose the certificate file." }]
+          : []),
+        ...(p.tenant === "contoso"
+          ? [{ field: "tenant" as const, message: '"contoso" is neither a tenant ID.' }]
+          : []),
+      ]),
+    );
     const { backend } = renderPanel({
+      checkProfile,
+      addProfile: vi.fn((p: Profile) => Promise.resolve([p])),
+      signInApp: vi.fn(() => Promise.resolve(SAMPLE_SUMMARY)),
       pickCertificateFile: vi
         .fn()
         .mockResolvedValueOnce(null)
         .mockResolvedValueOnce("/home/it/kiosk.pfx"),
     });
     await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Kiosk");
-    await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "contoso.com");
+    const tenant = screen.getByRole("textbox", { name: /Tenant ID/ });
+    await userEvent.type(tenant, "contoso");
     await userEvent.type(
       screen.getByRole("textbox", { name: /client\) ID/ }),
       "0b3e4a55-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
     );
     await userEvent.click(screen.getByRole("radio", { name: /certificate/ }));
     expect(screen.getByText(/application permissions/)).toBeVisible();
-    expect(screen.getByRole("button", { name: "Add and sign in" })).toBeDisabled();
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    // Nothing added; each problem beside its field, and the first of them has the focus.
+    expect(backend.addProfile).not.toHaveBeenCalled();
+    expect(await screen.findByText("Choose the certificate file.")).toBeVisible();
+    expect(screen.getByText('"contoso" is neither a tenant ID.')).toBeVisible();
+    expect(tenant).toHaveAttribute("aria-invalid", "true");
+    expect(tenant).toHaveFocus();
+    // Fixing a field clears its problem as the admin types.
+    await userEvent.type(tenant, ".com");
+    await vi.waitFor(() =>
+      expect(screen.queryByText('"contoso" is neither a tenant ID.')).toBeNull(),
+    );
     // Closing the file dialog changes nothing; choosing a file fills in its path.
     await userEvent.click(screen.getByRole("button", { name: "Browse…" }));
-    expect(screen.getByRole("button", { name: "Add and sign in" })).toBeDisabled();
+    expect(screen.getByText("Choose the certificate file.")).toBeVisible();
     await userEvent.click(screen.getByRole("button", { name: "Browse…" }));
     expect(screen.getByRole("textbox", { name: /Certificate file/ })).toHaveValue(
       "/home/it/kiosk.pfx",
     );
+    await vi.waitFor(() => expect(screen.queryByText("Choose the certificate file.")).toBeNull());
     expect(backend.pickCertificateFile).toHaveBeenCalledTimes(2);
-    expect(screen.getByRole("button", { name: "Add and sign in" })).toBeEnabled();
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    await vi.waitFor(() => expect(backend.addProfile).toHaveBeenCalledOnce());
+  });
+
+  it("keeps nothing when a new tenant's first sign-in fails, and keeps what was typed", async () => {
+    const { backend } = renderPanel({
+      addProfile: vi.fn((p: Profile) => Promise.resolve([p])),
+      removeProfile: vi.fn(() => Promise.resolve([])),
+      signIn: vi.fn(() =>
+        Promise.reject({
+          kind: "network",
+          message:
+            "Could not reach the sign-in service (login.microsoftonline.com): the connection was refused. Check the network connection (and proxy), then try again.",
+          requestId: null,
+        }),
+      ),
+    });
+    await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Contoso");
+    await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "contoso.com");
+    await userEvent.click(
+      screen.getByRole("button", { name: /Use Microsoft Graph Command Line Tools/ }),
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    expect(await screen.findByText(/Nothing was saved/)).toBeVisible();
+    expect(screen.getByText(/the connection was refused/)).toBeVisible();
+    expect(backend.removeProfile).toHaveBeenCalledWith("Contoso");
+    expect(screen.getByRole("textbox", { name: /Tenant ID/ })).toHaveValue("contoso.com");
+    expect(screen.queryByRole("button", { name: /Sign in to Contoso/ })).toBeNull();
+  });
+
+  it("offers to sign in again right beside a saved tenant's sign-in error", async () => {
+    const signIn = vi
+      .fn()
+      .mockRejectedValueOnce({
+        kind: "signInCancelled",
+        message:
+          "The sign-in was declined. Sign in again when you are ready, and accept the request.",
+        requestId: null,
+      })
+      .mockResolvedValueOnce(SAMPLE_SUMMARY);
+    const { onSignedIn } = renderPanel({
+      savedProfiles: () => Promise.resolve([CONTOSO]),
+      signIn,
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Sign in" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Sign in to Contoso" }));
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(SAMPLE_SUMMARY));
+    expect(signIn).toHaveBeenCalledTimes(2);
   });
 });

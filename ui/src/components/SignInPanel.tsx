@@ -29,6 +29,7 @@ import {
   type ConnectionSummary,
   type ErrorReport,
   type Profile,
+  type ProfileField,
   type SignInStep,
 } from "../backend";
 import { useBackend } from "../backend/context";
@@ -83,10 +84,12 @@ function isAppOnly(kind: MethodKind): boolean {
 
 interface Props {
   onSignedIn(summary: ConnectionSummary): void;
+  /** Only the form to add one (the account menu's "Add a tenant"): the saved ones are in the menu. */
+  addOnly?: boolean;
 }
 
 /** Saved tenants to sign in to, and a form to add one. */
-export function SignInPanel({ onSignedIn }: Props) {
+export function SignInPanel({ onSignedIn, addOnly = false }: Props) {
   const backend = useBackend();
   const styles = useStyles();
   const [profiles, setProfiles] = useState<Profile[]>([]);
@@ -105,8 +108,22 @@ export function SignInPanel({ onSignedIn }: Props) {
   const [secret, setSecret] = useState("");
   const [signingIn, setSigningIn] = useState<string | null>(null);
   const [step, setStep] = useState<SignInStep | null>(null);
-  const [error, setError] = useState<{ report: ErrorReport; profile: string | null } | null>(null);
+  const [error, setError] = useState<{
+    report: ErrorReport;
+    profile: string | null;
+    /** The first sign-in of a profile just added failed, so the profile was not kept. */
+    notKept?: boolean;
+  } | null>(null);
   const [copied, setCopied] = useState(false);
+  /** Problems with the form, by field, as Rust found them; checked again as the admin fixes them. */
+  const [problems, setProblems] = useState<Partial<Record<ProfileField, string>>>({});
+  /** Counts refused submissions: each puts the focus on the first field with a problem. */
+  const [refused, setRefused] = useState(0);
+  useEffect(() => {
+    if (refused > 0) {
+      document.querySelector<HTMLElement>("#add-profile [aria-invalid='true']")?.focus();
+    }
+  }, [refused]);
 
   useEffect(() => {
     backend
@@ -115,39 +132,47 @@ export function SignInPanel({ onSignedIn }: Props) {
     return backend.onSignInProgress(setStep);
   }, [backend]);
 
-  async function signIn(name: string, sessionOnly = false, known = profiles) {
+  /** Signs in to a saved profile; false when it did not work (the error is on show). */
+  async function signIn(name: string, sessionOnly = false, known = profiles): Promise<boolean> {
     setError(null);
     setStep(null);
     setCopied(false);
     const profile = known.find((p) => p.name === name);
     if (profile && isAppOnly(profile.method.kind)) {
       if (profile.method.kind === "azureCli") {
-        await signInApp(profile, null, sessionOnly);
-      } else {
-        setSecret("");
-        setAskSecretFor(profile);
+        return signInApp(profile, null, sessionOnly);
       }
-      return;
+      setSecret("");
+      setAskSecretFor(profile);
+      return true;
     }
     setSigningIn(name);
     try {
       onSignedIn(await backend.signIn(name, sessionOnly));
+      return true;
     } catch (e) {
       setError({ report: toErrorReport(e), profile: name });
       setSigningIn(null);
+      return false;
     }
   }
 
-  async function signInApp(profile: Profile, value: string | null, sessionOnly = false) {
+  async function signInApp(
+    profile: Profile,
+    value: string | null,
+    sessionOnly = false,
+  ): Promise<boolean> {
     setError(null);
     setSigningIn(profile.name);
     try {
       onSignedIn(await backend.signInApp(profile.name, value, sessionOnly));
       setSecret("");
       setAskSecretFor(null);
+      return true;
     } catch (e) {
       setError({ report: toErrorReport(e), profile: profile.name });
       setSigningIn(null);
+      return false;
     }
   }
 
@@ -161,8 +186,7 @@ export function SignInPanel({ onSignedIn }: Props) {
     }
   }
 
-  async function add() {
-    setError(null);
+  function formProfile(): Profile {
     const cloud =
       form.cloud === "custom"
         ? {
@@ -171,7 +195,7 @@ export function SignInPanel({ onSignedIn }: Props) {
             graph_url: form.graphUrl.trim(),
           }
         : { kind: form.cloud };
-    const profile: Profile = {
+    return {
       name: form.name.trim(),
       tenant: form.tenant.trim(),
       clientId: form.clientId.trim(),
@@ -181,15 +205,41 @@ export function SignInPanel({ onSignedIn }: Props) {
           ? { kind: "certificate", path: form.certificatePath.trim() }
           : { kind: form.method },
     };
+  }
+
+  /** Asks Rust what is wrong with the form; true when nothing is. */
+  async function check(profile: Profile): Promise<boolean> {
+    const found = await backend.checkProfile(profile);
+    setProblems(Object.fromEntries(found.map((p) => [p.field, p.message])));
+    return found.length === 0;
+  }
+
+  async function add() {
+    setError(null);
+    const profile = formProfile();
     let saved: Profile[];
     try {
+      if (!(await check(profile))) {
+        setRefused((n) => n + 1);
+        return;
+      }
       saved = await backend.addProfile(profile);
       setProfiles(saved);
     } catch (e) {
       setError({ report: toErrorReport(e), profile: null });
       return;
     }
-    await signIn(profile.name, false, saved);
+    const signedIn = await signIn(profile.name, false, saved);
+    // A first sign-in that fails keeps nothing: the form still holds what was typed, to correct
+    // and try again. (App-only profiles stay: their secret is asked for next, with its own retry.)
+    if (!signedIn && !isAppOnly(profile.method.kind)) {
+      try {
+        setProfiles(await backend.removeProfile(profile.name));
+        setError((e) => e && { ...e, profile: null, notKept: true });
+      } catch {
+        // Still saved: the error's own Sign in button is the next step.
+      }
+    }
   }
 
   async function browseCertificate() {
@@ -213,16 +263,57 @@ export function SignInPanel({ onSignedIn }: Props) {
   const set = (key: keyof typeof form) => (_: unknown, data: { value: string }) =>
     setForm((f) => ({ ...f, [key]: data.value }));
 
-  // Sign-in errors, with the session-only retry when the keychain could not be used.
-  const retryProfile = error?.report.kind === "keychainUnavailable" ? error.profile : null;
+  // Problems on show are checked again as the admin types, so each goes once it is fixed.
+  const shownProblems = Object.keys(problems).length > 0;
+  const checkKey = JSON.stringify(form);
+  useEffect(() => {
+    if (!shownProblems) return;
+    let current = true;
+    backend.checkProfile(formProfile()).then(
+      (found) => current && setProblems(Object.fromEntries(found.map((p) => [p.field, p.message]))),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+    // `formProfile` reads `form`, which `checkKey` follows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [backend, checkKey, shownProblems]);
+
+  /** A field's problem, in the form Fluent's Field shows under it. */
+  const invalid = (field: ProfileField) =>
+    problems[field]
+      ? { validationState: "error" as const, validationMessage: problems[field] }
+      : {};
+
+  // Sign-in errors, with the next step beside them: the session-only retry when the keychain
+  // could not be used, signing in again otherwise.
+  const keychainRetry = error?.report.kind === "keychainUnavailable" ? error.profile : null;
+  const retry = error && !keychainRetry && !askSecretFor ? error.profile : null;
   const errorBar = error && (
     <MessageBar intent="error" id="sign-in-error" layout="multiline">
-      <MessageBarBody>{error.report.message}</MessageBarBody>
-      {retryProfile && (
+      <MessageBarBody>
+        {error.report.message}
+        {error.notKept && (
+          <>
+            {" "}
+            Nothing was saved: correct the details below if needed, then choose Add and sign in
+            again.
+          </>
+        )}
+      </MessageBarBody>
+      {(keychainRetry || retry) && (
         <MessageBarActions>
-          <Button id="session-only" onClick={() => void signInSessionOnly(retryProfile)}>
-            Sign in for this session only
-          </Button>
+          {keychainRetry && (
+            <Button id="session-only" onClick={() => void signInSessionOnly(keychainRetry)}>
+              Sign in for this session only
+            </Button>
+          )}
+          {retry && (
+            <Button id="sign-in-retry" onClick={() => void signIn(retry)}>
+              Sign in to {retry}
+            </Button>
+          )}
         </MessageBarActions>
       )}
     </MessageBar>
@@ -350,7 +441,7 @@ export function SignInPanel({ onSignedIn }: Props) {
   return (
     <>
       {errorBar}
-      {profiles.length > 0 && (
+      {profiles.length > 0 && !addOnly && (
         <Card className={styles.card} id="saved-profiles">
           <Text weight="semibold" as="h3">
             Your tenants
@@ -374,17 +465,24 @@ export function SignInPanel({ onSignedIn }: Props) {
         </Card>
       )}
       <Card className={styles.card} id="add-profile">
-        <Text weight="semibold" as="h3">
-          Add a tenant
-        </Text>
+        {!addOnly && (
+          <Text weight="semibold" as="h3">
+            Add a tenant
+          </Text>
+        )}
         <div className={styles.form}>
-          <Field label="Name (yours to choose)" required>
+          <Field label="Name (yours to choose)" required {...invalid("name")}>
             <Input id="profile-name" value={form.name} onChange={set("name")} />
           </Field>
-          <Field label="Tenant ID or domain" required hint="e.g. contoso.onmicrosoft.com">
+          <Field
+            label="Tenant ID or domain"
+            required
+            hint="e.g. contoso.onmicrosoft.com"
+            {...invalid("tenant")}
+          >
             <Input id="profile-tenant" value={form.tenant} onChange={set("tenant")} />
           </Field>
-          <Field label="Application (client) ID" required>
+          <Field label="Application (client) ID" required {...invalid("clientId")}>
             <Input id="profile-client-id" value={form.clientId} onChange={set("clientId")} />
           </Field>
           <Field label="Cloud">
@@ -405,10 +503,10 @@ export function SignInPanel({ onSignedIn }: Props) {
           </Field>
           {form.cloud === "custom" && (
             <>
-              <Field label="Sign-in URL" required>
+              <Field label="Sign-in URL" required {...invalid("loginUrl")}>
                 <Input id="profile-login-url" value={form.loginUrl} onChange={set("loginUrl")} />
               </Field>
-              <Field label="Graph URL" required>
+              <Field label="Graph URL" required {...invalid("graphUrl")}>
                 <Input id="profile-graph-url" value={form.graphUrl} onChange={set("graphUrl")} />
               </Field>
             </>
@@ -428,6 +526,7 @@ export function SignInPanel({ onSignedIn }: Props) {
               label="Certificate file (.pfx or .p12, with its private key)"
               required
               hint="The file stays where it is; its password, if any, is asked for at sign-in."
+              {...invalid("certificatePath")}
             >
               <div className={styles.row}>
                 <Input
@@ -460,12 +559,6 @@ export function SignInPanel({ onSignedIn }: Props) {
             id="profile-add"
             appearance="primary"
             icon={<PersonAddRegular />}
-            disabled={
-              !form.name.trim() ||
-              !form.tenant.trim() ||
-              !form.clientId.trim() ||
-              (form.method === "certificate" && !form.certificatePath.trim())
-            }
             onClick={() => void add()}
           >
             Add and sign in

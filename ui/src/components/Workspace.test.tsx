@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { Backend, DeviceQuery, DeviceReview, InventoryStatus } from "../backend";
+import type { Backend, DeviceQuery, DeviceReview, InventoryStatus, Profile } from "../backend";
 import { BackendProvider } from "../backend/context";
 import {
   fakeBackend,
@@ -245,6 +245,33 @@ describe("Workspace", () => {
     expect(await screen.findByText("Profile: Demo tenant")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
     expect(signOut).toHaveBeenCalledOnce();
+  });
+
+  it("adds a tenant from the account menu without signing out, and closes once signed in", async () => {
+    const signIn = vi.fn(() => Promise.resolve(SAMPLE_SUMMARY));
+    const addProfile = vi.fn((p: Profile) => Promise.resolve([p]));
+    renderWorkspace({ signIn, addProfile, savedProfiles: () => Promise.resolve([]) });
+    await userEvent.click(screen.getByRole("button", { name: "Avery Admin" }));
+    await userEvent.click(await screen.findByRole("menuitem", { name: "Add a tenant…" }));
+    const dialog = await screen.findByRole("dialog", { name: "Add a tenant", hidden: true });
+    const name = within(dialog).getByRole("textbox", { name: /Name/, hidden: true });
+    await userEvent.type(name, "Fabrikam");
+    await userEvent.type(
+      within(dialog).getByRole("textbox", { name: /Tenant ID/, hidden: true }),
+      "fabrikam.com",
+    );
+    await userEvent.click(
+      within(dialog).getByRole("button", {
+        name: /Use Microsoft Graph Command Line Tools/,
+        hidden: true,
+      }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Add and sign in", hidden: true }),
+    );
+    expect(addProfile).toHaveBeenCalledWith(expect.objectContaining({ name: "Fabrikam" }));
+    expect(signIn).toHaveBeenCalledWith("Fabrikam", false);
+    await vi.waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).toBeNull());
   });
 
   it("lists a send cut off before its answer, opens its device, and forgets it once checked", async () => {

@@ -1,5 +1,10 @@
 import {
   Button,
+  Dialog,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
   makeStyles,
   Menu,
   MenuDivider,
@@ -19,6 +24,8 @@ import {
 import {
   ArrowClockwiseRegular,
   ArrowSwapRegular,
+  DismissRegular,
+  PersonAddRegular,
   PersonRegular,
   SignOutRegular,
 } from "@fluentui/react-icons";
@@ -38,10 +45,13 @@ import { AuditPanel } from "./AuditPanel";
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
 import { InterruptedRequests } from "./InterruptedRequests";
+import { SignInPanel } from "./SignInPanel";
 
 const useStyles = makeStyles({
   // Permission names are long; the account menu wraps them instead of cutting them off.
   permission: { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: "320px" },
+  addSurface: { maxWidth: "min(860px, calc(100vw - 32px))" },
+  addContent: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   root: {
     display: "flex",
     flexDirection: "column",
@@ -111,9 +121,11 @@ export function Workspace({ summary, onSignedOut }: Props) {
   }
 
   const [profiles, setProfiles] = useState<ProfileChoice[]>([]);
+  const [adding, setAdding] = useState(false);
+  // Asked again when the tenant changes: a tenant just added is there to switch back to.
   useEffect(() => {
     backend.profileChoices().then(setProfiles, () => setProfiles([]));
-  }, [backend]);
+  }, [backend, summary.profile]);
 
   async function switchTo(name: string) {
     setError(null);
@@ -234,6 +246,9 @@ export function Workspace({ summary, onSignedOut }: Props) {
                 </>
               )}
               <MenuDivider />
+              <MenuItem icon={<PersonAddRegular />} onClick={() => setAdding(true)} id="add-tenant">
+                Add a tenant…
+              </MenuItem>
               <MenuItem icon={<SignOutRegular />} onClick={() => void signOut()} id="sign-out">
                 Sign out
               </MenuItem>
@@ -241,6 +256,28 @@ export function Workspace({ summary, onSignedOut }: Props) {
           </MenuPopover>
         </Menu>
       </div>
+      <Dialog open={adding} onOpenChange={(_, data) => setAdding(data.open)}>
+        <DialogSurface className={styles.addSurface}>
+          <DialogBody>
+            <DialogTitle
+              action={
+                <Button
+                  appearance="subtle"
+                  aria-label="Close"
+                  icon={<DismissRegular />}
+                  onClick={() => setAdding(false)}
+                />
+              }
+            >
+              Add a tenant
+            </DialogTitle>
+            <DialogContent className={styles.addContent}>
+              {/* Signing in to it switches to it; Rust tells every window (SessionChanged). */}
+              <SignInPanel addOnly onSignedIn={() => setAdding(false)} />
+            </DialogContent>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
       {(error ?? inventory?.error) && (
         <MessageBar intent="error">
           <MessageBarBody>{(error ?? inventory?.error)?.message}</MessageBarBody>

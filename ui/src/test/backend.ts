@@ -58,6 +58,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     profileChoices: () => Promise.resolve([{ name: "Demo tenant", current: true, isDemo: true }]),
     switchProfile: unexpected("switchProfile"),
     savedProfiles: () => Promise.resolve([]),
+    checkProfile: () => Promise.resolve([]),
     addProfile: unexpected("addProfile"),
     removeProfile: unexpected("removeProfile"),
     signIn: unexpected("signIn"),

@@ -235,10 +235,10 @@ impl GraphClient {
                     }
                     tracing::warn!(attempt, %client_request_id, timeout = error.is_timeout(), "Graph request failed");
                     if attempt >= policy.attempts {
-                        return Err(Error::Network(format!(
-                            "Microsoft Graph ({})",
-                            host_of(&self.inner.root)
-                        )));
+                        return Err(crate::error::unreachable(
+                            format!("Microsoft Graph ({})", host_of(&self.inner.root)),
+                            &error,
+                        ));
                     }
                     None
                 }
