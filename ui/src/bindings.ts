@@ -7,259 +7,182 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
-  /**  Version, build, platform and log folder, for the About panel. */
-  about: () => __TAURI_INVOKE<About_Serialize>("about"),
-  /**
-   *  Who is signed in, or `null` when nobody is. The first call also opens what the saved profiles
-   *  ask for: the demo tenant when there is no profile, else the active profile's saved sign-in.
-   */
-  openSession: () =>
-    typedError<ConnectionSummary_Serialize | null, ErrorReport_Serialize>(
-      __TAURI_INVOKE("open_session"),
-    ),
-  /**  Starts the simulated demo tenant, signs in to it and begins fetching its devices. */
-  startDemo: () =>
-    typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("start_demo")),
-  /**  Signs out: tokens and the device cache go; the demo tenant stops. */
-  signOut: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("sign_out")),
-  /**  The saved profiles and the demo, with the one in use marked. */
-  profileChoices: () =>
-    typedError<ProfileChoice[], ErrorReport_Serialize>(__TAURI_INVOKE("profile_choices")),
-  /**
-   *  Switches to another profile (its saved sign-in) or to the demo. The tenant in use is replaced
-   *  only once the new one is signed in; the profile becomes the one opened at the next start.
-   */
-  switchProfile: (name: string) =>
-    typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("switch_profile", { name }),
-    ),
-  /**  The saved profiles, as the first screen lists them. */
-  savedProfiles: () =>
-    typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("saved_profiles")),
-  /**
-   *  Adds a profile (checked first: tenant, client ID, hosts). It becomes the one opened at start
-   *  only once it has signed in.
-   */
-  addProfile: (profile: Profile) =>
-    typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("add_profile", { profile })),
-  /**  What is wrong with a profile about to be added, field by field (nothing: it can be added). */
-  checkProfile: (profile: Profile) =>
-    typedError<FieldProblem[], ErrorReport_Serialize>(__TAURI_INVOKE("check_profile", { profile })),
-  /**
-   *  Removes a profile with its saved sign-in and device cache. The profile in use stays until the
-   *  admin switches or signs out.
-   */
-  removeProfile: (name: string) =>
-    typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("remove_profile", { name })),
-  /**
-   *  Signs in to a saved profile with its method. The refresh token goes to the OS keychain, or
-   *  nowhere with `session_only` (offered when the keychain cannot be used). Progress arrives as
-   *  `SignInProgress`; `cancel_sign_in` stops it.
-   */
-  signIn: (name: string, sessionOnly: boolean) =>
-    typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("sign_in", { name, sessionOnly }),
-    ),
-  /**
-   *  Signs in to a saved app-only or Azure CLI profile. `secret` is the client secret, or the
-   *  certificate's password (none if it has none); it goes to the OS keychain, or nowhere with
-   *  `session_only`.
-   */
-  signInApp: (name: string, secret: string | null, sessionOnly: boolean) =>
-    typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("sign_in_app", { name, secret, sessionOnly }),
-    ),
-  /**
-   *  Lets the admin choose a certificate file (.pfx or .p12) in the system's file dialog; `None` when
-   *  they close it.
-   */
-  pickCertificateFile: () =>
-    typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("pick_certificate_file")),
-  cancelSignIn: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
-  /**
-   *  Opens the sign-in page of the sign-in under way again (the browser page, or the page where the
-   *  device code is entered).
-   */
-  openSignInPage: () =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_sign_in_page")),
-  /**  Copies the device code of the sign-in under way (a one-time code, not a secret). */
-  copySignInCode: () =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("copy_sign_in_code")),
-  inventoryStatus: () =>
-    typedError<InventoryStatus_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("inventory_status"),
-    ),
-  /**  Starts fetching the device list in the background; progress arrives as `InventoryChanged`. */
-  refreshInventory: (mode: RefreshMode) =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("refresh_inventory", { mode })),
-  /**  One page of matching devices: from the local copy when it is ready, from Graph before. */
-  searchDevices: (query: DeviceQuery_Deserialize, offset: number, limit: number) =>
-    typedError<DeviceSearch_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("search_devices", { query, offset, limit }),
-    ),
-  /**
-   *  Opens the device in the Intune admin center, in the system browser. The URL is built here, so
-   *  the web view cannot open anything else.
-   */
-  openInAdminCenter: (id: string) =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_in_admin_center", { id })),
-  /**  The device read now, with every action's verdict and the passcode guidance. */
-  reviewDevice: (id: string) =>
-    typedError<DeviceReview_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("review_device", { id }),
-    ),
-  /**  Sends an action to the devices, then follows each one Intune queued in the background. */
-  sendAction: (request: SendRequest_Deserialize) =>
-    typedError<RunReport_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("send_action", { request }),
-    ),
-  /**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */
-  followAction: (deviceId: string, action: ActionKind) =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("follow_action", { deviceId, action })),
-  stopFollowing: (deviceId: string, action: ActionKind) =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("stop_following", { deviceId, action })),
-  /**  Shows a secret on an explicit request with a justification; audited. */
-  revealSecret: (kind: SecretKind, deviceId: string, justification: string) =>
-    typedError<RevealedSecret_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("reveal_secret", { kind, deviceId, justification }),
-    ),
-  /**
-   *  Copies a secret shown in the last 30 seconds; the clipboard is cleared 30 seconds later if it
-   *  still holds it.
-   */
-  copySecret: (kind: SecretKind, deviceId: string) =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("copy_secret", { kind, deviceId })),
-  markPinUsed: (deviceId: string) =>
-    typedError<KeptPin_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("mark_pin_used", { deviceId }),
-    ),
-  auditEntries: (filter: AuditFilter_Deserialize) =>
-    typedError<AuditView_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("audit_entries", { filter }),
-    ),
-  verifyAudit: () =>
-    typedError<Verification_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("verify_audit")),
-  /**
-   *  Writes the whole audit as CSV where the admin chooses (the Save dialog opens in Downloads);
-   *  returns the file's path, or `None` when the dialog was closed.
-   */
-  exportAudit: () =>
-    typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
-  /**
-   *  Opens a rule's source page ("Why?") in the system browser: only the pages the rules cite, so
-   *  the web view cannot open anything else.
-   */
-  openSourcePage: (url: string) =>
-    typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_source_page", { url })),
-  /**
-   *  Requests written ahead whose answer was never recorded (the app was quit or crashed during a
-   *  send): shown at start until the admin has checked each.
-   */
-  interruptedRequests: () =>
-    typedError<AuditEntry_Serialize[], ErrorReport_Serialize>(
-      __TAURI_INVOKE("interrupted_requests"),
-    ),
-  /**  The admin checked an interrupted request in the device's action results. */
-  settleInterrupted: (clientRequestId: string) =>
-    typedError<null, ErrorReport_Serialize>(
-      __TAURI_INVOKE("settle_interrupted", { clientRequestId }),
-    ),
-  /**  The device quick lock was opened on from the tray, if any (taken once). */
-  quickLockTarget: () => __TAURI_INVOKE<string | null>("quick_lock_target"),
-  /**  Hides the window that asks (quick lock closes itself with Escape). */
-  hideWindow: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("hide_window")),
-  /**  Brings the main window forward (from quick lock: "Open Intune Actions"). */
-  showMainWindow: () => __TAURI_INVOKE<void>("show_main_window"),
-  pinnedDevices: () =>
-    typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("pinned_devices")),
-  /**  Pins a device to the tray (or unpins it); the tray menu follows at once. */
-  setDevicePinned: (device: TrayDevice, pinned: boolean) =>
-    typedError<TrayDevice[], ErrorReport_Serialize>(
-      __TAURI_INVOKE("set_device_pinned", { device, pinned }),
-    ),
-  desktopSettings: () => __TAURI_INVOKE<DesktopSettings_Serialize>("desktop_settings"),
-  /**  Starts the app in the tray at login, or stops doing so. */
-  setStartInTrayAtLogin: (enabled: boolean) =>
-    typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("set_start_in_tray_at_login", { enabled }),
-    ),
-  /**  Sets the global shortcut that opens quick lock (empty: none), and keeps it for next time. */
-  setQuickLockShortcut: (shortcut: string) =>
-    typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(
-      __TAURI_INVOKE("set_quick_lock_shortcut", { shortcut }),
-    ),
+	/**  Version, build, platform and log folder, for the About panel. */
+	about: () => __TAURI_INVOKE<About_Serialize>("about"),
+	/**
+	 *  Who is signed in, or `null` when nobody is. The first call also opens what the saved profiles
+	 *  ask for: the demo tenant when there is no profile, else the active profile's saved sign-in.
+	 */
+	openSession: () => typedError<ConnectionSummary_Serialize | null, ErrorReport_Serialize>(__TAURI_INVOKE("open_session")),
+	/**  Starts the simulated demo tenant, signs in to it and begins fetching its devices. */
+	startDemo: () => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("start_demo")),
+	/**  Signs out: tokens and the device cache go; the demo tenant stops. */
+	signOut: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("sign_out")),
+	/**  The saved profiles and the demo, with the one in use marked. */
+	profileChoices: () => typedError<ProfileChoice[], ErrorReport_Serialize>(__TAURI_INVOKE("profile_choices")),
+	/**
+	 *  Switches to another profile (its saved sign-in) or to the demo. The tenant in use is replaced
+	 *  only once the new one is signed in; the profile becomes the one opened at the next start.
+	 */
+	switchProfile: (name: string) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("switch_profile", { name })),
+	/**  The saved profiles, as the first screen lists them. */
+	savedProfiles: () => typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("saved_profiles")),
+	/**
+	 *  Adds a profile (checked first: tenant, client ID, hosts). It becomes the one opened at start
+	 *  only once it has signed in.
+	 */
+	addProfile: (profile: Profile) => typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("add_profile", { profile })),
+	/**  What is wrong with a profile about to be added, field by field (nothing: it can be added). */
+	checkProfile: (profile: Profile) => typedError<FieldProblem[], ErrorReport_Serialize>(__TAURI_INVOKE("check_profile", { profile })),
+	/**
+	 *  Removes a profile with its saved sign-in and device cache. The profile in use stays until the
+	 *  admin switches or signs out.
+	 */
+	removeProfile: (name: string) => typedError<Profile[], ErrorReport_Serialize>(__TAURI_INVOKE("remove_profile", { name })),
+	/**
+	 *  Signs in to a saved profile with its method. The refresh token goes to the OS keychain, or
+	 *  nowhere with `session_only` (offered when the keychain cannot be used). Progress arrives as
+	 *  `SignInProgress`; `cancel_sign_in` stops it.
+	 */
+	signIn: (name: string, sessionOnly: boolean) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("sign_in", { name, sessionOnly })),
+	/**
+	 *  Signs in to a saved app-only or Azure CLI profile. `secret` is the client secret, or the
+	 *  certificate's password (none if it has none); it goes to the OS keychain, or nowhere with
+	 *  `session_only`.
+	 */
+	signInApp: (name: string, secret: string | null, sessionOnly: boolean) => typedError<ConnectionSummary_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("sign_in_app", { name, secret, sessionOnly })),
+	/**
+	 *  Lets the admin choose a certificate file (.pfx or .p12) in the system's file dialog; `None` when
+	 *  they close it.
+	 */
+	pickCertificateFile: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("pick_certificate_file")),
+	cancelSignIn: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
+	/**
+	 *  Opens the sign-in page of the sign-in under way again (the browser page, or the page where the
+	 *  device code is entered).
+	 */
+	openSignInPage: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_sign_in_page")),
+	/**  Copies the device code of the sign-in under way (a one-time code, not a secret). */
+	copySignInCode: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("copy_sign_in_code")),
+	inventoryStatus: () => typedError<InventoryStatus_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("inventory_status")),
+	/**  Starts fetching the device list in the background; progress arrives as `InventoryChanged`. */
+	refreshInventory: (mode: RefreshMode) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("refresh_inventory", { mode })),
+	/**  One page of matching devices: from the local copy when it is ready, from Graph before. */
+	searchDevices: (query: DeviceQuery_Deserialize, offset: number, limit: number) => typedError<DeviceSearch_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("search_devices", { query, offset, limit })),
+	/**
+	 *  Opens the device in the Intune admin center, in the system browser. The URL is built here, so
+	 *  the web view cannot open anything else.
+	 */
+	openInAdminCenter: (id: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_in_admin_center", { id })),
+	/**  The device read now, with every action's verdict and the passcode guidance. */
+	reviewDevice: (id: string) => typedError<DeviceReview_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("review_device", { id })),
+	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
+	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
+	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */
+	followAction: (deviceId: string, action: ActionKind) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("follow_action", { deviceId, action })),
+	stopFollowing: (deviceId: string, action: ActionKind) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("stop_following", { deviceId, action })),
+	/**  Shows a secret on an explicit request with a justification; audited. */
+	revealSecret: (kind: SecretKind, deviceId: string, justification: string) => typedError<RevealedSecret_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("reveal_secret", { kind, deviceId, justification })),
+	/**
+	 *  Copies a secret shown in the last 30 seconds; the clipboard is cleared 30 seconds later if it
+	 *  still holds it.
+	 */
+	copySecret: (kind: SecretKind, deviceId: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("copy_secret", { kind, deviceId })),
+	markPinUsed: (deviceId: string) => typedError<KeptPin_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("mark_pin_used", { deviceId })),
+	auditEntries: (filter: AuditFilter_Deserialize) => typedError<AuditView_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("audit_entries", { filter })),
+	verifyAudit: () => typedError<Verification_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("verify_audit")),
+	/**
+	 *  Writes the whole audit as CSV where the admin chooses (the Save dialog opens in Downloads);
+	 *  returns the file's path, or `None` when the dialog was closed.
+	 */
+	exportAudit: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("export_audit")),
+	/**
+	 *  Opens a rule's source page ("Why?") in the system browser: only the pages the rules cite, so
+	 *  the web view cannot open anything else.
+	 */
+	openSourcePage: (url: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_source_page", { url })),
+	/**
+	 *  Requests written ahead whose answer was never recorded (the app was quit or crashed during a
+	 *  send): shown at start until the admin has checked each.
+	 */
+	interruptedRequests: () => typedError<AuditEntry_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("interrupted_requests")),
+	/**  The admin checked an interrupted request in the device's action results. */
+	settleInterrupted: (clientRequestId: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("settle_interrupted", { clientRequestId })),
+	/**  The device quick lock was opened on from the tray, if any (taken once). */
+	quickLockTarget: () => __TAURI_INVOKE<string | null>("quick_lock_target"),
+	/**  Hides the window that asks (quick lock closes itself with Escape). */
+	hideWindow: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("hide_window")),
+	/**  Brings the main window forward (from quick lock: "Open Intune Actions"). */
+	showMainWindow: () => __TAURI_INVOKE<void>("show_main_window"),
+	pinnedDevices: () => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("pinned_devices")),
+	/**  Pins a device to the tray (or unpins it); the tray menu follows at once. */
+	setDevicePinned: (device: TrayDevice, pinned: boolean) => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("set_device_pinned", { device, pinned })),
+	desktopSettings: () => __TAURI_INVOKE<DesktopSettings_Serialize>("desktop_settings"),
+	/**  Starts the app in the tray at login, or stops doing so. */
+	setStartInTrayAtLogin: (enabled: boolean) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_start_in_tray_at_login", { enabled })),
+	/**  Sets the global shortcut that opens quick lock (empty: none), and keeps it for next time. */
+	setQuickLockShortcut: (shortcut: string) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_quick_lock_shortcut", { shortcut })),
 };
 
 /** Events */
 export const events = {
-  actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>(
-    "action-progress",
-  ),
-  inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>(
-    "inventory-changed",
-  ),
-  quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>(
-    "quick-lock-opened",
-  ),
-  sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
-  sessionChanged: makeEvent<SessionChanged_Serialize, SessionChanged_Deserialize>(
-    "session-changed",
-  ),
-  signInProgress: makeEvent<SignInProgress, SignInProgress>("sign-in-progress"),
+	actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>("action-progress"),
+	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
+	quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>("quick-lock-opened"),
+	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
+	sessionChanged: makeEvent<SessionChanged_Serialize, SessionChanged_Deserialize>("session-changed"),
+	signInProgress: makeEvent<SignInProgress, SignInProgress>("sign-in-progress"),
 };
 
 /* Types */
 export type About = About_Serialize | About_Deserialize;
 
 export type About_Deserialize = {
-  product: string;
-  version: string;
-  /**  "debug" or "release": debug builds log to stderr too. */
-  build: string;
-  /**  "Windows", "macOS", "Linux", … */
-  os: string;
-  arch: string;
-  /**  Where the rolling log files are, when the app logs to files. */
-  logDir?: string | null;
+	product: string,
+	version: string,
+	/**  "debug" or "release": debug builds log to stderr too. */
+	build: string,
+	/**  "Windows", "macOS", "Linux", … */
+	os: string,
+	arch: string,
+	/**  Where the rolling log files are, when the app logs to files. */
+	logDir?: string | null,
 };
 
 export type About_Serialize = {
-  product: string;
-  version: string;
-  /**  "debug" or "release": debug builds log to stderr too. */
-  build: string;
-  /**  "Windows", "macOS", "Linux", … */
-  os: string;
-  arch: string;
-  /**  Where the rolling log files are, when the app logs to files. */
-  logDir: string | null;
+	product: string,
+	version: string,
+	/**  "debug" or "release": debug builds log to stderr too. */
+	build: string,
+	/**  "Windows", "macOS", "Linux", … */
+	os: string,
+	arch: string,
+	/**  Where the rolling log files are, when the app logs to files. */
+	logDir: string | null,
 };
 
 export type Account = {
-  username: string;
-  displayName: string;
-  tenantId: string;
+	username: string,
+	displayName: string,
+	tenantId: string,
 };
 
 /**  Names are stable: the CLI's `--json`, the audit and the UI branch on them. */
-export type ActionKind =
-  | "remoteLock"
-  | "rotateFileVaultKey"
-  | "recoverPasscode"
-  /**  Graph's `resetPasscode`: "Remove passcode" on iPhone and iPad, "Reset passcode" on Android. */
-  | "resetPasscode";
+export type ActionKind = "remoteLock" | "rotateFileVaultKey" | "recoverPasscode" | 
+/**  Graph's `resetPasscode`: "Remove passcode" on iPhone and iPad, "Reset passcode" on Android. */
+"resetPasscode";
 
 /**  Each reading of a followed action. */
 export type ActionProgress = ActionProgress_Serialize | ActionProgress_Deserialize;
 
 /**  Each reading of a followed action. */
 export type ActionProgress_Deserialize = {
-  update: FollowUpdate_Deserialize;
+	update: FollowUpdate_Deserialize,
 };
 
 /**  Each reading of a followed action. */
 export type ActionProgress_Serialize = {
-  update: FollowUpdate_Serialize;
+	update: FollowUpdate_Serialize,
 };
 
 /**
@@ -273,13 +196,13 @@ export type ActionResult = ActionResult_Serialize | ActionResult_Deserialize;
  *  PIN or a passcode are not kept here: only whether Intune holds one.
  */
 export type ActionResult_Deserialize = {
-  actionName: string;
-  actionState: string;
-  started?: string | null;
-  lastUpdated?: string | null;
-  /**  Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed. */
-  hasSecret: boolean;
-  errorCode?: number | null;
+	actionName: string,
+	actionState: string,
+	started?: string | null,
+	lastUpdated?: string | null,
+	/**  Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed. */
+	hasSecret: boolean,
+	errorCode?: number | null,
 };
 
 /**
@@ -287,73 +210,73 @@ export type ActionResult_Deserialize = {
  *  PIN or a passcode are not kept here: only whether Intune holds one.
  */
 export type ActionResult_Serialize = {
-  actionName: string;
-  actionState: string;
-  started: string | null;
-  lastUpdated: string | null;
-  /**  Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed. */
-  hasSecret: boolean;
-  errorCode: number | null;
+	actionName: string,
+	actionState: string,
+	started: string | null,
+	lastUpdated: string | null,
+	/**  Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed. */
+	hasSecret: boolean,
+	errorCode: number | null,
 };
 
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
 
 export type AuditEntry_Deserialize = {
-  seq: number;
-  time: string;
-  prev: string;
-  hash: string;
+	seq: number,
+	time: string,
+	prev: string,
+	hash: string,
 } & AuditRecord_Deserialize;
 
 export type AuditEntry_Serialize = {
-  seq: number;
-  time: string;
-  prev: string;
-  hash: string;
+	seq: number,
+	time: string,
+	prev: string,
+	hash: string,
 } & AuditRecord_Serialize;
 
-export type AuditEvent =
-  /**
-   *  An action request is about to leave for Intune: written before the request, with the
-   *  client-request-id it will carry, and completed by the `Send` entry with the same id. One
-   *  left open means the app stopped before the answer was recorded.
-   */
-  | "sending"
-  /**  An action request left for Intune (or was refused by it). */
-  | "send"
-  /**  The device reported back: done, failed. */
-  | "outcome"
-  /**  A secret was shown to the admin (or an attempt found none). */
-  | "reveal"
-  /**  The admin overrode a safety block (a second macOS lock while a PIN is unused). */
-  | "override"
-  /**  The eligibility check stopped an action before it was sent. */
-  | "blocked"
-  /**  A kept macOS unlock PIN was marked used or removed. */
-  | "pin"
-  /**
-   *  A damaged end of the file (a crash or a full disk during a write) was cut off and kept
-   *  beside it; the chain goes on from the last whole entry.
-   */
-  | "repair";
+export type AuditEvent = 
+/**
+ *  An action request is about to leave for Intune: written before the request, with the
+ *  client-request-id it will carry, and completed by the `Send` entry with the same id. One
+ *  left open means the app stopped before the answer was recorded.
+ */
+"sending" | 
+/**  An action request left for Intune (or was refused by it). */
+"send" | 
+/**  The device reported back: done, failed. */
+"outcome" | 
+/**  A secret was shown to the admin (or an attempt found none). */
+"reveal" | 
+/**  The admin overrode a safety block (a second macOS lock while a PIN is unused). */
+"override" | 
+/**  The eligibility check stopped an action before it was sent. */
+"blocked" | 
+/**  A kept macOS unlock PIN was marked used or removed. */
+"pin" | 
+/**
+ *  A damaged end of the file (a crash or a full disk during a write) was cut off and kept
+ *  beside it; the chain goes on from the last whole entry.
+ */
+"repair";
 
 /**  Which entries to list. */
 export type AuditFilter = AuditFilter_Serialize | AuditFilter_Deserialize;
 
 /**  Which entries to list. */
 export type AuditFilter_Deserialize = {
-  /**  Matches device name, device ID, account, subject or justification (case-insensitive). */
-  text?: string;
-  event?: AuditEvent | null;
-  since?: string | null;
+	/**  Matches device name, device ID, account, subject or justification (case-insensitive). */
+	text?: string,
+	event?: AuditEvent | null,
+	since?: string | null,
 };
 
 /**  Which entries to list. */
 export type AuditFilter_Serialize = {
-  /**  Matches device name, device ID, account, subject or justification (case-insensitive). */
-  text: string;
-  event: AuditEvent | null;
-  since: string | null;
+	/**  Matches device name, device ID, account, subject or justification (case-insensitive). */
+	text: string,
+	event: AuditEvent | null,
+	since: string | null,
 };
 
 /**  What an entry records. Field names are the CSV's columns and part of the file format. */
@@ -361,68 +284,68 @@ export type AuditRecord = AuditRecord_Serialize | AuditRecord_Deserialize;
 
 /**  What an entry records. Field names are the CSV's columns and part of the file format. */
 export type AuditRecord_Deserialize = {
-  event: AuditEvent;
-  /**  The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`). */
-  subject: string;
-  deviceId: string;
-  deviceName: string;
-  account: string;
-  tenant: string;
-  justification?: string | null;
-  /**  `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, … */
-  outcome: string;
-  /**  A plain sentence: why it failed or was blocked, what was reconciled. */
-  detail?: string | null;
-  requestId?: string | null;
-  clientRequestId?: string | null;
+	event: AuditEvent,
+	/**  The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`). */
+	subject: string,
+	deviceId: string,
+	deviceName: string,
+	account: string,
+	tenant: string,
+	justification?: string | null,
+	/**  `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, … */
+	outcome: string,
+	/**  A plain sentence: why it failed or was blocked, what was reconciled. */
+	detail?: string | null,
+	requestId?: string | null,
+	clientRequestId?: string | null,
 };
 
 /**  What an entry records. Field names are the CSV's columns and part of the file format. */
 export type AuditRecord_Serialize = {
-  event: AuditEvent;
-  /**  The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`). */
-  subject: string;
-  deviceId: string;
-  deviceName: string;
-  account: string;
-  tenant: string;
-  justification: string | null;
-  /**  `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, … */
-  outcome: string;
-  /**  A plain sentence: why it failed or was blocked, what was reconciled. */
-  detail: string | null;
-  requestId: string | null;
-  clientRequestId: string | null;
+	event: AuditEvent,
+	/**  The action (`remoteLock`, …) or the secret (`unlockPin`, `passcode`, `fileVaultKey`). */
+	subject: string,
+	deviceId: string,
+	deviceName: string,
+	account: string,
+	tenant: string,
+	justification: string | null,
+	/**  `queued`, `done`, `failed`, `refused`, `unknown`, `shown`, `none`, `blocked`, `used`, … */
+	outcome: string,
+	/**  A plain sentence: why it failed or was blocked, what was reconciled. */
+	detail: string | null,
+	requestId: string | null,
+	clientRequestId: string | null,
 };
 
 export type AuditView = AuditView_Serialize | AuditView_Deserialize;
 
 export type AuditView_Deserialize = {
-  entries: AuditEntry_Deserialize[];
-  repeated: RepeatedAccess[];
-  file: string;
+	entries: AuditEntry_Deserialize[],
+	repeated: RepeatedAccess[],
+	file: string,
 };
 
 export type AuditView_Serialize = {
-  entries: AuditEntry_Serialize[];
-  repeated: RepeatedAccess[];
-  file: string;
+	entries: AuditEntry_Serialize[],
+	repeated: RepeatedAccess[],
+	file: string,
 };
 
 export type Choice = Choice_Serialize | Choice_Deserialize;
 
 export type Choice_Deserialize = {
-  action: ActionKind;
-  label: string;
-  userSees: string;
-  sources: Cited_Deserialize[];
+	action: ActionKind,
+	label: string,
+	userSees: string,
+	sources: Cited_Deserialize[],
 };
 
 export type Choice_Serialize = {
-  action: ActionKind;
-  label: string;
-  userSees: string;
-  sources: Cited_Serialize[];
+	action: ActionKind,
+	label: string,
+	userSees: string,
+	sources: Cited_Serialize[],
 };
 
 /**  A source as the UI and scripts read it. */
@@ -430,53 +353,49 @@ export type Cited = Cited_Serialize | Cited_Deserialize;
 
 /**  A source as the UI and scripts read it. */
 export type Cited_Deserialize = {
-  kind: SourceKind;
-  title: string;
-  url?: string | null;
+	kind: SourceKind,
+	title: string,
+	url?: string | null,
 };
 
 /**  A source as the UI and scripts read it. */
 export type Cited_Serialize = {
-  kind: SourceKind;
-  title: string;
-  url: string | null;
+	kind: SourceKind,
+	title: string,
+	url: string | null,
 };
 
-export type Cloud =
-  | { kind: "global" }
-  | { kind: "usGovHigh" }
-  | { kind: "usGovDod" }
-  | { kind: "china" }
-  /**  Explicit hosts: sovereign set-ups, and how tests and the demo point at the simulated tenant. */
-  | { kind: "custom"; login_url: string; graph_url: string };
+export type Cloud = { kind: "global" } | { kind: "usGovHigh" } | { kind: "usGovDod" } | { kind: "china" } | 
+/**  Explicit hosts: sovereign set-ups, and how tests and the demo point at the simulated tenant. */
+{ kind: "custom"; login_url: string; graph_url: string };
 
 /**  Who is signed in where: the account menu and the tray show it. */
 export type ConnectionSummary = ConnectionSummary_Serialize | ConnectionSummary_Deserialize;
 
 /**  Who is signed in where: the account menu and the tray show it. */
 export type ConnectionSummary_Deserialize = {
-  profile: string;
-  tenant: string;
-  account?: Account | null;
-  granted: string[];
-  /**  The refresh token is in the keychain (false: this session only, or the demo). */
-  remembered: boolean;
-  isDemo: boolean;
-  /**  Shown wherever the connection is in use, e.g. the demo's "no real device is affected". */
-  notice?: string | null;
+	profile: string,
+	tenant: string,
+	account?: Account | null,
+	granted: string[],
+	/**  The refresh token is in the keychain (false: this session only, or the demo). */
+	remembered: boolean,
+	isDemo: boolean,
+	/**  Shown wherever the connection is in use, e.g. the demo's "no real device is affected". */
+	notice?: string | null,
 };
 
 /**  Who is signed in where: the account menu and the tray show it. */
 export type ConnectionSummary_Serialize = {
-  profile: string;
-  tenant: string;
-  account: Account | null;
-  granted: string[];
-  /**  The refresh token is in the keychain (false: this session only, or the demo). */
-  remembered: boolean;
-  isDemo: boolean;
-  /**  Shown wherever the connection is in use, e.g. the demo's "no real device is affected". */
-  notice: string | null;
+	profile: string,
+	tenant: string,
+	account: Account | null,
+	granted: string[],
+	/**  The refresh token is in the keychain (false: this session only, or the demo). */
+	remembered: boolean,
+	isDemo: boolean,
+	/**  Shown wherever the connection is in use, e.g. the demo's "no real device is affected". */
+	notice: string | null,
 };
 
 /**  The desktop preferences, as the settings dialog shows them. */
@@ -484,22 +403,22 @@ export type DesktopSettings = DesktopSettings_Serialize | DesktopSettings_Deseri
 
 /**  The desktop preferences, as the settings dialog shows them. */
 export type DesktopSettings_Deserialize = {
-  /**  The app starts in the tray when the admin signs in to this computer. */
-  startInTrayAtLogin: boolean;
-  /**  The global shortcut that opens quick lock; empty when there is none. */
-  quickLockShortcut: string;
-  /**  Why the shortcut is not working, when it is not. */
-  shortcutProblem?: string | null;
+	/**  The app starts in the tray when the admin signs in to this computer. */
+	startInTrayAtLogin: boolean,
+	/**  The global shortcut that opens quick lock; empty when there is none. */
+	quickLockShortcut: string,
+	/**  Why the shortcut is not working, when it is not. */
+	shortcutProblem?: string | null,
 };
 
 /**  The desktop preferences, as the settings dialog shows them. */
 export type DesktopSettings_Serialize = {
-  /**  The app starts in the tray when the admin signs in to this computer. */
-  startInTrayAtLogin: boolean;
-  /**  The global shortcut that opens quick lock; empty when there is none. */
-  quickLockShortcut: string;
-  /**  Why the shortcut is not working, when it is not. */
-  shortcutProblem: string | null;
+	/**  The app starts in the tray when the admin signs in to this computer. */
+	startInTrayAtLogin: boolean,
+	/**  The global shortcut that opens quick lock; empty when there is none. */
+	quickLockShortcut: string,
+	/**  Why the shortcut is not working, when it is not. */
+	shortcutProblem: string | null,
 };
 
 /**  One device. Field names are part of the CLI's documented `--json` output: never rename them. */
@@ -510,54 +429,54 @@ export type DeviceDetails = DeviceDetails_Serialize | DeviceDetails_Deserialize;
 
 /**  A device with what only a single-device GET returns: its action results, read now. */
 export type DeviceDetails_Deserialize = {
-  device: Device_Deserialize;
-  actionResults: ActionResult_Deserialize[];
-  readAt: string;
-  /**  The device in the Intune admin center. */
-  adminCenterUrl: string;
+	device: Device_Deserialize,
+	actionResults: ActionResult_Deserialize[],
+	readAt: string,
+	/**  The device in the Intune admin center. */
+	adminCenterUrl: string,
 };
 
 /**  A device with what only a single-device GET returns: its action results, read now. */
 export type DeviceDetails_Serialize = {
-  device: Device_Serialize;
-  actionResults: ActionResult_Serialize[];
-  readAt: string;
-  /**  The device in the Intune admin center. */
-  adminCenterUrl: string;
+	device: Device_Serialize,
+	actionResults: ActionResult_Serialize[],
+	readAt: string,
+	/**  The device in the Intune admin center. */
+	adminCenterUrl: string,
 };
 
 export type DeviceOutcome = DeviceOutcome_Serialize | DeviceOutcome_Deserialize;
 
 export type DeviceOutcome_Deserialize = {
-  deviceId: string;
-  deviceName: string;
-  state: SendState;
-  /**  What happened, in a sentence. */
-  message: string;
-  error?: ErrorReport_Deserialize | null;
-  verdict?: Verdict_Deserialize | null;
-  requestId?: string | null;
-  clientRequestId?: string | null;
-  /**  The answer was lost, and the device's action results showed whether it arrived. */
-  reconciled: boolean;
-  /**  The action's result as it was before this send: the outcome to follow is a newer one. */
-  baseline?: ResultMark_Deserialize | null;
+	deviceId: string,
+	deviceName: string,
+	state: SendState,
+	/**  What happened, in a sentence. */
+	message: string,
+	error?: ErrorReport_Deserialize | null,
+	verdict?: Verdict_Deserialize | null,
+	requestId?: string | null,
+	clientRequestId?: string | null,
+	/**  The answer was lost, and the device's action results showed whether it arrived. */
+	reconciled: boolean,
+	/**  The action's result as it was before this send: the outcome to follow is a newer one. */
+	baseline?: ResultMark_Deserialize | null,
 };
 
 export type DeviceOutcome_Serialize = {
-  deviceId: string;
-  deviceName: string;
-  state: SendState;
-  /**  What happened, in a sentence. */
-  message: string;
-  error: ErrorReport_Serialize | null;
-  verdict: Verdict_Serialize | null;
-  requestId: string | null;
-  clientRequestId: string | null;
-  /**  The answer was lost, and the device's action results showed whether it arrived. */
-  reconciled: boolean;
-  /**  The action's result as it was before this send: the outcome to follow is a newer one. */
-  baseline: ResultMark_Serialize | null;
+	deviceId: string,
+	deviceName: string,
+	state: SendState,
+	/**  What happened, in a sentence. */
+	message: string,
+	error: ErrorReport_Serialize | null,
+	verdict: Verdict_Serialize | null,
+	requestId: string | null,
+	clientRequestId: string | null,
+	/**  The answer was lost, and the device's action results showed whether it arrived. */
+	reconciled: boolean,
+	/**  The action's result as it was before this send: the outcome to follow is a newer one. */
+	baseline: ResultMark_Serialize | null,
 };
 
 /**  What the admin asked for: free text plus optional filters. */
@@ -565,40 +484,40 @@ export type DeviceQuery = DeviceQuery_Serialize | DeviceQuery_Deserialize;
 
 /**  What the admin asked for: free text plus optional filters. */
 export type DeviceQuery_Deserialize = {
-  /**  A device name, serial number, user UPN or email, or device id; words must all match. */
-  text?: string;
-  /**  Empty means every platform. */
-  platforms?: Platform[];
-  ownership?: Ownership | null;
-  supervised?: boolean | null;
-  encrypted?: boolean | null;
-  /**  Graph's `complianceState`, e.g. "compliant", "noncompliant". */
-  compliance?: string | null;
-  /**  Checked in within this many days. */
-  checkedInWithinDays?: number | null;
-  /**  Not checked in for at least this many days (never counts). */
-  notCheckedInForDays?: number | null;
-  /**  A column to order by instead of the best match first. */
-  sort?: DeviceSort | null;
+	/**  A device name, serial number, user UPN or email, or device id; words must all match. */
+	text?: string,
+	/**  Empty means every platform. */
+	platforms?: Platform[],
+	ownership?: Ownership | null,
+	supervised?: boolean | null,
+	encrypted?: boolean | null,
+	/**  Graph's `complianceState`, e.g. "compliant", "noncompliant". */
+	compliance?: string | null,
+	/**  Checked in within this many days. */
+	checkedInWithinDays?: number | null,
+	/**  Not checked in for at least this many days (never counts). */
+	notCheckedInForDays?: number | null,
+	/**  A column to order by instead of the best match first. */
+	sort?: DeviceSort | null,
 };
 
 /**  What the admin asked for: free text plus optional filters. */
 export type DeviceQuery_Serialize = {
-  /**  A device name, serial number, user UPN or email, or device id; words must all match. */
-  text: string;
-  /**  Empty means every platform. */
-  platforms: Platform[];
-  ownership: Ownership | null;
-  supervised: boolean | null;
-  encrypted: boolean | null;
-  /**  Graph's `complianceState`, e.g. "compliant", "noncompliant". */
-  compliance: string | null;
-  /**  Checked in within this many days. */
-  checkedInWithinDays: number | null;
-  /**  Not checked in for at least this many days (never counts). */
-  notCheckedInForDays: number | null;
-  /**  A column to order by instead of the best match first. */
-  sort: DeviceSort | null;
+	/**  A device name, serial number, user UPN or email, or device id; words must all match. */
+	text: string,
+	/**  Empty means every platform. */
+	platforms: Platform[],
+	ownership: Ownership | null,
+	supervised: boolean | null,
+	encrypted: boolean | null,
+	/**  Graph's `complianceState`, e.g. "compliant", "noncompliant". */
+	compliance: string | null,
+	/**  Checked in within this many days. */
+	checkedInWithinDays: number | null,
+	/**  Not checked in for at least this many days (never counts). */
+	notCheckedInForDays: number | null,
+	/**  A column to order by instead of the best match first. */
+	sort: DeviceSort | null,
 };
 
 /**
@@ -612,14 +531,14 @@ export type DeviceReview = DeviceReview_Serialize | DeviceReview_Deserialize;
  *  guidance.
  */
 export type DeviceReview_Deserialize = {
-  details: DeviceDetails_Deserialize;
-  verdicts: Verdict_Deserialize[];
-  guidance?: Guidance_Deserialize | null;
-  keptPin?: KeptPin_Deserialize | null;
-  /**  The secrets that can be revealed now (each reveal still asks for a justification). */
-  reveals: SecretKind[];
-  /**  What the app could not read of its own (a damaged PIN index), and what that means. */
-  warnings: string[];
+	details: DeviceDetails_Deserialize,
+	verdicts: Verdict_Deserialize[],
+	guidance?: Guidance_Deserialize | null,
+	keptPin?: KeptPin_Deserialize | null,
+	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
+	reveals: SecretKind[],
+	/**  What the app could not read of its own (a damaged PIN index), and what that means. */
+	warnings: string[],
 };
 
 /**
@@ -627,122 +546,122 @@ export type DeviceReview_Deserialize = {
  *  guidance.
  */
 export type DeviceReview_Serialize = {
-  details: DeviceDetails_Serialize;
-  verdicts: Verdict_Serialize[];
-  guidance: Guidance_Serialize | null;
-  keptPin: KeptPin_Serialize | null;
-  /**  The secrets that can be revealed now (each reveal still asks for a justification). */
-  reveals: SecretKind[];
-  /**  What the app could not read of its own (a damaged PIN index), and what that means. */
-  warnings: string[];
+	details: DeviceDetails_Serialize,
+	verdicts: Verdict_Serialize[],
+	guidance: Guidance_Serialize | null,
+	keptPin: KeptPin_Serialize | null,
+	/**  The secrets that can be revealed now (each reveal still asks for a justification). */
+	reveals: SecretKind[],
+	/**  What the app could not read of its own (a damaged PIN index), and what that means. */
+	warnings: string[],
 };
 
 export type DeviceSearch = DeviceSearch_Serialize | DeviceSearch_Deserialize;
 
 export type DeviceSearch_Deserialize = {
-  source: SearchSource;
-  page: SearchPage_Deserialize;
+	source: SearchSource,
+	page: SearchPage_Deserialize,
 };
 
 export type DeviceSearch_Serialize = {
-  source: SearchSource;
-  page: SearchPage_Serialize;
+	source: SearchSource,
+	page: SearchPage_Serialize,
 };
 
 export type DeviceSort = {
-  column: SortColumn;
-  descending: boolean;
+	column: SortColumn,
+	descending: boolean,
 };
 
 /**  One device. Field names are part of the CLI's documented `--json` output: never rename them. */
 export type Device_Deserialize = {
-  id: string;
-  deviceName: string;
-  platform: Platform;
-  /**  Graph's `operatingSystem`, as Intune reports it. */
-  operatingSystem: string;
-  osVersion: string;
-  model: string;
-  manufacturer: string;
-  serialNumber: string;
-  userPrincipalName: string;
-  userDisplayName: string;
-  emailAddress: string;
-  ownership: Ownership;
-  enrollmentType: string;
-  isSupervised: boolean;
-  isEncrypted: boolean;
-  complianceState: string;
-  managementState: string;
-  lastSync?: string | null;
-  enrolled?: string | null;
-  azureAdDeviceId: string;
+	id: string,
+	deviceName: string,
+	platform: Platform,
+	/**  Graph's `operatingSystem`, as Intune reports it. */
+	operatingSystem: string,
+	osVersion: string,
+	model: string,
+	manufacturer: string,
+	serialNumber: string,
+	userPrincipalName: string,
+	userDisplayName: string,
+	emailAddress: string,
+	ownership: Ownership,
+	enrollmentType: string,
+	isSupervised: boolean,
+	isEncrypted: boolean,
+	complianceState: string,
+	managementState: string,
+	lastSync?: string | null,
+	enrolled?: string | null,
+	azureAdDeviceId: string,
 };
 
 /**  One device. Field names are part of the CLI's documented `--json` output: never rename them. */
 export type Device_Serialize = {
-  id: string;
-  deviceName: string;
-  platform: Platform;
-  /**  Graph's `operatingSystem`, as Intune reports it. */
-  operatingSystem: string;
-  osVersion: string;
-  model: string;
-  manufacturer: string;
-  serialNumber: string;
-  userPrincipalName: string;
-  userDisplayName: string;
-  emailAddress: string;
-  ownership: Ownership;
-  enrollmentType: string;
-  isSupervised: boolean;
-  isEncrypted: boolean;
-  complianceState: string;
-  managementState: string;
-  lastSync: string | null;
-  enrolled: string | null;
-  azureAdDeviceId: string;
+	id: string,
+	deviceName: string,
+	platform: Platform,
+	/**  Graph's `operatingSystem`, as Intune reports it. */
+	operatingSystem: string,
+	osVersion: string,
+	model: string,
+	manufacturer: string,
+	serialNumber: string,
+	userPrincipalName: string,
+	userDisplayName: string,
+	emailAddress: string,
+	ownership: Ownership,
+	enrollmentType: string,
+	isSupervised: boolean,
+	isEncrypted: boolean,
+	complianceState: string,
+	managementState: string,
+	lastSync: string | null,
+	enrolled: string | null,
+	azureAdDeviceId: string,
 };
 
 /**
  *  A stable identifier the UI and the CLI branch on. Variants are never renamed or reused:
  *  front ends and scripts depend on these exact strings.
  */
-export type ErrorKind =
-  /**  The input cannot be used as given (empty, malformed, out of range). */
-  | "invalidInput"
-  /**  A file or folder the app needs could not be read or written. */
-  | "storage"
-  /**  No profile has that name. */
-  | "profileNotFound"
-  /**  The OS keychain is locked, missing or refused access. */
-  | "keychainUnavailable"
-  /**  The admin must sign in (again): never signed in, refresh token expired or revoked. */
-  | "signInRequired"
-  /**  The admin declined or cancelled the sign-in. */
-  | "signInCancelled"
-  /**  The sign-in service refused the request (wrong tenant, app registration, consent). */
-  | "signInFailed"
-  /**  The service could not be reached. */
-  | "network"
-  /**  This computer's clock is too far from Microsoft's for a sign-in to be accepted. */
-  | "clockSkew"
-  /**  Graph refused for lack of a permission (scope) or an Intune role. */
-  | "permissionDenied"
-  /**  No device (or other object) matches. */
-  | "notFound"
-  /**  More than one device matches; the message lists them. */
-  | "ambiguous"
-  /**  Intune does not support this for the device (its platform, ownership or enrollment). */
-  | "notSupported"
-  /**  Graph asked to slow down and the wait would be too long; try again later. */
-  | "throttled"
-  /**  A request left but no answer came back: it may or may not have been applied. */
-  | "outcomeUnknown"
-  /**  Graph answered with an error not covered above, or with a body that cannot be read. */
-  | "serviceError"
-  /**  Something that should not happen; the message and the log say what. */
-  | "internal";
+export type ErrorKind = 
+/**  The input cannot be used as given (empty, malformed, out of range). */
+"invalidInput" | 
+/**  A file or folder the app needs could not be read or written. */
+"storage" | 
+/**  No profile has that name. */
+"profileNotFound" | 
+/**  The OS keychain is locked, missing or refused access. */
+"keychainUnavailable" | 
+/**  The admin must sign in (again): never signed in, refresh token expired or revoked. */
+"signInRequired" | 
+/**  The admin declined or cancelled the sign-in. */
+"signInCancelled" | 
+/**  The sign-in service refused the request (wrong tenant, app registration, consent). */
+"signInFailed" | 
+/**  The service could not be reached. */
+"network" | 
+/**  This computer's clock is too far from Microsoft's for a sign-in to be accepted. */
+"clockSkew" | 
+/**  Graph refused for lack of a permission (scope) or an Intune role. */
+"permissionDenied" | 
+/**  No device (or other object) matches. */
+"notFound" | 
+/**  More than one device matches; the message lists them. */
+"ambiguous" | 
+/**  Intune does not support this for the device (its platform, ownership or enrollment). */
+"notSupported" | 
+/**  Graph asked to slow down and the wait would be too long; try again later. */
+"throttled" | 
+/**  A request left but no answer came back: it may or may not have been applied. */
+"outcomeUnknown" | 
+/**  Graph answered with an error not covered above, or with a body that cannot be read. */
+"serviceError" | 
+/**  Something that should not happen; the message and the log say what. */
+"internal";
 
 /**
  *  The one error shape that leaves Rust: stable `kind`, a sentence that says what happened and what
@@ -755,9 +674,9 @@ export type ErrorReport = ErrorReport_Serialize | ErrorReport_Deserialize;
  *  to do next, and Graph's request id when there is one.
  */
 export type ErrorReport_Deserialize = {
-  kind: ErrorKind;
-  message: string;
-  requestId?: string | null;
+	kind: ErrorKind,
+	message: string,
+	requestId?: string | null,
 };
 
 /**
@@ -765,29 +684,29 @@ export type ErrorReport_Deserialize = {
  *  to do next, and Graph's request id when there is one.
  */
 export type ErrorReport_Serialize = {
-  kind: ErrorKind;
-  message: string;
-  requestId: string | null;
+	kind: ErrorKind,
+	message: string,
+	requestId: string | null,
 };
 
 export type Failure = Failure_Serialize | Failure_Deserialize;
 
 export type Failure_Deserialize = {
-  cause: string;
-  whatToDo: string;
-  sources: Cited_Deserialize[];
+	cause: string,
+	whatToDo: string,
+	sources: Cited_Deserialize[],
 };
 
 export type Failure_Serialize = {
-  cause: string;
-  whatToDo: string;
-  sources: Cited_Serialize[];
+	cause: string,
+	whatToDo: string,
+	sources: Cited_Serialize[],
 };
 
 /**  What is wrong with one field, as a sentence to show beside it. */
 export type FieldProblem = {
-  field: ProfileField;
-  message: string;
+	field: ProfileField,
+	message: string,
 };
 
 /**  Where a followed action stands. */
@@ -795,66 +714,66 @@ export type FollowUpdate = FollowUpdate_Serialize | FollowUpdate_Deserialize;
 
 /**  Where a followed action stands. */
 export type FollowUpdate_Deserialize = {
-  deviceId: string;
-  deviceName: string;
-  action: ActionKind;
-  /**  Intune's `actionState` of the request sent, once it shows. */
-  result?: ActionResult_Deserialize | null;
-  /**  done, failed, canceled or notSupported: nothing more will change. */
-  finished: boolean;
-  /**  The macOS unlock PIN was read back and kept in the keychain. */
-  pinKept: boolean;
-  message: string;
+	deviceId: string,
+	deviceName: string,
+	action: ActionKind,
+	/**  Intune's `actionState` of the request sent, once it shows. */
+	result?: ActionResult_Deserialize | null,
+	/**  done, failed, canceled or notSupported: nothing more will change. */
+	finished: boolean,
+	/**  The macOS unlock PIN was read back and kept in the keychain. */
+	pinKept: boolean,
+	message: string,
 };
 
 /**  Where a followed action stands. */
 export type FollowUpdate_Serialize = {
-  deviceId: string;
-  deviceName: string;
-  action: ActionKind;
-  /**  Intune's `actionState` of the request sent, once it shows. */
-  result: ActionResult_Serialize | null;
-  /**  done, failed, canceled or notSupported: nothing more will change. */
-  finished: boolean;
-  /**  The macOS unlock PIN was read back and kept in the keychain. */
-  pinKept: boolean;
-  message: string;
+	deviceId: string,
+	deviceName: string,
+	action: ActionKind,
+	/**  Intune's `actionState` of the request sent, once it shows. */
+	result: ActionResult_Serialize | null,
+	/**  done, failed, canceled or notSupported: nothing more will change. */
+	finished: boolean,
+	/**  The macOS unlock PIN was read back and kept in the keychain. */
+	pinKept: boolean,
+	message: string,
 };
 
 export type Guidance = Guidance_Serialize | Guidance_Deserialize;
 
 export type Guidance_Deserialize = {
-  /**
-   *  `resetPasscode` (shown as "Remove passcode"), or none when neither can help (Apple User
-   *  Enrollment).
-   */
-  recommended?: ActionKind | null;
-  headline: string;
-  headlineSources: Cited_Deserialize[];
-  /**  The device's facts that decided it. */
-  decidedBy: string[];
-  /**  What the device's user experiences with each choice. */
-  experience: Choice_Deserialize[];
-  ifItFails: Failure_Deserialize[];
-  /**  What each source says, and what the app does. */
-  documented: Statement_Deserialize[];
+	/**
+	 *  `resetPasscode` (shown as "Remove passcode"), or none when neither can help (Apple User
+	 *  Enrollment).
+	 */
+	recommended?: ActionKind | null,
+	headline: string,
+	headlineSources: Cited_Deserialize[],
+	/**  The device's facts that decided it. */
+	decidedBy: string[],
+	/**  What the device's user experiences with each choice. */
+	experience: Choice_Deserialize[],
+	ifItFails: Failure_Deserialize[],
+	/**  What each source says, and what the app does. */
+	documented: Statement_Deserialize[],
 };
 
 export type Guidance_Serialize = {
-  /**
-   *  `resetPasscode` (shown as "Remove passcode"), or none when neither can help (Apple User
-   *  Enrollment).
-   */
-  recommended: ActionKind | null;
-  headline: string;
-  headlineSources: Cited_Serialize[];
-  /**  The device's facts that decided it. */
-  decidedBy: string[];
-  /**  What the device's user experiences with each choice. */
-  experience: Choice_Serialize[];
-  ifItFails: Failure_Serialize[];
-  /**  What each source says, and what the app does. */
-  documented: Statement_Serialize[];
+	/**
+	 *  `resetPasscode` (shown as "Remove passcode"), or none when neither can help (Apple User
+	 *  Enrollment).
+	 */
+	recommended: ActionKind | null,
+	headline: string,
+	headlineSources: Cited_Serialize[],
+	/**  The device's facts that decided it. */
+	decidedBy: string[],
+	/**  What the device's user experiences with each choice. */
+	experience: Choice_Serialize[],
+	ifItFails: Failure_Serialize[],
+	/**  What each source says, and what the app does. */
+	documented: Statement_Serialize[],
 };
 
 /**  Sent while the device list is fetched and when it is done or failed. */
@@ -862,12 +781,12 @@ export type InventoryChanged = InventoryChanged_Serialize | InventoryChanged_Des
 
 /**  Sent while the device list is fetched and when it is done or failed. */
 export type InventoryChanged_Deserialize = {
-  status: InventoryStatus_Deserialize;
+	status: InventoryStatus_Deserialize,
 };
 
 /**  Sent while the device list is fetched and when it is done or failed. */
 export type InventoryChanged_Serialize = {
-  status: InventoryStatus_Serialize;
+	status: InventoryStatus_Serialize,
 };
 
 /**  What the UI shows about the inventory. */
@@ -875,28 +794,28 @@ export type InventoryStatus = InventoryStatus_Serialize | InventoryStatus_Deseri
 
 /**  What the UI shows about the inventory. */
 export type InventoryStatus_Deserialize = {
-  /**  Devices ready to search locally. */
-  count: number;
-  /**  When the searchable copy was fetched; `None` before the first fetch. */
-  fetchedAt?: string | null;
-  syncing: boolean;
-  fetchedSoFar: number;
-  totalExpected?: number | null;
-  /**  Why the last refresh failed, when it did. */
-  error?: ErrorReport_Deserialize | null;
+	/**  Devices ready to search locally. */
+	count: number,
+	/**  When the searchable copy was fetched; `None` before the first fetch. */
+	fetchedAt?: string | null,
+	syncing: boolean,
+	fetchedSoFar: number,
+	totalExpected?: number | null,
+	/**  Why the last refresh failed, when it did. */
+	error?: ErrorReport_Deserialize | null,
 };
 
 /**  What the UI shows about the inventory. */
 export type InventoryStatus_Serialize = {
-  /**  Devices ready to search locally. */
-  count: number;
-  /**  When the searchable copy was fetched; `None` before the first fetch. */
-  fetchedAt: string | null;
-  syncing: boolean;
-  fetchedSoFar: number;
-  totalExpected: number | null;
-  /**  Why the last refresh failed, when it did. */
-  error: ErrorReport_Serialize | null;
+	/**  Devices ready to search locally. */
+	count: number,
+	/**  When the searchable copy was fetched; `None` before the first fetch. */
+	fetchedAt: string | null,
+	syncing: boolean,
+	fetchedSoFar: number,
+	totalExpected: number | null,
+	/**  Why the last refresh failed, when it did. */
+	error: ErrorReport_Serialize | null,
 };
 
 /**  What the app knows of a kept PIN, without the PIN. */
@@ -904,24 +823,24 @@ export type KeptPin = KeptPin_Serialize | KeptPin_Deserialize;
 
 /**  What the app knows of a kept PIN, without the PIN. */
 export type KeptPin_Deserialize = {
-  deviceId: string;
-  deviceName: string;
-  serialNumber: string;
-  lockedAt: string;
-  keptAt: string;
-  /**  When the admin marked it used; the PIN itself is deleted then. */
-  usedAt?: string | null;
+	deviceId: string,
+	deviceName: string,
+	serialNumber: string,
+	lockedAt: string,
+	keptAt: string,
+	/**  When the admin marked it used; the PIN itself is deleted then. */
+	usedAt?: string | null,
 };
 
 /**  What the app knows of a kept PIN, without the PIN. */
 export type KeptPin_Serialize = {
-  deviceId: string;
-  deviceName: string;
-  serialNumber: string;
-  lockedAt: string;
-  keptAt: string;
-  /**  When the admin marked it used; the PIN itself is deleted then. */
-  usedAt: string | null;
+	deviceId: string,
+	deviceName: string,
+	serialNumber: string,
+	lockedAt: string,
+	keptAt: string,
+	/**  When the admin marked it used; the PIN itself is deleted then. */
+	usedAt: string | null,
 };
 
 export type Ownership = "company" | "personal" | "unknown";
@@ -929,84 +848,81 @@ export type Ownership = "company" | "personal" | "unknown";
 export type Platform = "macOs" | "ios" | "ipadOs" | "android" | "windows" | "other";
 
 export type Profile = {
-  name: string;
-  cloud: Cloud;
-  /**  A tenant GUID, a verified domain, or `organizations`. */
-  tenant: string;
-  clientId: string;
-  method: SignInMethod;
+	name: string,
+	cloud: Cloud,
+	/**  A tenant GUID, a verified domain, or `organizations`. */
+	tenant: string,
+	clientId: string,
+	method: SignInMethod,
 };
 
 /**  A profile the admin can switch to, as the tray and the account menu list them. */
 export type ProfileChoice = {
-  name: string;
-  /**  The profile in use now. */
-  current: boolean;
-  isDemo: boolean;
+	name: string,
+	/**  The profile in use now. */
+	current: boolean,
+	isDemo: boolean,
 };
 
 /**  A field of the form a profile is made from, so a problem can be shown where it is. */
-export type ProfileField =
-  "name" | "tenant" | "clientId" | "loginUrl" | "graphUrl" | "certificatePath";
+export type ProfileField = "name" | "tenant" | "clientId" | "loginUrl" | "graphUrl" | "certificatePath";
 
 /**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
 export type QuickLockOpened = QuickLockOpened_Serialize | QuickLockOpened_Deserialize;
 
 /**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
 export type QuickLockOpened_Deserialize = {
-  deviceId?: string | null;
+	deviceId?: string | null,
 };
 
 /**  Tells an open quick lock window to start over, on a device when one was chosen in the tray. */
 export type QuickLockOpened_Serialize = {
-  deviceId: string | null;
+	deviceId: string | null,
 };
 
-export type Readiness =
-  | "ready"
-  /**  It can be sent, and the admin should read the warnings first. */
-  | "warning"
-  | "blocked";
+export type Readiness = "ready" | 
+/**  It can be sent, and the admin should read the warnings first. */
+"warning" | "blocked";
 
 export type Reason = Reason_Serialize | Reason_Deserialize;
 
 export type Reason_Deserialize = {
-  /**  The rule's stable id, for scripts and tests. */
-  rule: string;
-  severity: Severity;
-  text: string;
-  /**  What would change the verdict, when something can. */
-  fix?: string | null;
-  /**  Where the rule comes from (shown behind "Why?"). */
-  sources: Cited_Deserialize[];
-  /**  Where the sources disagree, what each says. */
-  disagreement?: string | null;
+	/**  The rule's stable id, for scripts and tests. */
+	rule: string,
+	severity: Severity,
+	text: string,
+	/**  What would change the verdict, when something can. */
+	fix?: string | null,
+	/**  Where the rule comes from (shown behind "Why?"). */
+	sources: Cited_Deserialize[],
+	/**  Where the sources disagree, what each says. */
+	disagreement?: string | null,
 };
 
 export type Reason_Serialize = {
-  /**  The rule's stable id, for scripts and tests. */
-  rule: string;
-  severity: Severity;
-  text: string;
-  /**  What would change the verdict, when something can. */
-  fix: string | null;
-  /**  Where the rule comes from (shown behind "Why?"). */
-  sources: Cited_Serialize[];
-  /**  Where the sources disagree, what each says. */
-  disagreement: string | null;
+	/**  The rule's stable id, for scripts and tests. */
+	rule: string,
+	severity: Severity,
+	text: string,
+	/**  What would change the verdict, when something can. */
+	fix: string | null,
+	/**  Where the rule comes from (shown behind "Why?"). */
+	sources: Cited_Serialize[],
+	/**  Where the sources disagree, what each says. */
+	disagreement: string | null,
 };
 
-export type RefreshMode =
-  /**  Devices changed since the last fetch, or everything when the copy is old. */
-  "changes" | "full";
+export type RefreshMode = 
+/**  Devices changed since the last fetch, or everything when the copy is old. */
+"changes" | "full";
 
 /**  The same device's secrets read again and again: worth a second look. */
 export type RepeatedAccess = {
-  deviceId: string;
-  deviceName: string;
-  /**  Passcode recoveries and reveals of passcodes, PINs and keys in the last 7 days. */
-  count: number;
-  last: string;
+	deviceId: string,
+	deviceName: string,
+	/**  Passcode recoveries and reveals of passcodes, PINs and keys in the last 7 days. */
+	count: number,
+	last: string,
 };
 
 /**
@@ -1020,9 +936,9 @@ export type ResultMark = ResultMark_Serialize | ResultMark_Deserialize;
  *  precision, so two requests in one second differ only in their state or last update.
  */
 export type ResultMark_Deserialize = {
-  started?: string | null;
-  state: string;
-  lastUpdated?: string | null;
+	started?: string | null,
+	state: string,
+	lastUpdated?: string | null,
 };
 
 /**
@@ -1030,9 +946,9 @@ export type ResultMark_Deserialize = {
  *  precision, so two requests in one second differ only in their state or last update.
  */
 export type ResultMark_Serialize = {
-  started: string | null;
-  state: string;
-  lastUpdated: string | null;
+	started: string | null,
+	state: string,
+	lastUpdated: string | null,
 };
 
 /**  A secret the admin asked to see. It leaves Rust only through this answer. */
@@ -1040,46 +956,46 @@ export type RevealedSecret = RevealedSecret_Serialize | RevealedSecret_Deseriali
 
 /**  A secret the admin asked to see. It leaves Rust only through this answer. */
 export type RevealedSecret_Deserialize = {
-  kind: SecretKind;
-  deviceId: string;
-  deviceName: string;
-  value: string;
-  source: string;
-  producedAt?: string | null;
-  advice: string[];
-  hideAfterSeconds: number;
+	kind: SecretKind,
+	deviceId: string,
+	deviceName: string,
+	value: string,
+	source: string,
+	producedAt?: string | null,
+	advice: string[],
+	hideAfterSeconds: number,
 };
 
 /**  A secret the admin asked to see. It leaves Rust only through this answer. */
 export type RevealedSecret_Serialize = {
-  kind: SecretKind;
-  deviceId: string;
-  deviceName: string;
-  value: string;
-  source: string;
-  producedAt: string | null;
-  advice: string[];
-  hideAfterSeconds: number;
+	kind: SecretKind,
+	deviceId: string,
+	deviceName: string,
+	value: string,
+	source: string,
+	producedAt: string | null,
+	advice: string[],
+	hideAfterSeconds: number,
 };
 
 export type RunReport = RunReport_Serialize | RunReport_Deserialize;
 
 export type RunReport_Deserialize = {
-  action: ActionKind;
-  outcomes: DeviceOutcome_Deserialize[];
-  queued: number;
-  blocked: number;
-  failed: number;
-  unknown: number;
+	action: ActionKind,
+	outcomes: DeviceOutcome_Deserialize[],
+	queued: number,
+	blocked: number,
+	failed: number,
+	unknown: number,
 };
 
 export type RunReport_Serialize = {
-  action: ActionKind;
-  outcomes: DeviceOutcome_Serialize[];
-  queued: number;
-  blocked: number;
-  failed: number;
-  unknown: number;
+	action: ActionKind,
+	outcomes: DeviceOutcome_Serialize[],
+	queued: number,
+	blocked: number,
+	failed: number,
+	unknown: number,
 };
 
 /**  One page of results. */
@@ -1087,61 +1003,61 @@ export type SearchPage = SearchPage_Serialize | SearchPage_Deserialize;
 
 /**  One page of results. */
 export type SearchPage_Deserialize = {
-  /**  How many devices match in all. */
-  total: number;
-  offset: number;
-  devices: Device_Deserialize[];
+	/**  How many devices match in all. */
+	total: number,
+	offset: number,
+	devices: Device_Deserialize[],
 };
 
 /**  One page of results. */
 export type SearchPage_Serialize = {
-  /**  How many devices match in all. */
-  total: number;
-  offset: number;
-  devices: Device_Serialize[];
+	/**  How many devices match in all. */
+	total: number,
+	offset: number,
+	devices: Device_Serialize[],
 };
 
-export type SearchSource =
-  /**  The local copy of the device list. */
-  | "inventory"
-  /**  Microsoft Graph, while the local copy is not ready. */
-  | "graph";
+export type SearchSource = 
+/**  The local copy of the device list. */
+"inventory" | 
+/**  Microsoft Graph, while the local copy is not ready. */
+"graph";
 
 export type SecretKind = "unlockPin" | "passcode" | "fileVaultKey";
 
 export type SendRequest = SendRequest_Serialize | SendRequest_Deserialize;
 
 export type SendRequest_Deserialize = {
-  action: ActionKind;
-  /**  Managed device IDs. */
-  devices: string[];
-  justification?: string | null;
-  /**  Send a second macOS lock although a PIN is unused (refused without it). */
-  overrideUnusedPin?: boolean;
+	action: ActionKind,
+	/**  Managed device IDs. */
+	devices: string[],
+	justification?: string | null,
+	/**  Send a second macOS lock although a PIN is unused (refused without it). */
+	overrideUnusedPin?: boolean,
 };
 
 export type SendRequest_Serialize = {
-  action: ActionKind;
-  /**  Managed device IDs. */
-  devices: string[];
-  justification: string | null;
-  /**  Send a second macOS lock although a PIN is unused (refused without it). */
-  overrideUnusedPin: boolean;
+	action: ActionKind,
+	/**  Managed device IDs. */
+	devices: string[],
+	justification: string | null,
+	/**  Send a second macOS lock although a PIN is unused (refused without it). */
+	overrideUnusedPin: boolean,
 };
 
-export type SendState =
-  /**  Intune accepted it (204): the device acts at its next check-in. */
-  | "queued"
-  /**  Not sent: the eligibility check stopped it. */
-  | "blocked"
-  /**  Intune refused it, or the device could not be read. */
-  | "failed"
-  /**  No answer came back and the device's results could not tell: do not send again yet. */
-  | "unknown";
+export type SendState = 
+/**  Intune accepted it (204): the device acts at its next check-in. */
+"queued" | 
+/**  Not sent: the eligibility check stopped it. */
+"blocked" | 
+/**  Intune refused it, or the device could not be read. */
+"failed" | 
+/**  No answer came back and the device's results could not tell: do not send again yet. */
+"unknown";
 
 /**  Intune asked to slow down while sending: the next request leaves after this many seconds. */
 export type SendWaiting = {
-  seconds: number;
+	seconds: number,
 };
 
 /**
@@ -1155,9 +1071,9 @@ export type SessionChanged = SessionChanged_Serialize | SessionChanged_Deseriali
  *  window or the tray), a sign-out. Every window shows it.
  */
 export type SessionChanged_Deserialize = {
-  summary?: ConnectionSummary_Deserialize | null;
-  /**  Why a switch did not happen; the tenant in use stays as it was. */
-  error?: ErrorReport_Deserialize | null;
+	summary?: ConnectionSummary_Deserialize | null,
+	/**  Why a switch did not happen; the tenant in use stays as it was. */
+	error?: ErrorReport_Deserialize | null,
 };
 
 /**
@@ -1165,172 +1081,152 @@ export type SessionChanged_Deserialize = {
  *  window or the tray), a sign-out. Every window shows it.
  */
 export type SessionChanged_Serialize = {
-  summary: ConnectionSummary_Serialize | null;
-  /**  Why a switch did not happen; the tenant in use stays as it was. */
-  error: ErrorReport_Serialize | null;
+	summary: ConnectionSummary_Serialize | null,
+	/**  Why a switch did not happen; the tenant in use stays as it was. */
+	error: ErrorReport_Serialize | null,
 };
 
 export type Severity = "blocker" | "warning" | "note";
 
-export type SignInMethod =
-  | { kind: "browser" }
-  | { kind: "deviceCode" }
-  /**  App-only with a client secret kept in the keychain. */
-  | { kind: "clientSecret" }
-  /**  App-only with a certificate file; its password, if any, is kept in the keychain. */
-  | { kind: "certificate"; path: string }
-  | { kind: "azureCli" };
+export type SignInMethod = { kind: "browser" } | { kind: "deviceCode" } | 
+/**  App-only with a client secret kept in the keychain. */
+{ kind: "clientSecret" } | 
+/**  App-only with a certificate file; its password, if any, is kept in the keychain. */
+{ kind: "certificate"; path: string } | { kind: "azureCli" };
 
 /**  What the admin must do now to finish the sign-in under way. */
 export type SignInProgress = {
-  profile: string;
-  step: SignInStep;
+	profile: string,
+	step: SignInStep,
 };
 
 /**  What the admin must do to finish an interactive sign-in. */
-export type SignInStep =
-  /**  Sign in on the page the system browser shows (opened for them; the link is the fallback). */
-  | { kind: "browser"; url: string }
-  /**  Enter this code on the verification page, on any device. */
-  | { kind: "deviceCode"; userCode: string; verificationUri: string; expiresInSecs: number };
+export type SignInStep = 
+/**  Sign in on the page the system browser shows (opened for them; the link is the fallback). */
+{ kind: "browser"; url: string } | 
+/**  Enter this code on the verification page, on any device. */
+{ kind: "deviceCode"; userCode: string; verificationUri: string; expiresInSecs: number };
 
 /**  A column of the device list the admin sorted by. */
 export type SortColumn = "name" | "serial" | "user" | "platform" | "owner" | "checkIn";
 
-export type SourceKind =
-  | "microsoft"
-  | "apple"
-  /**  A document the product was specified from. */
-  | "seed"
-  /**  The app's own reasoning, where no document says it. */
-  | "inference";
+export type SourceKind = "microsoft" | "apple" | 
+/**  A document the product was specified from. */
+"seed" | 
+/**  The app's own reasoning, where no document says it. */
+"inference";
 
 export type Statement = Statement_Serialize | Statement_Deserialize;
 
 export type Statement_Deserialize = {
-  text: string;
-  sources: Cited_Deserialize[];
+	text: string,
+	sources: Cited_Deserialize[],
 };
 
 export type Statement_Serialize = {
-  text: string;
-  sources: Cited_Serialize[];
+	text: string,
+	sources: Cited_Serialize[],
 };
 
 /**  A device as the tray shows it. */
 export type TrayDevice = {
-  id: string;
-  deviceName: string;
-  serialNumber: string;
+	id: string,
+	deviceName: string,
+	serialNumber: string,
 };
 
 export type Verdict = Verdict_Serialize | Verdict_Deserialize;
 
 export type Verdict_Deserialize = {
-  action: ActionKind;
-  label: string;
-  readiness: Readiness;
-  /**  Blockers first, then warnings, then notes. */
-  reasons: Reason_Deserialize[];
-  /**  What the device's user will experience. */
-  effect: string;
-  /**  Where the effect text comes from. */
-  effectSources: Cited_Deserialize[];
-  needsJustification: boolean;
-  /**
-   *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
-   *  lock while a PIN is unused): sending then needs `override` and a justification.
-   */
-  overridable: boolean;
+	action: ActionKind,
+	label: string,
+	readiness: Readiness,
+	/**  Blockers first, then warnings, then notes. */
+	reasons: Reason_Deserialize[],
+	/**  What the device's user will experience. */
+	effect: string,
+	/**  Where the effect text comes from. */
+	effectSources: Cited_Deserialize[],
+	needsJustification: boolean,
+	/**
+	 *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
+	 *  lock while a PIN is unused): sending then needs `override` and a justification.
+	 */
+	overridable: boolean,
 };
 
 export type Verdict_Serialize = {
-  action: ActionKind;
-  label: string;
-  readiness: Readiness;
-  /**  Blockers first, then warnings, then notes. */
-  reasons: Reason_Serialize[];
-  /**  What the device's user will experience. */
-  effect: string;
-  /**  Where the effect text comes from. */
-  effectSources: Cited_Serialize[];
-  needsJustification: boolean;
-  /**
-   *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
-   *  lock while a PIN is unused): sending then needs `override` and a justification.
-   */
-  overridable: boolean;
+	action: ActionKind,
+	label: string,
+	readiness: Readiness,
+	/**  Blockers first, then warnings, then notes. */
+	reasons: Reason_Serialize[],
+	/**  What the device's user will experience. */
+	effect: string,
+	/**  Where the effect text comes from. */
+	effectSources: Cited_Serialize[],
+	needsJustification: boolean,
+	/**
+	 *  Blocked only by rules an admin may override with a stronger confirmation (a second macOS
+	 *  lock while a PIN is unused): sending then needs `override` and a justification.
+	 */
+	overridable: boolean,
 };
 
 export type Verification = Verification_Serialize | Verification_Deserialize;
 
 export type Verification_Deserialize = {
-  intact: boolean;
-  entries: number;
-  /**  The newest entry's hash: note it down to detect a later removal of the newest entries. */
-  head: string;
-  /**  The first line that does not fit the chain, and why. */
-  brokenAt?: number | null;
-  problem?: string | null;
+	intact: boolean,
+	entries: number,
+	/**  The newest entry's hash: note it down to detect a later removal of the newest entries. */
+	head: string,
+	/**  The first line that does not fit the chain, and why. */
+	brokenAt?: number | null,
+	problem?: string | null,
 };
 
 export type Verification_Serialize = {
-  intact: boolean;
-  entries: number;
-  /**  The newest entry's hash: note it down to detect a later removal of the newest entries. */
-  head: string;
-  /**  The first line that does not fit the chain, and why. */
-  brokenAt: number | null;
-  problem: string | null;
+	intact: boolean,
+	entries: number,
+	/**  The newest entry's hash: note it down to detect a later removal of the newest entries. */
+	head: string,
+	/**  The first line that does not fit the chain, and why. */
+	brokenAt: number | null,
+	problem: string | null,
 };
 
 /* Tauri Specta runtime */
-async function typedError<T, E>(
-  result: Promise<T>,
-): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
-  try {
-    return { status: "ok", data: await result };
-  } catch (e) {
-    if (e instanceof Error) throw e;
-    return { status: "error", error: e as any };
-  }
+async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
+    try {
+        return { status: "ok", data: await result };
+    } catch (e) {
+        if (e instanceof Error) throw e;
+        return { status: "error", error: e as any };
+    }
 }
 
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;
 
-type EventEmitTo<T> = [T] extends [null]
-  ? (target: __TAURI_EVENT.EventTarget | string) => Promise<void>
-  : (target: __TAURI_EVENT.EventTarget | string, payload: T) => Promise<void>;
+type EventEmitTo<T> = [T] extends [null] ? (target: __TAURI_EVENT.EventTarget | string) => Promise<void> : (target: __TAURI_EVENT.EventTarget | string, payload: T) => Promise<void>;
 
-function makeEvent<TListen, TEmit = TListen>(
-  name: string,
-  serialize?: (payload: TEmit) => unknown,
-  deserialize?: (payload: any) => TListen,
-) {
-  const mapEvent =
-    (cb: __TAURI_EVENT.EventCallback<TListen>) => (event: __TAURI_EVENT.Event<any>) =>
-      cb({ ...event, payload: deserialize ? deserialize(event.payload) : event.payload });
-  const mapPayload = (payload: TEmit) => (serialize ? serialize(payload) : payload);
+function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload: TEmit) => unknown, deserialize?: (payload: any) => TListen) {
+    const mapEvent = (cb: __TAURI_EVENT.EventCallback<TListen>) => (event: __TAURI_EVENT.Event<any>) => cb({ ...event, payload: deserialize ? deserialize(event.payload) : event.payload });
+    const mapPayload = (payload: TEmit) => serialize ? serialize(payload) : payload;
 
-  const base = {
-    listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.listen(name, mapEvent(cb)),
-    once: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.once(name, mapEvent(cb)),
-    emit: ((payload: TEmit) =>
-      __TAURI_EVENT.emit(name, mapPayload(payload)) as unknown) as EventEmit<TEmit>,
-    emitTo: ((to: __TAURI_EVENT.EventTarget | string, payload: TEmit) =>
-      __TAURI_EVENT.emitTo(to, name, mapPayload(payload)) as unknown) as EventEmitTo<TEmit>,
-  };
+    const base = {
+        listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.listen(name, mapEvent(cb)),
+        once: (cb: __TAURI_EVENT.EventCallback<TListen>) => __TAURI_EVENT.once(name, mapEvent(cb)),
+        emit: ((payload: TEmit) => __TAURI_EVENT.emit(name, mapPayload(payload)) as unknown) as EventEmit<TEmit>,
+        emitTo: ((to: __TAURI_EVENT.EventTarget | string, payload: TEmit) => __TAURI_EVENT.emitTo(to, name, mapPayload(payload)) as unknown) as EventEmitTo<TEmit>
+    };
 
-  const fn = (
-    target: import("@tauri-apps/api/webview").Webview | import("@tauri-apps/api/window").Window,
-  ) => ({
-    listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => target.listen(name, mapEvent(cb)),
-    once: (cb: __TAURI_EVENT.EventCallback<TListen>) => target.once(name, mapEvent(cb)),
-    emit: ((payload: TEmit) =>
-      target.emit(name, mapPayload(payload)) as unknown) as EventEmit<TEmit>,
-    emitTo: ((to: __TAURI_EVENT.EventTarget | string, payload: TEmit) =>
-      target.emitTo(to, name, mapPayload(payload)) as unknown) as EventEmitTo<TEmit>,
-  });
+    const fn = (target: import("@tauri-apps/api/webview").Webview | import("@tauri-apps/api/window").Window) => ({
+        listen: (cb: __TAURI_EVENT.EventCallback<TListen>) => target.listen(name, mapEvent(cb)),
+        once: (cb: __TAURI_EVENT.EventCallback<TListen>) => target.once(name, mapEvent(cb)),
+        emit: ((payload: TEmit) => target.emit(name, mapPayload(payload)) as unknown) as EventEmit<TEmit>,
+        emitTo: ((to: __TAURI_EVENT.EventTarget | string, payload: TEmit) => target.emitTo(to, name, mapPayload(payload)) as unknown) as EventEmitTo<TEmit>
+    });
 
-  return Object.assign(fn, base);
+    return Object.assign(fn, base);
 }
+
