@@ -302,8 +302,8 @@ fn add_a_tenant_and_sign_in_with_a_code_for_this_session_only<'a>(ctx: &'a Ctx<'
 }
 
 /// The settings do what they say: turning on the start at login writes the desktop's autostart
-/// entry (starting in the tray), and the quick lock shortcut, pressed on the display's keyboard,
-/// opens quick lock.
+/// entry (starting in the tray), and a quick lock shortcut recorded from the keys pressed, pressed
+/// again on the display's keyboard, opens quick lock.
 fn settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock<'a>(
     ctx: &'a Ctx<'a>,
 ) -> Outcome<'a> {
@@ -334,13 +334,21 @@ fn settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock<'a>(
             entries.iter().any(|(_, text)| text.contains("--minimised")),
             "no autostart entry starting in the tray: {entries:?}"
         );
+        // The shortcut is recorded from the keys pressed on the display's keyboard.
+        ctx.app.click("#quick-lock-shortcut").await?;
+        ctx.desktop.press_keys("alt+shift+k")?;
+        ctx.app
+            .wait_for_value("#quick-lock-shortcut", "the recorded shortcut", |v| {
+                v == "Alt+Shift+K"
+            })
+            .await?;
         ctx.shot("settings");
 
         check!(
             !ctx.desktop.has_window_titled("Quick lock")?,
             "quick lock was up before the shortcut"
         );
-        ctx.desktop.press_keys("ctrl+shift+l")?;
+        ctx.desktop.press_keys("alt+shift+k")?;
         let mut opened = false;
         for _ in 0..50 {
             if ctx.desktop.has_window_titled("Quick lock")? {

@@ -39,29 +39,42 @@ describe("SettingsPanel", () => {
     expect(await screen.findByRole("switch", { name: /Start in the tray/ })).toBeChecked();
   });
 
-  it("saves a new shortcut, and shows why a shortcut is refused or not working", async () => {
+  it("records a shortcut from the keys pressed, shows it the system's way, and shows Rust's refusal at the field", async () => {
     const setQuickLockShortcut = vi
       .fn()
       .mockRejectedValueOnce({
         kind: "invalidInput",
-        message: 'The shortcut is not valid: "L" has no modifier key.',
+        message: 'The shortcut is not valid: "F9" has no modifier key.',
         requestId: null,
       })
       .mockResolvedValueOnce({
         ...SETTINGS,
         quickLockShortcut: "Alt+Shift+K",
         shortcutProblem: "the shortcut could not be registered",
-      });
+      })
+      .mockResolvedValueOnce({ ...SETTINGS, quickLockShortcut: "" });
     renderPanel({ setQuickLockShortcut });
-    const input = await screen.findByRole("textbox", { name: /Quick lock shortcut/ });
-    await userEvent.clear(input);
-    await userEvent.type(input, "L");
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
-    expect(await screen.findByText(/has no modifier key/)).toBeInTheDocument();
-    await userEvent.clear(input);
-    await userEvent.type(input, "Alt+Shift+K");
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    // One keyboard, so keys held in one step are still held in the next.
+    const user = userEvent.setup();
+    const field = await screen.findByRole("textbox", { name: /Quick lock shortcut/ });
+    expect(field).toHaveValue("Ctrl+Shift+L");
+    await user.click(field);
+    // A key without a modifier: Rust refuses it, and says so at the field.
+    await user.keyboard("{F9}");
+    expect(setQuickLockShortcut).toHaveBeenLastCalledWith("F9");
+    expect(await screen.findByText(/has no modifier key/)).toBeVisible();
+    expect(field).toHaveAttribute("aria-invalid", "true");
+    expect(field).toHaveValue("Ctrl+Shift+L");
+    // Held modifiers show as they are pressed; the key completes and saves the shortcut.
+    await user.keyboard("{Alt>}{Shift>}");
+    expect(field).toHaveValue("Alt+Shift+…");
+    await user.keyboard("K{/Shift}{/Alt}");
     expect(setQuickLockShortcut).toHaveBeenLastCalledWith("Alt+Shift+K");
-    expect(await screen.findByText(/The shortcut is not working/)).toBeInTheDocument();
+    expect(await screen.findByText(/The shortcut is not working/)).toBeVisible();
+    expect(screen.queryByText(/has no modifier key/)).toBeNull();
+    expect(field).toHaveValue("Alt+Shift+K");
+    await user.click(screen.getByRole("button", { name: "Turn off" }));
+    expect(setQuickLockShortcut).toHaveBeenLastCalledWith("");
+    await vi.waitFor(() => expect(field).toHaveValue("None"));
   });
 });

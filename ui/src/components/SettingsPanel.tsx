@@ -13,42 +13,71 @@ import { useEffect, useState } from "react";
 
 import { toErrorReport, type DesktopSettings, type ErrorReport } from "../backend";
 import { useBackend } from "../backend/context";
+import { label, record } from "../shortcut";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
   shortcut: { flexGrow: 1 },
+  recording: { fontFamily: tokens.fontFamilyMonospace },
 });
+
+const DEFAULT_SHORTCUT = "CommandOrControl+Shift+L";
 
 /** The desktop preferences: start in the tray at login, the quick lock shortcut. */
 export function SettingsPanel() {
   const backend = useBackend();
   const styles = useStyles();
   const [settings, setSettings] = useState<DesktopSettings | null>(null);
-  const [shortcut, setShortcut] = useState("");
+  /** Keys held while the shortcut field has the focus, before they make a shortcut. */
+  const [held, setHeld] = useState<string | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);
+  /** Rust refused the shortcut pressed: shown at the field until another one is pressed. */
+  const [shortcutError, setShortcutError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
-    backend.desktopSettings().then(
-      (s) => {
-        setSettings(s);
-        setShortcut(s.quickLockShortcut);
-      },
-      (e: unknown) => setError(toErrorReport(e)),
-    );
+    backend.desktopSettings().then(setSettings, (e: unknown) => setError(toErrorReport(e)));
   }, [backend]);
 
   async function change(run: () => Promise<DesktopSettings>) {
     setError(null);
     setSaved(false);
     try {
-      const next = await run();
-      setSettings(next);
-      setShortcut(next.quickLockShortcut);
+      setSettings(await run());
       setSaved(true);
     } catch (e) {
       setError(toErrorReport(e));
+    }
+  }
+
+  async function saveShortcut(accelerator: string) {
+    setShortcutError(null);
+    setSaved(false);
+    try {
+      setSettings(await backend.setQuickLockShortcut(accelerator));
+      setSaved(true);
+    } catch (e) {
+      setShortcutError(toErrorReport(e).message);
+    }
+  }
+
+  // Press the keys you want: the first key that is not a modifier completes the shortcut and
+  // saves it. Tab and Shift+Tab still move on; Escape leaves the field as it was.
+  function onShortcutKey(event: React.KeyboardEvent<HTMLInputElement>) {
+    const bare = !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (event.key === "Tab" && bare) return;
+    event.preventDefault();
+    if (event.key === "Escape" && bare && !event.shiftKey) {
+      setHeld(null);
+      event.currentTarget.blur();
+      return;
+    }
+    const pressed = record(event.nativeEvent);
+    setHeld(pressed.partial);
+    if (pressed.accelerator) {
+      setHeld(null);
+      void saveShortcut(pressed.accelerator);
     }
   }
 
@@ -65,20 +94,35 @@ export function SettingsPanel() {
         <Field
           className={styles.shortcut}
           label="Quick lock shortcut"
-          hint="Opens quick lock from anywhere, e.g. CommandOrControl+Shift+L. Leave empty for none."
+          hint="Opens quick lock from anywhere. Click here and press the keys you want, e.g. Ctrl+Shift+L."
+          validationState={shortcutError ? "error" : "none"}
+          validationMessage={shortcutError ?? undefined}
         >
           <Input
             id="quick-lock-shortcut"
-            value={shortcut}
-            onChange={(_, data) => setShortcut(data.value)}
+            className={styles.recording}
+            readOnly
+            value={held ?? (label(settings.quickLockShortcut) || "None")}
+            onKeyDown={onShortcutKey}
+            onKeyUp={(e) => {
+              if (held && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) setHeld(null);
+            }}
+            onBlur={() => setHeld(null)}
           />
         </Field>
         <Button
-          id="quick-lock-shortcut-save"
-          disabled={shortcut === settings.quickLockShortcut && !settings.shortcutProblem}
-          onClick={() => void change(() => backend.setQuickLockShortcut(shortcut))}
+          id="quick-lock-shortcut-off"
+          disabled={settings.quickLockShortcut === ""}
+          onClick={() => void saveShortcut("")}
         >
-          Save
+          Turn off
+        </Button>
+        <Button
+          id="quick-lock-shortcut-default"
+          disabled={settings.quickLockShortcut === DEFAULT_SHORTCUT}
+          onClick={() => void saveShortcut(DEFAULT_SHORTCUT)}
+        >
+          Default
         </Button>
       </div>
       {settings.shortcutProblem && (
