@@ -237,8 +237,10 @@ impl Error {
         }
     }
 
+    /// The error as the admin reads it. Every report is logged: what the admin saw is what
+    /// support finds in the log (no secret ever reaches an error's text).
     pub fn report(&self) -> ErrorReport {
-        ErrorReport {
+        let report = ErrorReport {
             kind: self.kind(),
             // Entra's and Graph's own sentences often end with a full stop already.
             message: format!(
@@ -247,7 +249,14 @@ impl Error {
                 self.next_step()
             ),
             request_id: self.request_id().map(str::to_owned),
-        }
+        };
+        tracing::warn!(
+            kind = ?report.kind,
+            request_id = report.request_id.as_deref().unwrap_or("-"),
+            shown = %report.message,
+            "error reported"
+        );
+        report
     }
 }
 
@@ -454,6 +463,42 @@ mod tests {
             unreachable("Microsoft Graph (graph.microsoft.com)", &odd).to_string(),
             "could not reach Microsoft Graph (graph.microsoft.com)"
         );
+    }
+
+    #[test]
+    fn every_report_is_logged_as_the_admin_reads_it() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Captured(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Captured {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().expect("lock").extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let report = tracing::subscriber::with_default(subscriber, || {
+            Error::Graph {
+                status: 403,
+                code: "Forbidden".into(),
+                message: "Application is not authorized to perform this operation".into(),
+                request_id: Some("req-77".into()),
+            }
+            .report()
+        });
+        let log = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");
+        assert!(log.contains("WARN"), "{log}");
+        assert!(log.contains("PermissionDenied"), "{log}");
+        assert!(log.contains("req-77"), "{log}");
+        assert!(log.contains(&report.message), "{log}");
     }
 
     #[test]
