@@ -20,6 +20,10 @@ pub struct QuickLockOpened {
 
 /// Opens quick lock (or brings it forward), optionally on one device.
 pub fn open(app: &AppHandle, device_id: Option<String>) {
+    tracing::info!(
+        device = device_id.as_deref().unwrap_or("-"),
+        "quick lock opened"
+    );
     if let Some(state) = app.try_state::<AppState>() {
         *state
             .quick_lock_target

@@ -38,6 +38,7 @@ impl Desktop {
         };
         desktop.start_display()?;
         desktop.start_session_bus()?;
+        desktop.start_tray_host()?;
         require("WebKitWebDriver", "webkit2gtk-driver")?;
         tauri_driver_path().ok_or(TAURI_DRIVER_MISSING)?;
         Ok(desktop)
@@ -118,6 +119,175 @@ impl Desktop {
         } else {
             Err(format!("xdotool could not press {keys}"))
         }
+    }
+
+    /// Whether a window whose title contains `title` is on show (mapped), not merely created:
+    /// quick lock hides its window rather than closing it.
+    pub fn shows_window_titled(&self, title: &str) -> Result<bool, String> {
+        Ok(self.shown_window(title)?.is_some())
+    }
+
+    /// The X id of a window on show whose title contains `title`.
+    fn shown_window(&self, title: &str) -> Result<Option<String>, String> {
+        let tree = self.window_tree()?;
+        let ids = tree.lines().filter_map(|line| {
+            let (id, rest) = line.trim_start().split_once(' ')?;
+            rest.split('"')
+                .nth(1)?
+                .contains(title)
+                .then_some(id.to_owned())
+        });
+        for id in ids {
+            if self.is_viewable(&id)? {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether the X window is mapped, and so on screen.
+    fn is_viewable(&self, id: &str) -> Result<bool, String> {
+        let out = self
+            .command("xwininfo")
+            .args(["-id", id])
+            .output()
+            .map_err(|e| format!("cannot run xwininfo: {e}"))?;
+        Ok(String::from_utf8_lossy(&out.stdout).contains("Map State: IsViewable"))
+    }
+
+    /// Gives the keyboard to the window titled `title` (what a window manager does when a window
+    /// comes forward; the test display has none), then presses `keys` there.
+    pub fn press_keys_in(&self, title: &str, keys: &str) -> Result<(), String> {
+        require("xdotool", "xdotool")?;
+        let id = self
+            .shown_window(title)?
+            .ok_or_else(|| format!("no window titled {title:?} is on show"))?;
+        let status = self
+            .command("xdotool")
+            .args(["windowfocus", "--sync", &id, "key", keys])
+            .status()
+            .map_err(|e| format!("cannot run xdotool: {e}"))?;
+        check_status(
+            status.success(),
+            &format!("xdotool could not press {keys} in {title}"),
+        )
+    }
+
+    /// Right-clicks the app's icon in the tray and waits for its menu, as a person would.
+    pub fn open_tray_menu(&self) -> Result<(), String> {
+        let (x, y) = self
+            .tray_icon_centre()?
+            .ok_or("the app's icon is not in the tray")?;
+        let before = self.popup_count()?;
+        let status = self
+            .command("xdotool")
+            .args(["mousemove", &x.to_string(), &y.to_string(), "click", "3"])
+            .status()
+            .map_err(|e| format!("cannot run xdotool: {e}"))?;
+        check_status(status.success(), "xdotool could not click the tray icon")?;
+        let opened = wait_until(Duration::from_secs(5), || {
+            self.popup_count().is_ok_and(|n| n > before)
+        });
+        check_status(opened, "no menu opened on the tray icon")
+    }
+
+    /// Chooses a tray menu item with the keyboard, as GTK menus allow: `keys` moves to it (Down
+    /// from the top, Up from the bottom, Right into a submenu), then Return.
+    pub fn choose_in_tray_menu(&self, keys: &[&str]) -> Result<(), String> {
+        for key in keys.iter().chain(&["Return"]) {
+            self.press_keys(key)?;
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        Ok(())
+    }
+
+    /// Where the app's icon sits in the tray host, from the window tree.
+    fn tray_icon_centre(&self) -> Result<Option<(i32, i32)>, String> {
+        let tree = self.window_tree()?;
+        // `0x40001d "…": ("tray-icon tray app main" "…")  32x30+0+0  +1246+1`
+        Ok(tree
+            .lines()
+            .find(|line| line.contains("tray-icon tray app main"))
+            .and_then(|line| {
+                let mut fields = line.split_whitespace().rev();
+                let absolute = fields.next()?;
+                let size = fields.next()?;
+                let (w, h) = size.split_once('+')?.0.split_once('x')?;
+                let mut at = absolute.trim_start_matches('+').split('+');
+                let (x, y): (i32, i32) = (at.next()?.parse().ok()?, at.next()?.parse().ok()?);
+                Some((
+                    x + w.parse::<i32>().ok()? / 2,
+                    y + h.parse::<i32>().ok()? / 2,
+                ))
+            }))
+    }
+
+    /// Untitled windows of the app on show and large enough to be a menu (GTK popups are named
+    /// after the program, not titled; a menu shown before is kept, unmapped, for next time).
+    fn popup_count(&self) -> Result<usize, String> {
+        let tree = self.window_tree()?;
+        let candidates: Vec<&str> = tree
+            .lines()
+            .filter(|line| line.contains("\"intune-actions-desktop\": (\"intune-actions-desktop\""))
+            .filter(|line| {
+                line.split_whitespace()
+                    .rev()
+                    .nth(1)
+                    .and_then(|size| size.split_once('+'))
+                    .and_then(|(size, _)| size.split_once('x'))
+                    .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+                    .is_some_and(|(w, h)| w > 100 && h > 40)
+            })
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        let mut shown = 0;
+        for id in candidates {
+            if self.is_viewable(id)? {
+                shown += 1;
+            }
+        }
+        Ok(shown)
+    }
+
+    fn window_tree(&self) -> Result<String, String> {
+        require("xwininfo", "x11-utils")?;
+        let out = self
+            .command("xwininfo")
+            .args(["-root", "-tree"])
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .map_err(|e| format!("cannot run xwininfo: {e}"))?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// A system tray on the display (trayer, an XEmbed tray), so the app's icon and its real menu
+    /// are there to click, as on a desktop.
+    fn start_tray_host(&mut self) -> Result<(), String> {
+        require("trayer", "trayer")?;
+        let child = self
+            .command("trayer")
+            .args([
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "pixel",
+                "--width",
+                "200",
+                "--height",
+                "32",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start trayer: {e}"))?;
+        self.children.push(child);
+        let up = wait_until(Duration::from_secs(10), || {
+            self.window_tree()
+                .is_ok_and(|tree| tree.contains("(\"panel\" \"trayer\")"))
+        });
+        check_status(up, "trayer's panel did not appear")
     }
 
     /// Chooses `path` in the GTK Open dialog titled `title` as a person would with the keyboard:
@@ -327,6 +497,10 @@ impl Drop for Desktop {
             let _ = child.wait();
         }
     }
+}
+
+fn check_status(ok: bool, message: &str) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(message.to_string()) }
 }
 
 pub fn artifacts_dir() -> PathBuf {

@@ -48,7 +48,150 @@ pub const ALL: &[(&str, Scenario)] = &[
         "signed_in_with_the_keychain_the_app_resumes_after_a_restart",
         signed_in_with_the_keychain_the_app_resumes_after_a_restart,
     ),
+    (
+        "the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits",
+        the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits,
+    ),
 ];
+
+/// Presses Escape in quick lock until it is out of sight (a window shown for the first time is on
+/// screen before its page has loaded, and a key pressed then goes nowhere). False if it stays.
+fn hide_quick_lock_with_escape(ctx: &Ctx<'_>) -> Result<bool, String> {
+    for _ in 0..10 {
+        if !ctx.desktop.shows_window_titled("Quick lock")? {
+            return Ok(true);
+        }
+        ctx.desktop.press_keys_in("Quick lock", "Escape")?;
+        wait_until(Duration::from_secs(1), || {
+            !ctx.desktop
+                .shows_window_titled("Quick lock")
+                .unwrap_or(true)
+        });
+    }
+    Ok(!ctx.desktop.shows_window_titled("Quick lock")?)
+}
+
+/// The tray's real menu, right-clicked in a system tray on the display: Quick lock… opens quick
+/// lock; a pinned device's Lock… opens it on that device; Switch profile moves the main window to
+/// the other tenant; Quit ends the app.
+fn the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        let sim = tenant_sim::start(tenant_sim::SimConfig {
+            devices: 25,
+            ..tenant_sim::SimConfig::default()
+        })
+        .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
+        // A second tenant beside the demo: the kiosk, signed in with its client secret.
+        sign_out_and_fill_in_a_tenant(
+            ctx,
+            &sim,
+            "Kiosk",
+            &sim.tenant.app_client_id,
+            "clientSecret",
+        )
+        .await?;
+        ctx.app.click("#profile-add").await?;
+        ctx.app
+            .type_into("#app-secret-input", &sim.tenant.client_secret)
+            .await?;
+        ctx.app.click("#app-sign-in").await?;
+        accept_session_only_and_see_devices(ctx, 25).await?;
+        let device = sim
+            .devices()
+            .into_iter()
+            .find(|d| !d.serial_number.is_empty())
+            .ok_or("the tenant has no device with a serial number")?;
+        open_by_serial_in(ctx, &device.serial_number, "25 devices").await?;
+        ctx.app.click("#pin-to-tray").await?;
+        ctx.app
+            .wait_for_text("#pin-to-tray", "the pin", |t| t.contains("Unpin"))
+            .await?;
+
+        // Quick lock…, the first item that can be chosen.
+        check!(
+            !ctx.desktop.shows_window_titled("Quick lock")?,
+            "quick lock was on show before the tray asked for it"
+        );
+        ctx.desktop.open_tray_menu()?;
+        ctx.shot("tray-menu");
+        ctx.desktop.choose_in_tray_menu(&["Down"])?;
+        check!(
+            wait_until(Duration::from_secs(10), || ctx
+                .desktop
+                .shows_window_titled("Quick lock")
+                .unwrap_or(false)),
+            "Quick lock… did not open quick lock; windows: {:?}",
+            ctx.desktop.window_titles()
+        );
+        // Escape puts it out of sight again.
+        check!(
+            hide_quick_lock_with_escape(ctx)?,
+            "Escape did not hide quick lock"
+        );
+
+        // The pinned device's Lock…, after Quick lock… (the headings cannot be chosen).
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Down", "Down"])?;
+        check!(
+            wait_until(Duration::from_secs(10), || ctx
+                .desktop
+                .shows_window_titled("Quick lock")
+                .unwrap_or(false)),
+            "the pinned device's Lock… did not open quick lock"
+        );
+        let opened_on = |id: &str| {
+            ctx.desktop.files_in_home("").iter().any(|(path, text)| {
+                path.to_string_lossy().contains("intune-actions.")
+                    && text
+                        .lines()
+                        .any(|l| l.contains("quick lock opened") && l.contains(id))
+            })
+        };
+        check!(
+            wait_until(Duration::from_secs(10), || opened_on(&device.id)),
+            "quick lock did not open on the pinned device {}",
+            device.id
+        );
+        ctx.shot("tray-quick-lock-on-pinned");
+        // From the device back to the search, then out of sight.
+        check!(
+            hide_quick_lock_with_escape(ctx)?,
+            "Escape did not hide quick lock"
+        );
+
+        // Switch profile ▸ Demo tenant (the current profile cannot be chosen), by the main window.
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop
+            .choose_in_tray_menu(&["Down", "Down", "Down", "Right"])?;
+        ctx.app
+            .wait_for_text(
+                "#tenant-notice",
+                "the demo, switched to from the tray",
+                |t| t.contains("Demo tenant"),
+            )
+            .await?;
+        ctx.app
+            .wait_for_text("#inventory-status", "the demo's devices", |t| {
+                t.starts_with("500 devices")
+            })
+            .await?;
+
+        // Quit, the last item.
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up"])?;
+        check!(
+            wait_until(Duration::from_secs(15), || !ctx
+                .desktop
+                .has_window_titled("Intune Actions")
+                .unwrap_or(true)),
+            "Quit left the app running; windows: {:?}",
+            ctx.desktop.window_titles()
+        );
+        Ok(())
+    })
+}
 
 /// A help-desk kiosk signs in as the app registration with its client secret: typed into a password
 /// field, used for a first token before anything is kept (a wrong one is refused), and (no keychain
