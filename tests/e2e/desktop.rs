@@ -173,6 +173,25 @@ impl Desktop {
         )
     }
 
+    /// Resizes the window titled `title` as a person dragging its corner would.
+    pub fn resize_window(&self, title: &str, width: u32, height: u32) -> Result<(), String> {
+        let id = self
+            .shown_window(title)?
+            .ok_or_else(|| format!("no window titled {title:?} is on show"))?;
+        let status = self
+            .command("xdotool")
+            .args([
+                "windowsize",
+                "--sync",
+                &id,
+                &width.to_string(),
+                &height.to_string(),
+            ])
+            .status()
+            .map_err(|e| format!("cannot run xdotool: {e}"))?;
+        check_status(status.success(), "xdotool could not resize the window")
+    }
+
     /// Right-clicks the app's icon in the tray and waits for its menu, as a person would.
     pub fn open_tray_menu(&self) -> Result<(), String> {
         let (x, y) = self
