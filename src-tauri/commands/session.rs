@@ -34,6 +34,18 @@ pub async fn open_session(
         return Ok(None);
     }
     *opened = true;
+    let opened = open_at_start(&app, &state).await;
+    if !matches!(opened, Ok(Some(_))) {
+        // Nobody signed in: the tray still lists the saved profiles to switch to.
+        crate::tray::refresh(&app).await;
+    }
+    opened
+}
+
+async fn open_at_start(
+    app: &AppHandle,
+    state: &AppState,
+) -> Result<Option<ConnectionSummary>, ErrorReport> {
     let connection = match start_plan(&state.profiles_file()?.load()?) {
         StartPlan::Welcome => return Ok(None),
         StartPlan::Demo => Connection::start_demo(demo_device_count()).await?,
@@ -50,7 +62,7 @@ pub async fn open_session(
             }
         }
     };
-    activate(&app, &state, connection).await.map(Some)
+    activate(app, state, connection).await.map(Some)
 }
 
 /// Starts the simulated demo tenant, signs in to it and begins fetching its devices.

@@ -78,6 +78,12 @@ impl Desktop {
         let _ = std::fs::remove_dir_all(home.join(".config/autostart"));
     }
 
+    /// The app's configuration folder in the test home (profiles, settings).
+    pub fn app_config_dir(&self) -> PathBuf {
+        let identifier = format!("{}.{}", intune_core::APP_IDENTIFIER, self.instance);
+        self.home.path().join(".config").join(identifier)
+    }
+
     /// A command that runs inside this desktop.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);

@@ -92,12 +92,12 @@ fn main() -> ExitCode {
         .chain(
             scenarios::STARTED_WITH
                 .iter()
-                .map(|&(name, args, scenario)| {
+                .map(|&(name, args, prepare, scenario)| {
                     let desktop = Arc::clone(&desktop);
                     let runtime = Arc::clone(&runtime);
                     Trial::test(name, move || {
                         runtime
-                            .block_on(run_started_with(&desktop, name, args, scenario))
+                            .block_on(run_started_with(&desktop, name, args, prepare, scenario))
                             .map_err(Failed::from)
                     })
                 }),
@@ -109,7 +109,7 @@ fn main() -> ExitCode {
 }
 
 async fn run_scenario(desktop: &Desktop, name: &str, scenario: Scenario) -> Result<(), String> {
-    run_started_with(desktop, name, &[], scenario).await
+    run_started_with(desktop, name, &[], |_| Ok(()), scenario).await
 }
 
 /// The app started with these command-line arguments (WebDriver drives its first window).
@@ -117,9 +117,11 @@ async fn run_started_with(
     desktop: &Desktop,
     name: &str,
     args: &[&str],
+    prepare: scenarios::Prepare,
     scenario: Scenario,
 ) -> Result<(), String> {
     desktop.reset_app_state();
+    prepare(desktop)?;
     let driver = desktop.start_driver(name)?;
     let app = App::launch(desktop, &driver, name, args).await?;
     let outcome = scenario(&Ctx { desktop, app: &app }).await;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::app::APP_BINARY;
-use crate::desktop::wait_until;
+use crate::desktop::{Desktop, wait_until};
 use crate::{Ctx, Outcome, Scenario, check};
 
 pub const ALL: &[(&str, Scenario)] = &[
@@ -511,11 +511,80 @@ fn settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock<'a>(
 
 /// Tests of the app started with arguments: WebKit's WebDriver drives only the app's first
 /// window, so a window under test must be the first one.
-pub const STARTED_WITH: &[(&str, &[&str], Scenario)] = &[(
-    "quick_lock_finds_a_phone_locks_it_and_notifies",
-    &["--quick-lock"],
-    quick_lock_finds_a_phone_locks_it_and_notifies,
-)];
+/// Each with what the test desktop holds before the app starts.
+pub const STARTED_WITH: &[(&str, &[&str], Prepare, Scenario)] = &[
+    (
+        "quick_lock_finds_a_phone_locks_it_and_notifies",
+        &["--quick-lock"],
+        nothing_saved,
+        quick_lock_finds_a_phone_locks_it_and_notifies,
+    ),
+    (
+        "quick_lock_opened_before_a_sign_in_follows_the_session",
+        &["--quick-lock"],
+        a_tenant_saved_but_not_signed_in,
+        quick_lock_opened_before_a_sign_in_follows_the_session,
+    ),
+];
+
+pub type Prepare = fn(&Desktop) -> Result<(), String>;
+
+fn nothing_saved(_: &Desktop) -> Result<(), String> {
+    Ok(())
+}
+
+/// A tenant the admin added but never signed in to: the app starts with nobody signed in.
+fn a_tenant_saved_but_not_signed_in(desktop: &Desktop) -> Result<(), String> {
+    use intune_core::profile::{Cloud, Profile, ProfileFile, ProfileSet, SignInMethod};
+    let set = ProfileSet {
+        active: Some("Contoso".into()),
+        profiles: vec![Profile {
+            name: "Contoso".into(),
+            cloud: Cloud::Global,
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: intune_core::profile::GRAPH_CLI_CLIENT_ID.into(),
+            method: SignInMethod::Browser,
+        }],
+    };
+    ProfileFile::in_dir(&desktop.app_config_dir())
+        .save(&set)
+        .map_err(|e| format!("cannot save the profile: {e}"))
+}
+
+/// Quick lock opened before anyone signed in says so; once the session changes elsewhere (here
+/// the tray's Switch profile ▸ Demo tenant), it finds and shows devices without a restart.
+fn quick_lock_opened_before_a_sign_in_follows_the_session<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
+    Box::pin(async move {
+        let phone = demo_device("an iPhone", |d| {
+            d.platform == tenant_sim::fleet::Platform::Ios
+        })?;
+        ctx.app
+            .wait_for_text("body", "quick lock with nobody signed in", |t| {
+                t.contains("Nobody is signed in")
+            })
+            .await?;
+        // Not signed in: Quick lock… cannot be chosen; Switch profile is the first item that can.
+        ctx.desktop.open_tray_menu()?;
+        ctx.shot("tray-signed-out");
+        ctx.desktop
+            .choose_in_tray_menu(&["Down", "Right", "Down"])?;
+        ctx.app
+            .wait_for_text("#quick-lock", "quick lock on the demo tenant", |t| {
+                t.contains("Demo tenant")
+            })
+            .await?;
+        ctx.app
+            .type_into("#quick-search", &phone.serial_number)
+            .await?;
+        ctx.app
+            .wait_for_text("#quick-results", "the phone found", |t| {
+                t.contains(&phone.device_name)
+            })
+            .await?;
+        ctx.shot("found-after-the-switch");
+        Ok(())
+    })
+}
 
 /// The hand-over: with the app running, a second launch with `--quick-lock` (a desktop shortcut)
 /// exits at once and the running app opens quick lock through the tray's own path.
