@@ -5,10 +5,10 @@ BUILD_PACKAGES=(build-essential pkg-config libssl-dev libxdo-dev libwebkit2gtk-4
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev patchelf)
 # A virtual display and session bus for the end-to-end suite, WebKit's WebDriver, a real Secret
 # Service for keychain tests, ImageMagick for screenshots, xclip to read the clipboard and
-# xwininfo (x11-utils) to see which windows are up, xdotool to press keys and click, and trayer as
-# a system tray the app's icon sits in.
+# xwininfo (x11-utils) to see which windows are up, xdotool to press keys and click, trayer as
+# a system tray the app's icon sits in, and openbox as a window manager where a test needs one.
 TEST_PACKAGES=(xvfb xauth dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools imagemagick xclip xdotool
-  x11-utils trayer)
+  x11-utils trayer openbox)
 TAURI_DRIVER_VERSION="^2"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -68,10 +68,7 @@ pub fn run() {
             // size. Whether it shows is decided at start (`--quick-lock` keeps it in the tray).
             tauri_plugin_window_state::Builder::default()
                 .with_denylist(&[quick_lock::QUICK_LOCK])
-                .with_state_flags(
-                    tauri_plugin_window_state::StateFlags::all()
-                        - tauri_plugin_window_state::StateFlags::VISIBLE,
-                )
+                .with_state_flags(window::KEPT_STATE)
                 .build(),
         )
         .invoke_handler(specta.invoke_handler())

@@ -3,10 +3,15 @@
 
 use intune_core::settings::SettingsFile;
 use tauri::{AppHandle, Manager, WebviewWindowBuilder, Window, WindowEvent};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use crate::state::AppState;
 
 pub const MAIN: &str = "main";
+
+/// What of the main window is kept from one run to the next: place and size, not whether it
+/// shows (the start mode decides that).
+pub const KEPT_STATE: StateFlags = StateFlags::all().difference(StateFlags::VISIBLE);
 
 /// Given by the start at login: the app starts in the tray, its window hidden.
 pub const MINIMISED_ARG: &str = "--minimised";
@@ -76,10 +81,15 @@ pub fn keep_in_tray_on_close(window: &Window, event: &WindowEvent) {
         return;
     };
     api.prevent_close();
+    tracing::info!(label = window.label(), "window closed: kept in the tray");
     if let Err(error) = window.hide() {
         tracing::warn!(%error, label = window.label(), "could not hide the window");
     }
     if window.label() == MAIN {
+        // Kept now, not only at a clean quit: an app in the tray may end with the session.
+        if let Err(error) = window.app_handle().save_window_state(KEPT_STATE) {
+            tracing::warn!(%error, "could not keep the window's size and place");
+        }
         hint_once(window.app_handle());
     }
 }

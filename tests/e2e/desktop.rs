@@ -179,6 +179,76 @@ impl Desktop {
         )
     }
 
+    /// Starts a window manager (openbox) on the display, for as long as the guard lives: GTK acts
+    /// on a window's close request only when one runs.
+    pub fn start_window_manager(&self) -> Result<WindowManager, String> {
+        require("openbox", "openbox")?;
+        let child = self
+            .command("openbox")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start openbox: {e}"))?;
+        let up = wait_until(Duration::from_secs(10), || {
+            self.window_tree()
+                .is_ok_and(|tree| tree.contains("\"Openbox\":"))
+        });
+        let manager = WindowManager(child);
+        check_status(up, "openbox did not start")?;
+        Ok(manager)
+    }
+
+    /// Asks the window titled `title` to close, as its title bar's close button does through the
+    /// window manager (the X11 WM_DELETE_WINDOW message; needs [`Desktop::start_window_manager`]).
+    pub fn close_window(&self, title: &str) -> Result<(), String> {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt as _, EventMask};
+        let id = self
+            .shown_window(title)?
+            .ok_or_else(|| format!("no window titled {title:?} is on show"))?;
+        let window = u32::from_str_radix(id.trim_start_matches("0x"), 16)
+            .map_err(|e| format!("window id {id}: {e}"))?;
+        let x11 = |e: &dyn std::fmt::Display| format!("X11: {e}");
+        let (conn, _) = x11rb::connect(Some(&self.display)).map_err(|e| x11(&e))?;
+        let atom = |name: &[u8]| -> Result<u32, String> {
+            Ok(conn
+                .intern_atom(false, name)
+                .map_err(|e| x11(&e))?
+                .reply()
+                .map_err(|e| x11(&e))?
+                .atom)
+        };
+        let event = ClientMessageEvent::new(
+            32,
+            window,
+            atom(b"WM_PROTOCOLS")?,
+            [atom(b"WM_DELETE_WINDOW")?, x11rb::CURRENT_TIME, 0, 0, 0],
+        );
+        conn.send_event(false, window, EventMask::NO_EVENT, event)
+            .map_err(|e| x11(&e))?;
+        conn.flush().map_err(|e| x11(&e))
+    }
+
+    /// The size of the window titled `title` on screen.
+    pub fn window_size(&self, title: &str) -> Result<(u32, u32), String> {
+        let id = self
+            .shown_window(title)?
+            .ok_or_else(|| format!("no window titled {title:?} is on show"))?;
+        let out = self
+            .command("xwininfo")
+            .args(["-id", &id])
+            .output()
+            .map_err(|e| format!("cannot run xwininfo: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let read = |label: &str| {
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix(label))
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .ok_or_else(|| format!("xwininfo gave no {label}"))
+        };
+        Ok((read("Width:")?, read("Height:")?))
+    }
+
     /// Resizes the window titled `title` as a person dragging its corner would.
     pub fn resize_window(&self, title: &str, width: u32, height: u32) -> Result<(), String> {
         let id = self
@@ -521,6 +591,16 @@ impl Drop for Desktop {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// A window manager on the display, stopped when dropped.
+pub struct WindowManager(Child);
+
+impl Drop for WindowManager {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

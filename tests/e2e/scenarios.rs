@@ -52,7 +52,113 @@ pub const ALL: &[(&str, Scenario)] = &[
         "the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits",
         the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits,
     ),
+    (
+        "closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered",
+        closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered,
+    ),
 ];
+
+/// Closing the main window hides it in the tray: the first time, a notification says where the
+/// app went; never again (not even after a restart). The size the admin gave the window comes back
+/// at the next start.
+fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        let notifications =
+            crate::notifications::NotificationServer::start(&ctx.desktop.dbus_address).await?;
+        let window_manager = ctx.desktop.start_window_manager()?;
+        let hints = || {
+            notifications
+                .shown()
+                .iter()
+                .filter(|n| n.summary.contains("still running"))
+                .count()
+        };
+        ctx.app
+            .wait_for_text("#inventory-status", "the demo's devices", |t| {
+                t.starts_with("500 devices")
+            })
+            .await?;
+        ctx.desktop.resize_window("Intune Actions", 1000, 700)?;
+        // Closed as a person would: the close button, again if the first click went nowhere (a
+        // window just brought forward may not be listening yet).
+        let close = || -> Result<bool, String> {
+            for _ in 0..5 {
+                ctx.desktop.close_window("Intune Actions")?;
+                if wait_until(Duration::from_secs(2), || {
+                    !ctx.desktop
+                        .shows_window_titled("Intune Actions")
+                        .unwrap_or(true)
+                }) {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
+        check!(close()?, "closing did not put the window away");
+        check!(
+            wait_until(Duration::from_secs(10), || hints() == 1),
+            "no notification said the app is still running: {:?}",
+            notifications.shown()
+        );
+        check!(
+            ctx.desktop.has_window_titled("Intune Actions")?,
+            "the window was destroyed, not hidden"
+        );
+
+        // Back from the tray, closed again: no second hint.
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up", "Up"])?;
+        check!(
+            wait_until(Duration::from_secs(10), || ctx
+                .desktop
+                .shows_window_titled("Intune Actions")
+                .unwrap_or(false)),
+            "Open Intune Actions did not bring the window back"
+        );
+        check!(close()?, "closing again did not put the window away");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        check!(
+            hints() == 1,
+            "the hint came again: {:?}",
+            notifications.shown()
+        );
+
+        // Quit from the tray, start again: the window has the size it was given.
+        drop(window_manager);
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up"])?;
+        check!(
+            wait_until(Duration::from_secs(15), || !ctx
+                .desktop
+                .has_window_titled("Intune Actions")
+                .unwrap_or(true)),
+            "Quit left the app running"
+        );
+        let name = "closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered";
+        let driver = ctx.desktop.start_driver(&format!("{name}-2"))?;
+        let again = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
+        again
+            .wait_for_text("h1", "the main window", |t| t == "Intune Actions")
+            .await?;
+        let size = ctx.desktop.window_size("Intune Actions")?;
+        check!(size == (1000, 700), "the window came back at {size:?}");
+        let _window_manager = ctx.desktop.start_window_manager()?;
+        check!(
+            close()?,
+            "closing after the restart did not put the window away"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        check!(
+            hints() == 1,
+            "the hint came again after a restart: {:?}",
+            notifications.shown()
+        );
+        again.quit().await;
+        Ok(())
+    })
+}
 
 /// Presses Escape in quick lock until it is out of sight (a window shown for the first time is on
 /// screen before its page has loaded, and a key pressed then goes nowhere). False if it stays.
