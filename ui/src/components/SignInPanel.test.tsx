@@ -247,6 +247,34 @@ describe("SignInPanel", () => {
     expect(screen.queryByRole("button", { name: /Sign in to Contoso/ })).toBeNull();
   });
 
+  it("keeps a new tenant whose keychain is out of reach, and offers the session-only sign-in", async () => {
+    const signIn = vi
+      .fn()
+      .mockRejectedValueOnce({
+        kind: "keychainUnavailable",
+        message: "The OS keychain could not be used: no Secret Service. Unlock your keychain.",
+        requestId: null,
+      })
+      .mockResolvedValueOnce(SAMPLE_SUMMARY);
+    const { backend, onSignedIn } = renderPanel({
+      addProfile: vi.fn((p: Profile) => Promise.resolve([p])),
+      removeProfile: vi.fn(() => Promise.resolve([])),
+      signIn,
+    });
+    await userEvent.type(screen.getByRole("textbox", { name: /Name/ }), "Contoso");
+    await userEvent.type(screen.getByRole("textbox", { name: /Tenant ID/ }), "contoso.com");
+    await userEvent.click(
+      screen.getByRole("button", { name: /Use Microsoft Graph Command Line Tools/ }),
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Add and sign in" }));
+    await userEvent.click(
+      await screen.findByRole("button", { name: "Sign in for this session only" }),
+    );
+    expect(signIn).toHaveBeenLastCalledWith("Contoso", true);
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(SAMPLE_SUMMARY));
+    expect(backend.removeProfile).not.toHaveBeenCalled();
+  });
+
   it("offers to sign in again right beside a saved tenant's sign-in error", async () => {
     const signIn = vi
       .fn()

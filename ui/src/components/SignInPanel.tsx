@@ -132,8 +132,12 @@ export function SignInPanel({ onSignedIn, addOnly = false }: Props) {
     return backend.onSignInProgress(setStep);
   }, [backend]);
 
-  /** Signs in to a saved profile; false when it did not work (the error is on show). */
-  async function signIn(name: string, sessionOnly = false, known = profiles): Promise<boolean> {
+  /** Signs in to a saved profile; what went wrong (also on show), or `null` when it worked. */
+  async function signIn(
+    name: string,
+    sessionOnly = false,
+    known = profiles,
+  ): Promise<ErrorReport["kind"] | null> {
     setError(null);
     setStep(null);
     setCopied(false);
@@ -144,16 +148,17 @@ export function SignInPanel({ onSignedIn, addOnly = false }: Props) {
       }
       setSecret("");
       setAskSecretFor(profile);
-      return true;
+      return null;
     }
     setSigningIn(name);
     try {
       onSignedIn(await backend.signIn(name, sessionOnly));
-      return true;
+      return null;
     } catch (e) {
-      setError({ report: toErrorReport(e), profile: name });
+      const report = toErrorReport(e);
+      setError({ report, profile: name });
       setSigningIn(null);
-      return false;
+      return report.kind;
     }
   }
 
@@ -161,18 +166,19 @@ export function SignInPanel({ onSignedIn, addOnly = false }: Props) {
     profile: Profile,
     value: string | null,
     sessionOnly = false,
-  ): Promise<boolean> {
+  ): Promise<ErrorReport["kind"] | null> {
     setError(null);
     setSigningIn(profile.name);
     try {
       onSignedIn(await backend.signInApp(profile.name, value, sessionOnly));
       setSecret("");
       setAskSecretFor(null);
-      return true;
+      return null;
     } catch (e) {
-      setError({ report: toErrorReport(e), profile: profile.name });
+      const report = toErrorReport(e);
+      setError({ report, profile: profile.name });
       setSigningIn(null);
-      return false;
+      return report.kind;
     }
   }
 
@@ -229,10 +235,11 @@ export function SignInPanel({ onSignedIn, addOnly = false }: Props) {
       setError({ report: toErrorReport(e), profile: null });
       return;
     }
-    const signedIn = await signIn(profile.name, false, saved);
+    const failure = await signIn(profile.name, false, saved);
     // A first sign-in that fails keeps nothing: the form still holds what was typed, to correct
-    // and try again. (App-only profiles stay: their secret is asked for next, with its own retry.)
-    if (!signedIn && !isAppOnly(profile.method.kind)) {
+    // and try again. Kept when the next step is on that profile: app-only ones ask for their
+    // secret next, and an unusable keychain offers the session-only sign-in.
+    if (failure && failure !== "keychainUnavailable" && !isAppOnly(profile.method.kind)) {
       try {
         setProfiles(await backend.removeProfile(profile.name));
         setError((e) => e && { ...e, profile: null, notKept: true });
