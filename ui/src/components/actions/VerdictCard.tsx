@@ -1,4 +1,5 @@
-import { Badge, Button, Card, makeStyles, Text, tokens } from "@fluentui/react-components";
+import { Badge, Button, Card, Link, makeStyles, Text, tokens } from "@fluentui/react-components";
+import { useState } from "react";
 import { DismissCircleRegular, InfoRegular, WarningRegular } from "@fluentui/react-icons";
 
 import type { Severity, Verdict } from "../../backend";
@@ -28,6 +29,7 @@ const useStyles = makeStyles({
   fix: { gridColumn: 2, color: tokens.colorNeutralForeground3 },
   why: { gridColumn: 2 },
   effect: { color: tokens.colorNeutralForeground2 },
+  more: { alignSelf: "flex-start" },
 });
 
 const ICONS: Record<Severity, typeof InfoRegular> = {
@@ -42,11 +44,25 @@ interface Props {
   onChoose(): void;
 }
 
-/** One action's verdict, as Rust decided it, with the button that opens its confirmation. */
+/**
+ * One action's verdict, as Rust decided it, with the button that opens its confirmation. The badge
+ * never says more than the button allows: while an action is under way it says so. On a blocked
+ * action, what blocks it shows; warnings and notes that no longer matter fold away.
+ */
 export function VerdictCard({ verdict, busy, onChoose }: Props) {
   const styles = useStyles();
-  const readiness = READINESS[verdict.readiness];
   const sendable = verdict.readiness !== "blocked" || verdict.overridable;
+  const readiness =
+    busy && sendable
+      ? { label: "Under way", color: "informative" as const }
+      : READINESS[verdict.readiness];
+  const [showFolded, setShowFolded] = useState(false);
+  const blocked = verdict.readiness === "blocked";
+  const folded = blocked ? verdict.reasons.filter((r) => r.severity !== "blocker") : [];
+  const reasons =
+    blocked && !showFolded
+      ? verdict.reasons.filter((r) => r.severity === "blocker")
+      : verdict.reasons;
   return (
     <Card className={styles.card} data-action={verdict.action}>
       <div className={styles.head}>
@@ -60,6 +76,7 @@ export function VerdictCard({ verdict, busy, onChoose }: Props) {
           size="small"
           appearance={verdict.readiness === "blocked" ? "secondary" : "primary"}
           disabled={!sendable || busy}
+          title={busy && sendable ? "Wait until the action under way finishes." : undefined}
           onClick={onChoose}
           data-send={verdict.action}
         >
@@ -74,9 +91,9 @@ export function VerdictCard({ verdict, busy, onChoose }: Props) {
           <WhySources sources={verdict.effectSources} />
         </div>
       )}
-      {verdict.reasons.length > 0 && (
+      {reasons.length > 0 && (
         <ul className={styles.reasons}>
-          {verdict.reasons.map((reason) => {
+          {reasons.map((reason) => {
             const Icon = ICONS[reason.severity];
             return (
               <li key={reason.rule} className={styles.reason} data-rule={reason.rule}>
@@ -95,6 +112,18 @@ export function VerdictCard({ verdict, busy, onChoose }: Props) {
             );
           })}
         </ul>
+      )}
+      {folded.length > 0 && (
+        <Link
+          as="button"
+          className={styles.more}
+          onClick={() => setShowFolded((shown) => !shown)}
+          aria-expanded={showFolded}
+        >
+          {showFolded
+            ? "Hide the other notes"
+            : `${folded.length} more ${folded.length === 1 ? "note" : "notes"}, for when it is no longer blocked`}
+        </Link>
       )}
     </Card>
   );
