@@ -198,7 +198,14 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorSubtleBackgroundSelected,
     boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
   },
-  cell: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
+  // One line height for every cell, so monospaced serials sit on the same line as the names.
+  cell: {
+    overflow: "hidden",
+    textOverflow: "ellipsis",
+    whiteSpace: "nowrap",
+    minWidth: 0,
+    lineHeight: tokens.lineHeightBase300,
+  },
   name: { fontWeight: tokens.fontWeightSemibold },
   mono: { fontFamily: tokens.fontFamilyMonospace },
   loading: { color: tokens.colorNeutralForeground4 },
