@@ -7,7 +7,7 @@ use chrono::Utc;
 use intune_core::ErrorReport;
 use intune_core::devices::{DeviceQuery, InventoryStatus, RefreshMode, SearchPage, remote};
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
 use crate::state::{AppState, Tenant};
@@ -103,11 +103,24 @@ pub async fn open_in_admin_center(
     })
 }
 
+/// Whether this tenant is still the one in use (assumed so while the session is being changed).
+fn is_current(app: &AppHandle, tenant: &Arc<Tenant>) -> bool {
+    let Some(state) = app.try_state::<AppState>() else {
+        return false;
+    };
+    state.tenant.try_read().map_or(true, |current| {
+        current.as_ref().is_some_and(|c| Arc::ptr_eq(c, tenant))
+    })
+}
+
 /// Fetches in the background, telling the UI as it goes (at most a few times a second).
 pub fn start_refresh(app: AppHandle, tenant: Arc<Tenant>, mode: RefreshMode) {
     tauri::async_runtime::spawn(async move {
+        // A tenant switched away from may still be fetching: its news is no longer the window's.
         let emit = |status: InventoryStatus| {
-            let _ = InventoryChanged { status }.emit(&app);
+            if is_current(&app, &tenant) {
+                let _ = InventoryChanged { status }.emit(&app);
+            }
         };
         let mut last = Instant::now() - Duration::from_secs(1);
         let result = tenant

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -75,6 +75,25 @@ function renderWorkspace(overrides: Partial<Backend> = {}) {
 
 describe("Workspace", () => {
   beforeEach(() => mockMediaQueries([]));
+
+  it("never shows a finished fetch as still running when its answer comes after the event", async () => {
+    let tell: (status: InventoryStatus) => void = () => {};
+    let answer: (status: InventoryStatus) => void = () => {};
+    renderWorkspace({
+      inventoryStatus: () => new Promise<InventoryStatus>((resolve) => (answer = resolve)),
+      onInventoryChanged: (callback) => {
+        tell = callback;
+        return () => {};
+      },
+    });
+    act(() => tell(READY_INVENTORY));
+    // Read while the tenant was still opening, answered late.
+    await act(async () => answer({ ...READY_INVENTORY, count: 0, syncing: true, fetchedAt: null }));
+    await waitFor(() =>
+      expect(document.getElementById("inventory-status")).toHaveTextContent(/^3 devices/),
+    );
+    expect(screen.queryByText(/Fetching devices/)).toBeNull();
+  });
 
   it("sorts by a column when its header is chosen: up, down, then best match again", async () => {
     const backend = renderWorkspace();

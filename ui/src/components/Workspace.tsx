@@ -98,18 +98,28 @@ export function Workspace({ summary, onSignedOut }: Props) {
   const [error, setError] = useState<ErrorReport | null>(null);
   const [tab, setTab] = useState<"devices" | "audit">("devices");
 
+  // Asked again when the tenant changes. An event is newer than the answer to the first ask
+  // (which may have been read while the tenant was still being opened), so once one has come,
+  // that answer is dropped: a finished fetch is never shown as still running.
   useEffect(() => {
     let wasReady = false;
+    let heard = false;
     const apply = (status: InventoryStatus) => {
       setInventory(status);
       // Ask the search again once a fetch completes, so results come from the fresh copy.
       if (!status.syncing && (status.count > 0 || wasReady)) setGeneration((g) => g + 1);
       wasReady = !status.syncing;
     };
-    const stop = backend.onInventoryChanged(apply);
-    backend.inventoryStatus().then(apply, (e: unknown) => setError(toErrorReport(e)));
+    const stop = backend.onInventoryChanged((status) => {
+      heard = true;
+      apply(status);
+    });
+    backend.inventoryStatus().then(
+      (status) => heard || apply(status),
+      (e: unknown) => setError(toErrorReport(e)),
+    );
     return stop;
-  }, [backend]);
+  }, [backend, summary.profile]);
 
   async function refresh() {
     setError(null);
