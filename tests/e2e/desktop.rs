@@ -133,19 +133,24 @@ impl Desktop {
         Ok(self.shown_window(title)?.is_some())
     }
 
-    /// The X id of a window on show whose title contains `title`.
+    /// The X id of a window on show titled `title`, or else whose title contains it ("Intune
+    /// Actions" is the main window, not "Quick lock – Intune Actions").
     fn shown_window(&self, title: &str) -> Result<Option<String>, String> {
         let tree = self.window_tree()?;
-        let ids = tree.lines().filter_map(|line| {
-            let (id, rest) = line.trim_start().split_once(' ')?;
-            rest.split('"')
-                .nth(1)?
-                .contains(title)
-                .then_some(id.to_owned())
-        });
-        for id in ids {
-            if self.is_viewable(&id)? {
-                return Ok(Some(id));
+        let titled: Vec<(String, String)> = tree
+            .lines()
+            .filter_map(|line| {
+                let (id, rest) = line.trim_start().split_once(' ')?;
+                Some((id.to_owned(), rest.split('"').nth(1)?.to_owned()))
+            })
+            .collect();
+        let exact = titled.iter().filter(|(_, t)| t == title);
+        let partial = titled
+            .iter()
+            .filter(|(_, t)| t != title && t.contains(title));
+        for (id, _) in exact.chain(partial) {
+            if self.is_viewable(id)? {
+                return Ok(Some(id.clone()));
             }
         }
         Ok(None)

@@ -657,8 +657,9 @@ fn a_tenant_saved_but_not_signed_in(desktop: &Desktop) -> Result<(), String> {
         .map_err(|e| format!("cannot save the profile: {e}"))
 }
 
-/// Quick lock opened before anyone signed in says so; once the session changes elsewhere (here
-/// the tray's Switch profile ▸ Demo tenant), it finds and shows devices without a restart.
+/// Quick lock opened before anyone signed in says so; once the session changes elsewhere (the
+/// tray's Switch profile ▸ Demo tenant), it finds devices without a restart; signed out in the
+/// main window (from the keyboard), it says so again.
 fn quick_lock_opened_before_a_sign_in_follows_the_session<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
     Box::pin(async move {
         let phone = demo_device("an iPhone", |d| {
@@ -688,6 +689,29 @@ fn quick_lock_opened_before_a_sign_in_follows_the_session<'a>(ctx: &'a Ctx<'a>) 
             })
             .await?;
         ctx.shot("found-after-the-switch");
+
+        // Signed out in the main window, from the keyboard: Ctrl+F to the search, Shift+Tab to
+        // the account menu, Enter, End (Sign out), Enter. Quick lock says nobody is signed in.
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up", "Up"])?;
+        check!(
+            wait_until(Duration::from_secs(10), || ctx
+                .desktop
+                .shows_window_titled("Intune Actions")
+                .unwrap_or(false)),
+            "Open Intune Actions did not show the main window"
+        );
+        for keys in ["ctrl+f", "shift+Tab", "Return", "End", "Return"] {
+            // A moment between keys, as a person leaves: the menu opens before End lands in it.
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            ctx.desktop.press_keys_in("Intune Actions", keys)?;
+        }
+        ctx.app
+            .wait_for_text("body", "quick lock after the sign-out", |t| {
+                t.contains("Nobody is signed in")
+            })
+            .await?;
+        ctx.shot("signed-out-in-the-main-window");
         Ok(())
     })
 }
