@@ -33,8 +33,13 @@ pub type Exit = Result<u8, ErrorReport>;
 #[derive(Args)]
 pub struct SendArgs {
     /// Device IDs, serial numbers or exact device names.
-    #[arg(required = true, value_name = "DEVICE")]
+    #[arg(required_unless_present = "from_file", value_name = "DEVICE")]
     devices: Vec<String>,
+    /// Devices listed in a file: serial numbers, names or IDs one per line, or rows saved from
+    /// Excel or a CSV file. What matched, what named a device twice and what matched nothing are
+    /// shown before anything is sent.
+    #[arg(long, value_name = "PATH")]
+    from_file: Option<std::path::PathBuf>,
     /// The business justification, kept in the audit (required to recover a passcode).
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
@@ -57,8 +62,11 @@ pub struct CheckArgs {
     /// lock, rotate-filevault-key, recover-passcode or reset-passcode.
     #[arg(value_parser = parse_action)]
     action: ActionKind,
-    #[arg(required = true, value_name = "DEVICE")]
+    #[arg(required_unless_present = "from_file", value_name = "DEVICE")]
     devices: Vec<String>,
+    /// Devices listed in a file, as for the actions.
+    #[arg(long, value_name = "PATH")]
+    from_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,6 +160,136 @@ fn warn_of_interrupted(service: &intune_core::actions::ActionService) {
     }
 }
 
+/// The devices a file lists, matched against the device list (fetched first if there is no
+/// local copy yet), with what matched, repeated, was ambiguous or matched nothing on stderr (or
+/// in the JSON).
+async fn devices_from_file(
+    tenant: &Tenant,
+    path: &std::path::Path,
+    json_out: bool,
+) -> Result<(Vec<String>, serde_json::Value), ErrorReport> {
+    let text = std::fs::read(path).map_err(|source| Error::Storage {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(text).map_err(|_| Error::InvalidInput {
+        what: "the device list file",
+        why: format!(
+            "{} is not UTF-8 text; save it from Excel as \"CSV UTF-8\" or as plain text",
+            path.display()
+        ),
+    })?;
+    let inventory = context::inventory(&tenant.connection)?;
+    let index = match inventory.index() {
+        Some(index) => index,
+        None => {
+            if !json_out {
+                eprintln!("Reading the device list first, to match the file against it...");
+            }
+            inventory
+                .refresh(
+                    tenant.connection.graph(),
+                    intune_core::devices::RefreshMode::Full,
+                    |_| {},
+                )
+                .await?;
+            inventory.index().ok_or_else(|| {
+                Error::Internal("the device list was read but is not searchable".into()).report()
+            })?
+        }
+    };
+    let found = intune_core::devices::device_list::match_list(&text, index.devices())?;
+    if !json_out {
+        report_list(path, &found);
+    }
+    if found.matched.is_empty() {
+        return Err(Error::InvalidInput {
+            what: "the device list file",
+            why: format!(
+                "no line of {} matches a device; list serial numbers, exact names or device IDs, one per line",
+                path.display()
+            ),
+        }
+        .report());
+    }
+    let summary = json!({
+        "file": path.display().to_string(),
+        "matched": found.matched.iter().map(|m| json!({"line": m.line, "text": m.text, "deviceId": m.device.id})).collect::<Vec<_>>(),
+        "repeated": found.repeated,
+        "ambiguous": found.ambiguous.iter().map(|a| json!({"line": a.line, "text": a.text, "deviceIds": a.devices.iter().map(|d| d.id.clone()).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+        "unmatched": found.unmatched,
+        "header": found.header,
+    });
+    Ok((found.device_ids(), summary))
+}
+
+/// What a file matched, for the person at the terminal, before anything else happens.
+fn report_list(path: &std::path::Path, found: &intune_core::devices::device_list::ListMatch) {
+    eprintln!(
+        "{}: {} {} matched.",
+        path.display(),
+        found.matched.len(),
+        if found.matched.len() == 1 {
+            "device"
+        } else {
+            "devices"
+        }
+    );
+    if let Some(header) = &found.header {
+        eprintln!("  line 1 {header:?}: column titles, left out");
+    }
+    for r in &found.repeated {
+        eprintln!(
+            "  line {} {:?}: the same device as line {} (sent to once)",
+            r.line, r.text, r.first_line
+        );
+    }
+    for a in &found.ambiguous {
+        eprintln!(
+            "  line {} {:?}: matches {} devices ({}); left out: give its serial number or ID",
+            a.line,
+            a.text,
+            a.devices.len(),
+            a.devices
+                .iter()
+                .map(|d| d.serial_number.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for u in &found.unmatched {
+        eprintln!(
+            "  line {} {:?}: matches no device; left out",
+            u.line, u.text
+        );
+    }
+}
+
+/// The devices named on the command line and in `--from-file`, each once.
+async fn chosen_devices(
+    tenant: &Tenant,
+    names: &[String],
+    from_file: Option<&std::path::Path>,
+    json_out: bool,
+) -> Result<(Vec<String>, Option<serde_json::Value>), ErrorReport> {
+    let mut ids = if names.is_empty() {
+        Vec::new()
+    } else {
+        resolve_all(tenant, names).await?
+    };
+    let mut summary = None;
+    if let Some(path) = from_file {
+        let (listed, found) = devices_from_file(tenant, path, json_out).await?;
+        for id in listed {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        summary = Some(found);
+    }
+    Ok((ids, summary))
+}
+
 /// The managed device IDs the arguments name (ID, serial or exact name each).
 async fn resolve_all(tenant: &Tenant, names: &[String]) -> Result<Vec<String>, ErrorReport> {
     let inventory = context::inventory(&tenant.connection)?;
@@ -173,7 +311,13 @@ async fn resolve_all(tenant: &Tenant, names: &[String]) -> Result<Vec<String>, E
 
 pub async fn check(options: &Options, args: CheckArgs) -> Exit {
     let tenant = open(options).await?;
-    let ids = resolve_all(&tenant, &args.devices).await?;
+    let (ids, from_file) = chosen_devices(
+        &tenant,
+        &args.devices,
+        args.from_file.as_deref(),
+        options.json,
+    )
+    .await?;
     let mut rows = Vec::new();
     for id in &ids {
         let review = tenant.service.review(id).await?;
@@ -185,7 +329,11 @@ pub async fn check(options: &Options, args: CheckArgs) -> Exit {
             .iter()
             .map(|(r, v)| json!({ "device": r.details.device, "verdict": v }))
             .collect();
-        print_json(&out);
+        match from_file {
+            // With a file, the answer also says what each of its lines matched.
+            Some(list) => print_json(&json!({ "devices": out, "fromFile": list })),
+            None => print_json(&out),
+        }
     } else {
         for (review, verdict) in &rows {
             print_verdict(review, verdict);
@@ -202,7 +350,13 @@ pub async fn check(options: &Options, args: CheckArgs) -> Exit {
 
 pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit {
     let tenant = open(options).await?;
-    let ids = resolve_all(&tenant, &args.devices).await?;
+    let (ids, _) = chosen_devices(
+        &tenant,
+        &args.devices,
+        args.from_file.as_deref(),
+        options.json,
+    )
+    .await?;
     let mut reviews = Vec::new();
     for id in &ids {
         reviews.push(tenant.service.review(id).await?);

@@ -276,3 +276,84 @@ fn an_attempt_the_check_stops_on_every_device_is_still_audited() {
         "it names who tried"
     );
 }
+
+#[test]
+fn a_list_from_a_file_says_what_it_matched_before_anything_is_sent() {
+    let env = Env::new();
+    let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES).expect("demo");
+    let iphones: Vec<tenant_sim::Device> = demo
+        .sim()
+        .devices()
+        .into_iter()
+        .filter(|d| d.platform == Platform::Ios)
+        .take(2)
+        .collect();
+    let file = env.data.path().join("lost shipment.csv");
+    // Saved from Excel: column titles, a serial twice (once by ID), one that is not in the tenant.
+    std::fs::write(
+        &file,
+        format!(
+            "Serial number;Note\r\n{};box 1\r\n{}\r\n{}\r\nNOT-A-SERIAL\r\n",
+            iphones[0].serial_number, iphones[1].serial_number, iphones[0].id
+        ),
+    )
+    .expect("file");
+    let path = file.display().to_string();
+
+    let out = env
+        .cli()
+        .args(["--json", "check", "lock", "--from-file", &path])
+        .assert()
+        .success();
+    let checked: Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    assert_eq!(checked["devices"].as_array().expect("devices").len(), 2);
+    let list = &checked["fromFile"];
+    assert_eq!(list["matched"].as_array().expect("matched").len(), 2);
+    assert_eq!(list["repeated"][0]["line"], 4);
+    assert_eq!(list["repeated"][0]["firstLine"], 2);
+    assert_eq!(list["unmatched"][0]["text"], "NOT-A-SERIAL");
+    assert_eq!(list["header"], "Serial number;Note");
+
+    // Sent: the summary comes first, then one request per device.
+    env.cli()
+        .args(["lock", "--from-file", &path, "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 devices matched"))
+        .stderr(predicate::str::contains(
+            "line 4 \"".to_string()
+                + &iphones[0].id
+                + "\": the same device as line 2 (sent to once)",
+        ))
+        .stderr(predicate::str::contains(
+            "line 5 \"NOT-A-SERIAL\": matches no device; left out",
+        ))
+        .stdout(predicate::str::contains(&iphones[0].device_name))
+        .stdout(predicate::str::contains(&iphones[1].device_name));
+
+    // A file that matches nothing is refused, clearly, and nothing is sent.
+    let nothing = env.data.path().join("typo.txt");
+    std::fs::write(&nothing, "NOPE-1\nNOPE-2\n").expect("file");
+    env.cli()
+        .args([
+            "lock",
+            "--from-file",
+            &nothing.display().to_string(),
+            "--yes",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no line of"))
+        .stderr(predicate::str::contains("matches a device"));
+    let missing = env.data.path().join("no such file.txt");
+    env.cli()
+        .args([
+            "lock",
+            "--from-file",
+            &missing.display().to_string(),
+            "--yes",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no such file.txt"));
+}

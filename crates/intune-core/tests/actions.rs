@@ -880,6 +880,9 @@ async fn throttling_by_intune_is_waited_out_without_duplicates() {
             .iter()
             .any(|r| r.outcome == ReceiptOutcome::Throttled)
     );
+    // The 429s taught the client its share: it started at Intune's 200 per window.
+    let (limit, _) = rig.service.write_pace(0);
+    assert!(limit < 200, "the write limit stayed at {limit}");
     for id in &ids {
         let applied = rig
             .receipts(id)

@@ -83,8 +83,12 @@ async fn throttled_writes_wait_for_retry_after_then_succeed() {
     let waits = waits.lock().expect("lock").clone();
     assert!(!waits.is_empty(), "the second write had to wait");
     assert!(
-        waits.iter().all(|w| *w >= Duration::from_secs(1)),
+        waits.iter().all(|w| w.duration >= Duration::from_secs(1)),
         "{waits:?}"
+    );
+    assert!(
+        waits.iter().all(|w| w.throttled),
+        "each was a 429, which the write limiter learns from: {waits:?}"
     );
 }
 

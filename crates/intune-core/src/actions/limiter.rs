@@ -1,53 +1,150 @@
-//! A client-side limit on writes, kept under Intune's 200 per 20 seconds per app and tenant, so a
-//! run of many devices never trips throttling and other tools sharing the app keep headroom.
+//! The client's share of Intune's write limit (200 requests per 20 seconds per app and tenant),
+//! found as it goes: a run starts at the whole limit, so alone it reaches the floor that limit
+//! sets; when Intune answers 429 (other tools use the same app registration, such as every
+//! admin's PowerShell with the Graph Command Line Tools app), the run takes what got through in
+//! the window as its share and waits out `Retry-After`; after each calm window it asks for a
+//! little more, so a share freed by the others comes back.
 
 use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::time::Duration;
 
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+/// Intune's documented limit on writes per app and tenant.
+pub const INTUNE_WRITES: usize = 200;
+pub const INTUNE_WINDOW: Duration = Duration::from_secs(20);
+
 pub struct WriteLimiter {
-    limit: usize,
+    /// The most it ever asks for: Intune's limit.
+    ceiling: usize,
+    /// The least it settles for, whatever the answers.
+    floor: usize,
     window: Duration,
-    sent: Mutex<VecDeque<Instant>>,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Writes allowed per window now.
+    limit: usize,
+    /// When each write of the last window left.
+    sent: VecDeque<Instant>,
+    /// Nothing leaves before this (Intune's `Retry-After`).
+    paused_until: Option<Instant>,
+    /// Since when no 429 came: a whole calm window lets the limit grow.
+    calm_since: Instant,
+    throttled: u32,
 }
 
 impl Default for WriteLimiter {
-    /// 150 writes per 20 seconds: three quarters of Intune's limit.
     fn default() -> Self {
-        WriteLimiter::new(150, Duration::from_secs(20))
+        WriteLimiter::new(INTUNE_WRITES, INTUNE_WINDOW)
     }
 }
 
 impl WriteLimiter {
-    pub fn new(limit: usize, window: Duration) -> Self {
+    /// Starts at `ceiling` writes per `window`.
+    pub fn new(ceiling: usize, window: Duration) -> Self {
+        let ceiling = ceiling.max(1);
         WriteLimiter {
-            limit: limit.max(1),
+            ceiling,
+            floor: (ceiling / 20).max(1),
             window,
-            sent: Mutex::new(VecDeque::new()),
+            state: Mutex::new(State {
+                limit: ceiling,
+                sent: VecDeque::new(),
+                paused_until: None,
+                calm_since: Instant::now(),
+                throttled: 0,
+            }),
         }
     }
 
-    /// Waits until one more write fits in the window, and counts it.
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until one more write fits, and counts it.
     pub async fn acquire(&self) {
         loop {
             let wait = {
-                let mut sent = self.sent.lock().await;
+                let mut state = self.state();
                 let now = Instant::now();
-                while sent.front().is_some_and(|t| now - *t >= self.window) {
-                    sent.pop_front();
+                while state
+                    .sent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                {
+                    state.sent.pop_front();
                 }
-                if sent.len() < self.limit {
-                    sent.push_back(now);
-                    return;
+                // A calm window: ask for a tenth more of the ceiling.
+                if state.limit < self.ceiling && now.duration_since(state.calm_since) >= self.window
+                {
+                    state.limit = (state.limit + (self.ceiling / 10).max(1)).min(self.ceiling);
+                    state.calm_since = now;
+                    tracing::debug!(limit = state.limit, "write limit raised");
                 }
-                sent.front().map_or(Duration::ZERO, |oldest| {
-                    self.window.saturating_sub(now - *oldest)
-                })
+                match state.paused_until {
+                    Some(until) if until > now => until - now,
+                    _ if state.sent.len() < state.limit => {
+                        state.sent.push_back(now);
+                        return;
+                    }
+                    _ => state.sent.front().map_or(Duration::ZERO, |oldest| {
+                        self.window.saturating_sub(now.duration_since(*oldest))
+                    }),
+                }
             };
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
+    }
+
+    /// Intune answered 429 and asked to wait `retry_after`: what got through in this window is the
+    /// share left to this run, and nothing more leaves until the wait is over.
+    pub fn throttled(&self, retry_after: Duration) {
+        let mut state = self.state();
+        let now = Instant::now();
+        let got_through = state
+            .sent
+            .iter()
+            .filter(|t| now.duration_since(**t) < self.window)
+            .count();
+        // The request that was refused is counted in `sent` but did not get through.
+        let share = got_through.saturating_sub(1).max(self.floor);
+        state.limit = state.limit.min(share).max(self.floor);
+        let until = now + retry_after;
+        state.paused_until = Some(state.paused_until.map_or(until, |p| p.max(until)));
+        state.calm_since = until;
+        state.throttled += 1;
+        tracing::info!(
+            limit = state.limit,
+            retry_after_ms = retry_after.as_millis() as u64,
+            "Intune asked to slow down: write limit lowered"
+        );
+    }
+
+    /// Writes allowed per window now.
+    pub fn limit(&self) -> usize {
+        self.state().limit
+    }
+
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
+    /// How many times Intune asked this limiter's writes to wait.
+    pub fn throttled_count(&self) -> u32 {
+        self.state().throttled
+    }
+
+    /// About how long `remaining` writes take at the limit in force: whole windows after the
+    /// first, the way a sliding window lets them out.
+    pub fn estimate(&self, remaining: usize) -> Duration {
+        let limit = self.limit().max(1);
+        let windows = remaining.div_ceil(limit).saturating_sub(1);
+        self.window * windows as u32
     }
 }
 
@@ -73,5 +170,52 @@ mod tests {
                 "{times:?}"
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn it_starts_at_intunes_whole_limit() {
+        let limiter = WriteLimiter::default();
+        let start = Instant::now();
+        for _ in 0..INTUNE_WRITES {
+            limiter.acquire().await;
+        }
+        assert!(Instant::now() - start < Duration::from_secs(1));
+        assert_eq!(limiter.limit(), 200);
+        assert_eq!(limiter.estimate(1000), Duration::from_secs(80));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_takes_what_got_through_as_the_share_waits_and_recovers_slowly() {
+        let limiter = WriteLimiter::new(100, Duration::from_secs(20));
+        // Another tool uses part of the quota: the 61st write of the window is refused.
+        for _ in 0..61 {
+            limiter.acquire().await;
+        }
+        limiter.throttled(Duration::from_secs(5));
+        assert_eq!(limiter.limit(), 60);
+        assert_eq!(limiter.throttled_count(), 1);
+        let before = Instant::now();
+        limiter.acquire().await;
+        assert!(
+            Instant::now() - before >= Duration::from_secs(5),
+            "Retry-After is waited out"
+        );
+        // A whole calm window later, a tenth of the ceiling more; never above the ceiling.
+        tokio::time::advance(Duration::from_secs(21)).await;
+        limiter.acquire().await;
+        assert_eq!(limiter.limit(), 70);
+        for _ in 0..10 {
+            tokio::time::advance(Duration::from_secs(21)).await;
+            limiter.acquire().await;
+        }
+        assert_eq!(limiter.limit(), 100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_share_never_falls_below_a_twentieth() {
+        let limiter = WriteLimiter::new(200, Duration::from_secs(20));
+        limiter.acquire().await;
+        limiter.throttled(Duration::from_secs(1));
+        assert_eq!(limiter.limit(), 10);
     }
 }

@@ -24,7 +24,7 @@ use super::pins::{KeptPin, PinKeeper};
 use super::refusal::refusal;
 use crate::audit::{self, AuditEvent, AuditLog, AuditRecord};
 use crate::devices::{ActionResult, DeviceDetails, Platform, remote};
-use crate::graph::GraphClient;
+use crate::graph::{GraphClient, Wait};
 use crate::{Error, ErrorReport, Result};
 
 /// Who acts, for the audit.
@@ -191,7 +191,7 @@ pub struct ActionService {
     pub(super) actor: Actor,
     pub(super) audit: AuditLog,
     pub(super) pins: PinKeeper,
-    pub(super) limiter: WriteLimiter,
+    pub(super) limiter: Arc<WriteLimiter>,
     pub(super) concurrency: usize,
     pub(super) follow: FollowPolicy,
     /// The Graph permissions the sign-in holds: a 403 then says whether the permission or an
@@ -218,7 +218,7 @@ impl ActionService {
             actor,
             audit,
             pins,
-            limiter: WriteLimiter::default(),
+            limiter: Arc::new(WriteLimiter::default()),
             concurrency: 4,
             follow: FollowPolicy::default(),
             granted: Vec::new(),
@@ -239,7 +239,7 @@ impl ActionService {
         concurrency: usize,
         follow: FollowPolicy,
     ) -> Self {
-        self.limiter = limiter;
+        self.limiter = Arc::new(limiter);
         self.concurrency = concurrency.max(1);
         self.follow = follow;
         self
@@ -247,6 +247,12 @@ impl ActionService {
 
     pub fn audit(&self) -> &AuditLog {
         &self.audit
+    }
+
+    /// The writes per window this tenant's runs may send now (Intune's limit, less what a 429
+    /// showed other tools take), and about how long `remaining` more take at that pace.
+    pub fn write_pace(&self, remaining: usize) -> (usize, Duration) {
+        (self.limiter.limit(), self.limiter.estimate(remaining))
     }
 
     pub fn pins(&self) -> &PinKeeper {
@@ -345,9 +351,14 @@ impl ActionService {
         };
         let on_event = Arc::new(on_event);
         let waits = Arc::clone(&on_event);
-        let graph = self
-            .graph
-            .observed(Arc::new(move |wait| waits(RunEvent::Waiting(wait))));
+        let limiter = Arc::clone(&self.limiter);
+        let graph = self.graph.observed(Arc::new(move |wait: Wait| {
+            // A 429 says how much of Intune's write limit is this run's; other waits do not.
+            if wait.throttled {
+                limiter.throttled(wait.duration);
+            }
+            waits(RunEvent::Waiting(wait.duration))
+        }));
         let (graph, on_event) = (&graph, &on_event);
         let outcomes: Vec<DeviceOutcome> = futures::stream::iter(ids)
             .map(|id| {

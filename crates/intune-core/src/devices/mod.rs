@@ -1,6 +1,7 @@
 //! Finding devices: the device model, the local inventory and its search, and Graph reads.
 
 pub mod device;
+pub mod device_list;
 pub mod inventory;
 pub mod odata;
 pub mod pinned;

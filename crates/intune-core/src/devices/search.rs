@@ -509,7 +509,7 @@ fn rank(hay: &str, bounds: &[u32; FIELDS + 1], text: &str) -> Rank {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn device(id: &str, name: &str, serial: &str, upn: &str) -> Device {

@@ -61,7 +61,15 @@ impl Default for RetryPolicy {
 }
 
 /// Told each time the client waits before trying again, so a UI can show "throttled, N s left".
-pub type WaitObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+pub type WaitObserver = Arc<dyn Fn(Wait) + Send + Sync>;
+
+/// A wait before trying a request again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    pub duration: Duration,
+    /// Intune answered 429 (too many requests), rather than failing or not answering.
+    pub throttled: bool,
+}
 
 /// A successful answer. Its body may hold a secret (a FileVault key), so Debug leaves it out.
 pub struct Answer {
@@ -226,6 +234,7 @@ impl GraphClient {
                 request = request.header("content-length", "0");
             }
             let outcome = request.send().await;
+            let mut throttled = false;
             let retry_in = match outcome {
                 Err(error) => {
                     let sent = !error.is_connect();
@@ -315,6 +324,7 @@ impl GraphClient {
                                 ?request_id,
                                 "Graph asked to wait"
                             );
+                            throttled = s == StatusCode::TOO_MANY_REQUESTS;
                             retry_after
                         }
                         (s, body) => {
@@ -329,7 +339,10 @@ impl GraphClient {
             let wait = retry_in.unwrap_or(backoff);
             backoff = (backoff * 2).min(policy.max_wait);
             if let Some(observer) = &self.inner.on_wait {
-                observer(wait);
+                observer(Wait {
+                    duration: wait,
+                    throttled,
+                });
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
