@@ -32,6 +32,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::devices::search_devices,
             commands::devices::open_in_admin_center,
             commands::actions::review_device,
+            commands::actions::match_device_list,
+            commands::actions::review_devices,
             commands::actions::send_action,
             commands::actions::follow_action,
             commands::actions::stop_following,
@@ -57,6 +59,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::devices::InventoryChanged,
             commands::actions::ActionProgress,
             commands::actions::SendWaiting,
+            commands::actions::DeviceSent,
             crate::quick_lock::QuickLockOpened,
             commands::session::SessionChanged,
             commands::signin::SignInProgress

@@ -23,6 +23,8 @@ fn main() {
         "search_devices",
         "open_in_admin_center",
         "review_device",
+        "match_device_list",
+        "review_devices",
         "send_action",
         "follow_action",
         "stop_following",

@@ -6,10 +6,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use intune_core::actions::pins::KeptPin;
 use intune_core::actions::{
-    ActionKind, DeviceReview, FollowUpdate, ResultMark, RunEvent, RunReport, SecretKind,
-    SendRequest, SendState,
+    ActionKind, DeviceOutcome, DeviceReview, FollowUpdate, ResultMark, ReviewRow, RunEvent,
+    RunReport, SecretKind, SendRequest, SendState,
 };
 use intune_core::audit::{self, AuditEntry, AuditFilter, RepeatedAccess, Verification};
+use intune_core::devices::device_list::{self, ListMatch};
 use intune_core::devices::pinned::TrayDevice;
 use intune_core::{Error, ErrorReport};
 use serde::Serialize;
@@ -116,6 +117,56 @@ pub async fn review_device(
     Ok(review)
 }
 
+/// One device's outcome in a run, as soon as it is known (a run of many devices shows them as
+/// they come).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceSent {
+    pub outcome: DeviceOutcome,
+}
+
+/// A list of devices as the admin pasted it (serials, names or IDs; rows from Excel or CSV),
+/// matched line by line against the device list.
+#[tauri::command]
+#[specta::specta]
+pub async fn match_device_list(
+    state: State<'_, AppState>,
+    text: String,
+) -> Result<ListMatch, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let index = tenant.inventory.index().ok_or_else(|| {
+        Error::Unavailable {
+            what: "The device list is still being read, so the list cannot be matched yet".into(),
+            next: "Try again once the device count shows above the search.".into(),
+        }
+        .report()
+    })?;
+    Ok(device_list::match_list(&text, index.devices())?)
+}
+
+/// Every device of a run, read now and judged for the action, before the admin confirms.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_devices(
+    state: State<'_, AppState>,
+    action: ActionKind,
+    ids: Vec<String>,
+) -> Result<Vec<ReviewRow>, ErrorReport> {
+    if ids.len() > device_list::MAX_LINES {
+        return Err(Error::InvalidInput {
+            what: "the device list",
+            why: format!(
+                "it has {} devices; at most {} at once",
+                ids.len(),
+                device_list::MAX_LINES
+            ),
+        }
+        .report());
+    }
+    let tenant = state.tenant().await?;
+    Ok(tenant.actions.review_many(action, &ids).await)
+}
+
 /// Sends an action to the devices, then follows each one Intune queued in the background.
 #[tauri::command]
 #[specta::specta]
@@ -130,10 +181,16 @@ pub async fn send_action(
     let waiting = app.clone();
     let report = tenant
         .actions
-        .send(&request, move |event| {
-            if let RunEvent::Waiting(wait) = event {
+        .send(&request, move |event| match event {
+            RunEvent::Waiting(wait) => {
                 let seconds = wait.as_secs().clamp(1, u64::from(u32::MAX)) as u32;
                 let _ = SendWaiting { seconds }.emit(&waiting);
+            }
+            RunEvent::Outcome(outcome) => {
+                let _ = DeviceSent {
+                    outcome: outcome.clone(),
+                }
+                .emit(&waiting);
             }
         })
         .await?;

@@ -56,7 +56,92 @@ pub const ALL: &[(&str, Scenario)] = &[
         "closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered",
         closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered,
     ),
+    (
+        "a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent",
+        a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent,
+    ),
 ];
+
+/// Many devices at once: 30 serials pasted (one twice, one unknown), what matched shown first, the
+/// review with its counts, the number typed to confirm, every device's outcome.
+fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES)
+            .map_err(|e| e.to_string())?;
+        let phones: Vec<tenant_sim::Device> = demo
+            .sim()
+            .devices()
+            .into_iter()
+            .filter(|d| d.platform == tenant_sim::fleet::Platform::Ios)
+            .take(30)
+            .collect();
+        check!(phones.len() == 30, "the demo has {} iPhones", phones.len());
+        let mut list: Vec<String> = phones.iter().map(|d| d.serial_number.clone()).collect();
+        list.push(phones[0].serial_number.clone());
+        list.push("NOT-IN-THE-TENANT".into());
+        ctx.app
+            .wait_for_text("#inventory-status", "the demo's devices", |t| {
+                t.starts_with("500 devices")
+            })
+            .await?;
+        ctx.app.click("#many-open").await?;
+        // Typed as a paste arrives: one line after another (WebDriver's Enter is a new line).
+        ctx.app
+            .type_into("#many-list", &list.join("\u{E007}"))
+            .await?;
+        ctx.app.click("#many-match").await?;
+        ctx.app
+            .wait_for_text("#many-matched", "what matched", |t| {
+                t.contains("30 devices matched")
+                    && t.contains("Line 31")
+                    && t.contains("the same device as line 1")
+                    && t.contains("\"NOT-IN-THE-TENANT\": matches no device")
+            })
+            .await?;
+        ctx.shot("many-matched");
+        ctx.app.click("#many-review").await?;
+        let counts = ctx
+            .app
+            .wait_for_text("#many-counts", "the review's counts", |t| {
+                t.contains("ready")
+            })
+            .await?;
+        let label = ctx
+            .app
+            .wait_for_text("#many-effect", "what will be sent", |t| {
+                t.contains("devices")
+            })
+            .await?;
+        // "Remote lock: 30 devices. The screen locks; …"
+        let chosen: usize = label
+            .split(": ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| format!("no count in {label:?}"))?;
+        check!(chosen > 10, "only {chosen} can be sent ({counts})");
+        ctx.app
+            .type_into("#many-typed-count", &chosen.to_string())
+            .await?;
+        ctx.shot("many-review");
+        ctx.app.click("#many-send").await?;
+        let done = ctx
+            .app
+            .wait_for_text("#many-progress", "the run finished", |t| {
+                t.starts_with("Done:")
+            })
+            .await?;
+        check!(
+            done.contains(&format!("{chosen} sent")),
+            "the run ended with {done:?}"
+        );
+        ctx.shot("many-done");
+        ctx.app.click("#many-close").await?;
+        Ok(())
+    })
+}
 
 /// Closing the main window hides it in the tray: the first time, a notification says where the
 /// app went; never again (not even after a restart). The size the admin gave the window comes back

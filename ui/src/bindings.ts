@@ -76,6 +76,13 @@ export const commands = {
 	openInAdminCenter: (id: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_in_admin_center", { id })),
 	/**  The device read now, with every action's verdict and the passcode guidance. */
 	reviewDevice: (id: string) => typedError<DeviceReview_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("review_device", { id })),
+	/**
+	 *  A list of devices as the admin pasted it (serials, names or IDs; rows from Excel or CSV),
+	 *  matched line by line against the device list.
+	 */
+	matchDeviceList: (text: string) => typedError<ListMatch_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("match_device_list", { text })),
+	/**  Every device of a run, read now and judged for the action, before the admin confirms. */
+	reviewDevices: (action: ActionKind, ids: string[]) => typedError<ReviewRow_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("review_devices", { action, ids })),
 	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
 	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
 	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */
@@ -127,6 +134,7 @@ export const commands = {
 /** Events */
 export const events = {
 	actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>("action-progress"),
+	deviceSent: makeEvent<DeviceSent_Serialize, DeviceSent_Deserialize>("device-sent"),
 	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
 	quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>("quick-lock-opened"),
 	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
@@ -217,6 +225,20 @@ export type ActionResult_Serialize = {
 	/**  Intune holds a value for this result (an unlock PIN or a passcode) that can be revealed. */
 	hasSecret: boolean,
 	errorCode: number | null,
+};
+
+export type Ambiguous = Ambiguous_Serialize | Ambiguous_Deserialize;
+
+export type Ambiguous_Deserialize = {
+	line: number,
+	text: string,
+	devices: Device_Deserialize[],
+};
+
+export type Ambiguous_Serialize = {
+	line: number,
+	text: string,
+	devices: Device_Serialize[],
 };
 
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
@@ -568,6 +590,28 @@ export type DeviceSearch_Serialize = {
 	page: SearchPage_Serialize,
 };
 
+/**
+ *  One device's outcome in a run, as soon as it is known (a run of many devices shows them as
+ *  they come).
+ */
+export type DeviceSent = DeviceSent_Serialize | DeviceSent_Deserialize;
+
+/**
+ *  One device's outcome in a run, as soon as it is known (a run of many devices shows them as
+ *  they come).
+ */
+export type DeviceSent_Deserialize = {
+	outcome: DeviceOutcome_Deserialize,
+};
+
+/**
+ *  One device's outcome in a run, as soon as it is known (a run of many devices shows them as
+ *  they come).
+ */
+export type DeviceSent_Serialize = {
+	outcome: DeviceOutcome_Serialize,
+};
+
 export type DeviceSort = {
 	column: SortColumn,
 	descending: boolean,
@@ -621,6 +665,12 @@ export type Device_Serialize = {
 	lastSync: string | null,
 	enrolled: string | null,
 	azureAdDeviceId: string,
+};
+
+export type Entry = {
+	line: number,
+	/**  The line as written (trimmed). */
+	text: string,
 };
 
 /**
@@ -843,6 +893,51 @@ export type KeptPin_Serialize = {
 	usedAt: string | null,
 };
 
+/**  What a list matched, line by line (lines count from 1, as an editor shows them). */
+export type ListMatch = ListMatch_Serialize | ListMatch_Deserialize;
+
+/**  What a list matched, line by line (lines count from 1, as an editor shows them). */
+export type ListMatch_Deserialize = {
+	/**  One line per device, in the list's order. */
+	matched: Matched_Deserialize[],
+	/**  Lines naming a device an earlier line named: it is sent to once. */
+	repeated: Repeated[],
+	/**  Lines matching several devices (a name two devices share): none of them is taken. */
+	ambiguous: Ambiguous_Deserialize[],
+	/**  Lines matching no device. */
+	unmatched: Entry[],
+	/**  A first line of column titles, left out. */
+	header?: string | null,
+};
+
+/**  What a list matched, line by line (lines count from 1, as an editor shows them). */
+export type ListMatch_Serialize = {
+	/**  One line per device, in the list's order. */
+	matched: Matched_Serialize[],
+	/**  Lines naming a device an earlier line named: it is sent to once. */
+	repeated: Repeated[],
+	/**  Lines matching several devices (a name two devices share): none of them is taken. */
+	ambiguous: Ambiguous_Serialize[],
+	/**  Lines matching no device. */
+	unmatched: Entry[],
+	/**  A first line of column titles, left out. */
+	header: string | null,
+};
+
+export type Matched = Matched_Serialize | Matched_Deserialize;
+
+export type Matched_Deserialize = {
+	line: number,
+	text: string,
+	device: Device_Deserialize,
+};
+
+export type Matched_Serialize = {
+	line: number,
+	text: string,
+	device: Device_Serialize,
+};
+
 export type Ownership = "company" | "personal" | "unknown";
 
 export type Platform = "macOs" | "ios" | "ipadOs" | "android" | "windows" | "other";
@@ -916,6 +1011,14 @@ export type RefreshMode =
 /**  Devices changed since the last fetch, or everything when the copy is old. */
 "changes" | "full";
 
+export type Repeated = {
+	line: number,
+	text: string,
+	deviceId: string,
+	/**  The line that named the device first. */
+	firstLine: number,
+};
+
 /**  The same device's secrets read again and again: worth a second look. */
 export type RepeatedAccess = {
 	deviceId: string,
@@ -976,6 +1079,25 @@ export type RevealedSecret_Serialize = {
 	producedAt: string | null,
 	advice: string[],
 	hideAfterSeconds: number,
+};
+
+/**  One device of a run under review: its verdict for the action, or why it could not be read. */
+export type ReviewRow = ReviewRow_Serialize | ReviewRow_Deserialize;
+
+/**  One device of a run under review: its verdict for the action, or why it could not be read. */
+export type ReviewRow_Deserialize = {
+	deviceId: string,
+	device?: Device_Deserialize | null,
+	verdict?: Verdict_Deserialize | null,
+	error?: ErrorReport_Deserialize | null,
+};
+
+/**  One device of a run under review: its verdict for the action, or why it could not be read. */
+export type ReviewRow_Serialize = {
+	deviceId: string,
+	device: Device_Serialize | null,
+	verdict: Verdict_Serialize | null,
+	error: ErrorReport_Serialize | null,
 };
 
 export type RunReport = RunReport_Serialize | RunReport_Deserialize;

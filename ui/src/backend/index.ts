@@ -32,6 +32,8 @@ import {
   type Verification_Serialize,
   type ConnectionSummary_Serialize,
   type DeviceQuery_Deserialize,
+  type ListMatch_Serialize,
+  type ReviewRow_Serialize,
   type DeviceSearch_Serialize,
   type Device_Serialize,
   type ErrorKind,
@@ -88,6 +90,8 @@ export type AuditEntry = AuditView["entries"][number];
 export type Verification = Verification_Serialize;
 export type ActionResult = ActionResult_Serialize;
 export type DeviceQuery = DeviceQuery_Deserialize;
+export type ListMatch = ListMatch_Serialize;
+export type ReviewRow = ReviewRow_Serialize;
 export type DeviceSearch = DeviceSearch_Serialize;
 export type InventoryStatus = InventoryStatus_Serialize;
 
@@ -107,6 +111,10 @@ export interface Backend {
   openSourcePage(url: string): Promise<void>;
   /** Sends, then Rust follows each queued device and reports through `onActionProgress`. */
   sendAction(request: SendRequest): Promise<RunReport>;
+  /** A pasted list of serials, names or IDs, matched line by line against the device list. */
+  matchDeviceList(text: string): Promise<ListMatch>;
+  /** Every device of a run read now and judged for the action, before the admin confirms. */
+  reviewDevices(action: ActionKind, ids: string[]): Promise<ReviewRow[]>;
   followAction(deviceId: string, action: ActionKind): Promise<void>;
   stopFollowing(deviceId: string, action: ActionKind): Promise<void>;
   revealSecret(kind: SecretKind, deviceId: string, justification: string): Promise<RevealedSecret>;
@@ -128,6 +136,8 @@ export interface Backend {
   onActionProgress(callback: (update: FollowUpdate) => void): () => void;
   /** Calls back when Intune asks a send to wait, with the seconds left. */
   onSendWaiting(callback: (seconds: number) => void): () => void;
+  /** Each device's outcome in a run, as soon as it is known. */
+  onDeviceSent(callback: (outcome: DeviceOutcome) => void): () => void;
   /** Which window this UI runs in: the main window or quick lock. */
   windowKind(): "main" | "quickLock";
   /** The device quick lock was opened on from the tray, taken once. */
@@ -191,6 +201,8 @@ export const tauriBackend: Backend = {
   openInAdminCenter: (id) => unwrap(commands.openInAdminCenter(id)).then(() => undefined),
   openSourcePage: (url) => unwrap(commands.openSourcePage(url)).then(() => undefined),
   sendAction: (request) => unwrap(commands.sendAction(request)),
+  matchDeviceList: (text) => unwrap(commands.matchDeviceList(text)),
+  reviewDevices: (action, ids) => unwrap(commands.reviewDevices(action, ids)),
   followAction: (deviceId, action) =>
     unwrap(commands.followAction(deviceId, action)).then(() => undefined),
   stopFollowing: (deviceId, action) =>
@@ -209,6 +221,7 @@ export const tauriBackend: Backend = {
   onActionProgress: (callback) =>
     listen(events.actionProgress, (payload) => callback(payload.update)),
   onSendWaiting: (callback) => listen(events.sendWaiting, (payload) => callback(payload.seconds)),
+  onDeviceSent: (callback) => listen(events.deviceSent, (payload) => callback(payload.outcome)),
   windowKind: () => (getCurrentWebviewWindow().label === "quick-lock" ? "quickLock" : "main"),
   quickLockTarget: () => commands.quickLockTarget(),
   onQuickLockOpened: (callback) =>

@@ -23,6 +23,7 @@ import {
 } from "@fluentui/react-components";
 import {
   ArrowClockwiseRegular,
+  TaskListLtrRegular,
   ArrowSwapRegular,
   DismissRegular,
   PersonAddRegular,
@@ -45,6 +46,7 @@ import { AuditPanel } from "./AuditPanel";
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
 import { InterruptedRequests } from "./InterruptedRequests";
+import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
 import { SignInPanel } from "./SignInPanel";
 
 const useStyles = makeStyles({
@@ -132,6 +134,7 @@ export function Workspace({ summary, onSignedOut }: Props) {
 
   const [profiles, setProfiles] = useState<ProfileChoice[]>([]);
   const [adding, setAdding] = useState(false);
+  const [many, setMany] = useState(false);
   // Asked again when the tenant changes: a tenant just added is there to switch back to.
   useEffect(() => {
     backend.profileChoices().then(setProfiles, () => setProfiles([]));
@@ -214,7 +217,19 @@ export function Workspace({ summary, onSignedOut }: Props) {
           >
             Refresh
           </Button>
+          <Button
+            id="many-open"
+            size="small"
+            appearance="subtle"
+            icon={<TaskListLtrRegular />}
+            disabled={!inventory || inventory.count === 0}
+            title="Act on a list of devices: serials, names or IDs, or rows from Excel"
+            onClick={() => setMany(true)}
+          >
+            Many devices…
+          </Button>
         </div>
+        {many && <ManyDevicesDialog open={many} onClose={() => setMany(false)} />}
         <Menu>
           <MenuTrigger disableButtonEnhancement>
             <Button id="account-menu" icon={<PersonRegular />} appearance="subtle">

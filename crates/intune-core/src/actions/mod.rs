@@ -18,7 +18,7 @@ pub use eligibility::{Facts, History, PinRecord, Readiness, Reason, Severity, Ve
 pub use kind::ActionKind;
 pub use reveal::{Revealed, SecretKind};
 pub use service::{
-    ActionService, Actor, DeviceOutcome, DeviceReview, FollowUpdate, ResultMark, RunEvent,
-    RunReport, SendRequest, SendState,
+    ActionService, Actor, DeviceOutcome, DeviceReview, FollowUpdate, ResultMark, ReviewRow,
+    RunEvent, RunReport, SendRequest, SendState,
 };
 pub use sources::{Cited, Source, SourceKind};

@@ -78,6 +78,17 @@ pub enum SendState {
     Unknown,
 }
 
+/// One device of a run under review: its verdict for the action, or why it could not be read.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewRow {
+    pub device_id: String,
+    pub device: Option<crate::devices::Device>,
+    pub verdict: Option<Verdict>,
+    pub error: Option<ErrorReport>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -307,6 +318,32 @@ impl ActionService {
             details,
             warnings,
         })
+    }
+
+    /// Each device read now and judged for one action, a few at a time, in the order given: the
+    /// review of a run before it is confirmed. A device that cannot be read says why.
+    pub async fn review_many(&self, action: ActionKind, ids: &[String]) -> Vec<ReviewRow> {
+        // Owned IDs: a future borrowing from the slice would not be `Send` for every lifetime.
+        futures::stream::iter(ids.to_vec())
+            .map(|id| async move {
+                match self.review(&id).await {
+                    Ok(review) => ReviewRow {
+                        device_id: id.clone(),
+                        verdict: review.verdicts.into_iter().find(|v| v.action == action),
+                        device: Some(review.details.device),
+                        error: None,
+                    },
+                    Err(error) => ReviewRow {
+                        device_id: id,
+                        device: None,
+                        verdict: None,
+                        error: Some(error.report()),
+                    },
+                }
+            })
+            .buffered(self.concurrency)
+            .collect()
+            .await
     }
 
     /// Sends the action to every device of the request, a few at a time, reporting each outcome

@@ -1,0 +1,443 @@
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Textarea,
+  tokens,
+} from "@fluentui/react-components";
+import { useEffect, useMemo, useState } from "react";
+
+import {
+  toErrorReport,
+  type ActionKind,
+  type DeviceOutcome,
+  type ErrorReport,
+  type ListMatch,
+  type ReviewRow,
+  type RunReport,
+} from "../../backend";
+import { useBackend } from "../../backend/context";
+import { READINESS } from "./labels";
+import { isPrimaryKey, useFirstField } from "./useDialog";
+
+const useStyles = makeStyles({
+  surface: { maxWidth: "min(900px, calc(100vw - 32px))", width: "100%" },
+  content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  list: { fontFamily: tokens.fontFamilyMonospace, minHeight: "160px" },
+  problems: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+  counts: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+  table: { maxHeight: "280px", overflowY: "auto" },
+  mono: { fontFamily: tokens.fontFamilyMonospace },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+/** Above this many devices, the admin types the number to confirm. */
+export const TYPED_CONFIRMATION_FROM = 10;
+
+const ACTIONS: { kind: ActionKind; label: string }[] = [
+  { kind: "remoteLock", label: "Remote lock" },
+  { kind: "rotateFileVaultKey", label: "Rotate FileVault recovery key" },
+  { kind: "resetPasscode", label: "Remove passcode" },
+  { kind: "recoverPasscode", label: "Recover passcode" },
+];
+
+const STATE_LABEL: Record<DeviceOutcome["state"], string> = {
+  queued: "Sent",
+  blocked: "Not sent (blocked)",
+  failed: "Refused",
+  unknown: "Unknown: check it",
+};
+
+type Step =
+  | { kind: "list" }
+  | { kind: "review"; rows: ReviewRow[] }
+  | { kind: "sending"; total: number }
+  | { kind: "done"; report: RunReport };
+
+/** Which devices of a review would be sent: never a blocked one, the warned ones if wanted. */
+export function toSend(rows: ReviewRow[], leaveOutWarned: boolean): ReviewRow[] {
+  return rows.filter((r) => {
+    const readiness = r.verdict?.readiness;
+    if (!readiness || readiness === "blocked") return false;
+    return !(leaveOutWarned && readiness === "warning");
+  });
+}
+
+/** How many rows of a review are ready, warned, blocked, or could not be read. */
+export function countVerdicts(rows: ReviewRow[]) {
+  const count = (readiness: string) =>
+    rows.filter((r) => r.verdict?.readiness === readiness).length;
+  return {
+    ready: count("ready"),
+    warning: count("warning"),
+    blocked: count("blocked"),
+    unreadable: rows.filter((r) => !r.verdict).length,
+  };
+}
+
+interface Props {
+  open: boolean;
+  onClose(): void;
+}
+
+/**
+ * Many devices at once: paste a list (serials, names or IDs; rows from Excel), see what matched,
+ * review every device's verdict for the action, confirm once (typing the number above ten), and
+ * watch each device's outcome arrive. Rust matches, judges and sends; blocked devices never go.
+ */
+export function ManyDevicesDialog({ open, onClose }: Props) {
+  const backend = useBackend();
+  const styles = useStyles();
+  const [text, setText] = useState("");
+  const [matched, setMatched] = useState<ListMatch | null>(null);
+  const [action, setAction] = useState<ActionKind>("remoteLock");
+  const [step, setStep] = useState<Step>({ kind: "list" });
+  const [leaveOutWarned, setLeaveOutWarned] = useState(false);
+  const [reason, setReason] = useState("");
+  const [typed, setTyped] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorReport | null>(null);
+  const [outcomes, setOutcomes] = useState<DeviceOutcome[]>([]);
+  const listField = useFirstField<HTMLTextAreaElement>(open);
+
+  // Each device's outcome as it comes, while a run is under way.
+  const sending = step.kind === "sending";
+  useEffect(() => {
+    if (!sending) return;
+    return backend.onDeviceSent((outcome) => setOutcomes((all) => [...all, outcome]));
+  }, [backend, sending]);
+
+  async function match() {
+    setBusy(true);
+    setError(null);
+    try {
+      setMatched(await backend.matchDeviceList(text));
+    } catch (e) {
+      setError(toErrorReport(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function review() {
+    if (!matched) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const rows = await backend.reviewDevices(
+        action,
+        matched.matched.map((m) => m.device.id),
+      );
+      setStep({ kind: "review", rows });
+    } catch (e) {
+      setError(toErrorReport(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const rows = useMemo(() => (step.kind === "review" ? step.rows : []), [step]);
+  const counts = useMemo(() => countVerdicts(rows), [rows]);
+  const chosen = useMemo(() => toSend(rows, leaveOutWarned), [rows, leaveOutWarned]);
+  const needsReason = chosen.some((r) => r.verdict?.needsJustification);
+  const needsTyping = chosen.length > TYPED_CONFIRMATION_FROM;
+  const canSend =
+    chosen.length > 0 &&
+    !busy &&
+    (!needsReason || reason.trim() !== "") &&
+    (!needsTyping || typed.trim() === String(chosen.length));
+  const actionLabel = ACTIONS.find((a) => a.kind === action)?.label ?? action;
+
+  async function send() {
+    if (!canSend) return;
+    setError(null);
+    setOutcomes([]);
+    setStep({ kind: "sending", total: chosen.length });
+    try {
+      const report = await backend.sendAction({
+        action,
+        devices: chosen.map((r) => r.deviceId),
+        justification: reason.trim() || null,
+        overrideUnusedPin: false,
+      });
+      setStep({ kind: "done", report });
+    } catch (e) {
+      setError(toErrorReport(e));
+      setStep({ kind: "review", rows });
+    }
+  }
+
+  function onKeyDown(event: React.KeyboardEvent) {
+    if (isPrimaryKey(event) && step.kind === "review") void send();
+  }
+
+  const errorBar = error && (
+    <MessageBar intent="error" id="many-error">
+      <MessageBarBody>{error.message}</MessageBarBody>
+    </MessageBar>
+  );
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(_, data) => !data.open && !sending && onClose()}
+      modalType="alert"
+    >
+      <DialogSurface className={styles.surface} onKeyDown={onKeyDown}>
+        <DialogBody>
+          <DialogTitle>Many devices at once</DialogTitle>
+          <DialogContent className={styles.content}>
+            {step.kind === "list" && (
+              <>
+                <Field
+                  label="Serial numbers, device names or device IDs"
+                  hint="One per line, or rows copied from Excel or a CSV file; column titles are left out."
+                >
+                  <Textarea
+                    id="many-list"
+                    ref={listField}
+                    className={styles.list}
+                    value={text}
+                    resize="vertical"
+                    onChange={(_, data) => {
+                      setText(data.value);
+                      setMatched(null);
+                    }}
+                  />
+                </Field>
+                {matched && <MatchSummary found={matched} />}
+                <Field label="Action">
+                  <Dropdown
+                    id="many-action"
+                    value={actionLabel}
+                    selectedOptions={[action]}
+                    onOptionSelect={(_, data) =>
+                      setAction((data.optionValue as ActionKind | undefined) ?? "remoteLock")
+                    }
+                  >
+                    {ACTIONS.map((a) => (
+                      <Option key={a.kind} value={a.kind}>
+                        {a.label}
+                      </Option>
+                    ))}
+                  </Dropdown>
+                </Field>
+              </>
+            )}
+            {step.kind === "review" && (
+              <>
+                <div className={styles.counts} id="many-counts">
+                  <Badge appearance="tint" color="success">
+                    {counts.ready} ready
+                  </Badge>
+                  <Badge appearance="tint" color="warning">
+                    {counts.warning} with warnings
+                  </Badge>
+                  <Badge appearance="tint" color="danger">
+                    {counts.blocked} blocked (never sent)
+                  </Badge>
+                  {counts.unreadable > 0 && (
+                    <Badge appearance="tint" color="danger">
+                      {counts.unreadable} could not be read
+                    </Badge>
+                  )}
+                </div>
+                <div className={styles.table}>
+                  <Table size="small" aria-label="Each device's verdict">
+                    <TableHeader>
+                      <TableRow>
+                        <TableHeaderCell>Device</TableHeaderCell>
+                        <TableHeaderCell>Serial</TableHeaderCell>
+                        <TableHeaderCell>{actionLabel}</TableHeaderCell>
+                        <TableHeaderCell>Why</TableHeaderCell>
+                      </TableRow>
+                    </TableHeader>
+                    <TableBody>
+                      {rows.map((row) => (
+                        <TableRow key={row.deviceId} data-many-device={row.deviceId}>
+                          <TableCell>{row.device?.deviceName ?? row.deviceId}</TableCell>
+                          <TableCell className={styles.mono}>{row.device?.serialNumber}</TableCell>
+                          <TableCell>
+                            {row.verdict ? READINESS[row.verdict.readiness].label : "Unreadable"}
+                          </TableCell>
+                          <TableCell>
+                            {row.error?.message ??
+                              row.verdict?.reasons.find((r) => r.severity !== "note")?.text ??
+                              ""}
+                          </TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </div>
+                {counts.warning > 0 && (
+                  <Checkbox
+                    id="many-leave-out-warned"
+                    checked={leaveOutWarned}
+                    onChange={(_, data) => setLeaveOutWarned(data.checked === true)}
+                    label={`Leave out the ${counts.warning} with warnings`}
+                  />
+                )}
+                <Text weight="semibold" id="many-effect">
+                  {chosen.length === 0
+                    ? "No device can be sent to."
+                    : `${actionLabel}: ${chosen.length} ${chosen.length === 1 ? "device" : "devices"}. ${chosen[0]?.verdict?.effect ?? ""}`}
+                </Text>
+                <Field
+                  label={
+                    needsReason
+                      ? "Business justification (required, kept in the audit)"
+                      : "Reason (optional, kept in the audit)"
+                  }
+                  required={needsReason}
+                >
+                  <Input
+                    id="many-reason"
+                    value={reason}
+                    onChange={(_, data) => setReason(data.value)}
+                    maxLength={500}
+                  />
+                </Field>
+                {needsTyping && (
+                  <Field
+                    label={`Type ${chosen.length} to confirm ${chosen.length} devices`}
+                    required
+                  >
+                    <Input
+                      id="many-typed-count"
+                      value={typed}
+                      onChange={(_, data) => setTyped(data.value)}
+                      inputMode="numeric"
+                    />
+                  </Field>
+                )}
+              </>
+            )}
+            {(step.kind === "sending" || step.kind === "done") && (
+              <>
+                <Text id="many-progress" aria-live="polite">
+                  {step.kind === "sending" ? (
+                    <>
+                      <Spinner size="tiny" /> {outcomes.length} of {step.total} sent or settled…
+                    </>
+                  ) : (
+                    `Done: ${step.report.queued} sent, ${step.report.blocked} blocked, ${step.report.failed} refused, ${step.report.unknown} unknown.`
+                  )}
+                </Text>
+                <div className={styles.table}>
+                  <Table size="small" aria-label="Each device's outcome">
+                    <TableBody>
+                      {(step.kind === "done" ? step.report.outcomes : outcomes).map((o) => (
+                        <TableRow key={o.deviceId} data-many-outcome={o.state}>
+                          <TableCell>{o.deviceName || o.deviceId}</TableCell>
+                          <TableCell>{STATE_LABEL[o.state]}</TableCell>
+                          <TableCell className={styles.muted}>{o.message}</TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </div>
+              </>
+            )}
+            {errorBar}
+          </DialogContent>
+          <DialogActions>
+            {step.kind === "list" && (
+              <>
+                <Button onClick={onClose}>Cancel</Button>
+                <Button
+                  id="many-match"
+                  disabled={busy || !text.trim()}
+                  onClick={() => void match()}
+                >
+                  Match the list
+                </Button>
+                <Button
+                  id="many-review"
+                  appearance="primary"
+                  disabled={busy || !matched || matched.matched.length === 0}
+                  onClick={() => void review()}
+                >
+                  {busy ? <Spinner size="tiny" /> : null}
+                  Review {matched?.matched.length ?? 0} devices
+                </Button>
+              </>
+            )}
+            {step.kind === "review" && (
+              <>
+                <Button onClick={() => setStep({ kind: "list" })}>Back</Button>
+                <Button
+                  id="many-send"
+                  appearance="primary"
+                  disabled={!canSend}
+                  aria-keyshortcuts="Control+Enter Meta+Enter"
+                  onClick={() => void send()}
+                >
+                  {actionLabel}: {chosen.length} devices
+                </Button>
+              </>
+            )}
+            {step.kind === "done" && (
+              <Button id="many-close" appearance="primary" onClick={onClose}>
+                Close
+              </Button>
+            )}
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** What the pasted list matched, before anything else. */
+function MatchSummary({ found }: { found: ListMatch }) {
+  const styles = useStyles();
+  const problems = [
+    ...found.repeated.map(
+      (r) => `Line ${r.line} "${r.text}": the same device as line ${r.firstLine} (taken once).`,
+    ),
+    ...found.ambiguous.map(
+      (a) =>
+        `Line ${a.line} "${a.text}": matches ${a.devices.length} devices (${a.devices
+          .map((d) => d.serialNumber)
+          .join(", ")}); left out: use its serial number.`,
+    ),
+    ...found.unmatched.map((u) => `Line ${u.line} "${u.text}": matches no device; left out.`),
+  ];
+  return (
+    <div id="many-matched">
+      <Text weight="semibold">
+        {found.matched.length} {found.matched.length === 1 ? "device" : "devices"} matched
+        {found.header ? " (the column titles on line 1 were left out)" : ""}.
+      </Text>
+      {problems.length > 0 && (
+        <ul className={styles.problems}>
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
