@@ -1,5 +1,6 @@
 //! Many devices at once, at Intune's own speed: remote locks for N iPhones, iPads and Macs through
-//! the real send path (review, write-ahead audit, one POST each, the adaptive write limiter)
+//! the real send path (review, write-ahead audit, one POST each, the adaptive write limiter, the
+//! app's own concurrency)
 //! against the simulated tenant, whose write limit works as Intune's does (a sliding window of
 //! 200 writes per 20 s per app).
 //!
@@ -10,7 +11,8 @@
 //!
 //! Run: `cargo bench -p intune-core --bench bulk` (release build; about five minutes: three runs of
 //! 1,000). `BULK_DEVICES` and `BULK_WINDOW_MS` make it smaller and faster; the test script runs
-//! it at a smoke size to check it still counts right. Results: BENCHMARKS.md.
+//! it at a smoke size to check it still counts right; `BULK_ONLY=alone` runs one scenario.
+//! Results: BENCHMARKS.md.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
-use intune_core::actions::service::{FollowPolicy, SendRequest, SendState};
+use intune_core::actions::service::{DEFAULT_CONCURRENCY, FollowPolicy, SendRequest, SendState};
 use intune_core::actions::{ActionKind, ActionService, Actor};
 use intune_core::audit::AuditLog;
 use intune_core::graph::{GraphClient, RetryPolicy};
@@ -72,8 +74,10 @@ fn main() {
         "| scenario | sent (P) | share (L) | floor | wall | ratio | 429s | duplicate POSTs | unaccounted | queued / unknown / failed / blocked |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    // `BULK_ONLY=alone` (a part of a scenario's name) runs just that one.
+    let only = std::env::var("BULK_ONLY").unwrap_or_default();
     let mut ok = true;
-    for scenario in &scenarios {
+    for scenario in scenarios.iter().filter(|s| s.name.contains(only.as_str())) {
         ok &= run(devices, window, scenario);
     }
     assert!(ok, "a device was sent to twice or left unaccounted for");
@@ -151,7 +155,7 @@ fn run(devices: usize, window: Duration, scenario: &Scenario) -> bool {
     )
     .tuned(
         WriteLimiter::new(LIMIT, window),
-        8,
+        DEFAULT_CONCURRENCY,
         FollowPolicy {
             first_wait: Duration::from_millis(50),
             max_wait: Duration::from_millis(500),

@@ -34,6 +34,8 @@ struct State {
     /// Since when no 429 came: a whole calm window lets the limit grow.
     calm_since: Instant,
     throttled: u32,
+    /// The last write had to wait for the window: the run goes at its whole share.
+    at_limit: bool,
 }
 
 impl Default for WriteLimiter {
@@ -56,6 +58,7 @@ impl WriteLimiter {
                 paused_until: None,
                 calm_since: Instant::now(),
                 throttled: 0,
+                at_limit: false,
             }),
         }
     }
@@ -68,6 +71,7 @@ impl WriteLimiter {
 
     /// Waits until one more write fits, and counts it.
     pub async fn acquire(&self) {
+        let mut waited_for_window = false;
         loop {
             let wait = {
                 let mut state = self.state();
@@ -75,7 +79,7 @@ impl WriteLimiter {
                 while state
                     .sent
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                    .is_some_and(|t| now.duration_since(*t) >= self.window + self.margin())
                 {
                     state.sent.pop_front();
                 }
@@ -90,13 +94,18 @@ impl WriteLimiter {
                     Some(until) if until > now => until - now,
                     _ if state.sent.len() < state.limit => {
                         state.sent.push_back(now);
+                        state.at_limit = waited_for_window;
                         return;
                     }
+                    // A hundredth of the window more than the window: a write takes a moment to
+                    // reach Intune, and leaving the instant the oldest leaves our count is the
+                    // instant before it leaves Intune's.
                     _ => state.sent.front().map_or(Duration::ZERO, |oldest| {
-                        self.window.saturating_sub(now.duration_since(*oldest))
+                        (self.window + self.margin()).saturating_sub(now.duration_since(*oldest))
                     }),
                 }
             };
+            waited_for_window = true;
             tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
     }
@@ -111,9 +120,18 @@ impl WriteLimiter {
             .iter()
             .filter(|t| now.duration_since(**t) < self.window)
             .count();
-        // The request that was refused is counted in `sent` but did not get through.
-        let share = got_through.saturating_sub(1).max(self.floor);
-        state.limit = state.limit.min(share).max(self.floor);
+        let brief = retry_after <= (self.window / 10).max(Duration::from_secs(2));
+        if state.at_limit && brief {
+            // At the whole share, told to wait a moment: the write left as our oldest left the
+            // count, a moment before it left Intune's. Wait; the share stands.
+        } else if !state.at_limit {
+            // Refused below the share: others take the rest of the quota, and what got through
+            // (less the refused write, which is counted) is what is left.
+            state.limit = got_through.saturating_sub(1).max(self.floor);
+        } else {
+            // Refused at the share, for longer: others took more; give up a quarter.
+            state.limit = (state.limit * 3 / 4).max(self.floor);
+        }
         let until = now + retry_after;
         state.paused_until = Some(state.paused_until.map_or(until, |p| p.max(until)));
         state.calm_since = until;
@@ -123,6 +141,10 @@ impl WriteLimiter {
             retry_after_ms = retry_after.as_millis() as u64,
             "Intune asked to slow down: write limit lowered"
         );
+    }
+
+    fn margin(&self) -> Duration {
+        (self.window / 100).max(Duration::from_millis(10))
     }
 
     /// Writes allowed per window now.
@@ -163,6 +185,7 @@ mod tests {
         }
         assert!(times[..3].iter().all(|t| *t < Duration::from_secs(1)));
         assert!(times[3] >= Duration::from_secs(20));
+        assert!(times[3] <= Duration::from_millis(20_300), "{times:?}");
         assert!(times[6] >= Duration::from_secs(40));
         for window in times.windows(4) {
             assert!(
@@ -209,6 +232,23 @@ mod tests {
             limiter.acquire().await;
         }
         assert_eq!(limiter.limit(), 100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_at_the_full_limit_is_waited_out_without_lowering_it() {
+        let limiter = WriteLimiter::new(100, Duration::from_secs(20));
+        for _ in 0..101 {
+            limiter.acquire().await;
+        }
+        // The 101st left as the first left our window, a moment before it left Intune's.
+        limiter.throttled(Duration::from_secs(1));
+        assert_eq!(limiter.limit(), 100);
+        // At the share and told to wait long: others took more, a quarter is given up.
+        for _ in 0..100 {
+            limiter.acquire().await;
+        }
+        limiter.throttled(Duration::from_secs(15));
+        assert_eq!(limiter.limit(), 75);
     }
 
     #[tokio::test(start_paused = true)]

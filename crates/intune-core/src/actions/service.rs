@@ -196,6 +196,10 @@ impl Default for FollowPolicy {
     }
 }
 
+/// Devices a run works on at once: enough to keep up with Intune's write limit while some wait on
+/// a slow read or a lost answer, few enough to stay far under its read limit.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
 pub struct ActionService {
     pub(super) graph: GraphClient,
     pub(super) admin_center: String,
@@ -230,7 +234,7 @@ impl ActionService {
             audit,
             pins,
             limiter: Arc::new(WriteLimiter::default()),
-            concurrency: 4,
+            concurrency: DEFAULT_CONCURRENCY,
             follow: FollowPolicy::default(),
             granted: Vec::new(),
             account_source: None,
