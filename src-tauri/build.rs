@@ -25,6 +25,7 @@ fn main() {
         "review_device",
         "match_device_list",
         "review_devices",
+        "write_pace",
         "send_action",
         "follow_action",
         "stop_following",

@@ -144,6 +144,31 @@ pub async fn match_device_list(
     Ok(device_list::match_list(&text, index.devices())?)
 }
 
+/// How fast a run can go now: Intune's write limit (less what other tools take, as 429s showed),
+/// and about how long `remaining` writes take at that pace.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WritePace {
+    pub writes_per_window: u32,
+    pub window_secs: u32,
+    pub estimate_secs: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn write_pace(
+    state: State<'_, AppState>,
+    remaining: u32,
+) -> Result<WritePace, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let (limit, estimate) = tenant.actions.write_pace(remaining as usize);
+    Ok(WritePace {
+        writes_per_window: limit as u32,
+        window_secs: tenant.actions.write_window().as_secs() as u32,
+        estimate_secs: estimate.as_secs() as u32,
+    })
+}
+
 /// Every device of a run, read now and judged for the action, before the admin confirms.
 #[tauri::command]
 #[specta::specta]

@@ -83,6 +83,7 @@ export const commands = {
 	matchDeviceList: (text: string) => typedError<ListMatch_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("match_device_list", { text })),
 	/**  Every device of a run, read now and judged for the action, before the admin confirms. */
 	reviewDevices: (action: ActionKind, ids: string[]) => typedError<ReviewRow_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("review_devices", { action, ids })),
+	writePace: (remaining: number) => typedError<WritePace, ErrorReport_Serialize>(__TAURI_INVOKE("write_pace", { remaining })),
 	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
 	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
 	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */
@@ -1315,6 +1316,16 @@ export type Verification_Serialize = {
 	/**  The first line that does not fit the chain, and why. */
 	brokenAt: number | null,
 	problem: string | null,
+};
+
+/**
+ *  How fast a run can go now: Intune's write limit (less what other tools take, as 429s showed),
+ *  and about how long `remaining` writes take at that pace.
+ */
+export type WritePace = {
+	writesPerWindow: number,
+	windowSecs: number,
+	estimateSecs: number,
 };
 
 /* Tauri Specta runtime */

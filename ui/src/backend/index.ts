@@ -45,6 +45,7 @@ import {
   type DeviceSort,
   type SortColumn,
   type FieldProblem,
+  type WritePace,
   type ProfileField,
 } from "../bindings";
 
@@ -69,6 +70,7 @@ export type {
   SortColumn,
   FieldProblem,
   ProfileField,
+  WritePace,
 };
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;
@@ -115,6 +117,8 @@ export interface Backend {
   matchDeviceList(text: string): Promise<ListMatch>;
   /** Every device of a run read now and judged for the action, before the admin confirms. */
   reviewDevices(action: ActionKind, ids: string[]): Promise<ReviewRow[]>;
+  /** Intune's write limit as it stands for this tenant, and how long `remaining` writes take. */
+  writePace(remaining: number): Promise<WritePace>;
   followAction(deviceId: string, action: ActionKind): Promise<void>;
   stopFollowing(deviceId: string, action: ActionKind): Promise<void>;
   revealSecret(kind: SecretKind, deviceId: string, justification: string): Promise<RevealedSecret>;
@@ -203,6 +207,7 @@ export const tauriBackend: Backend = {
   sendAction: (request) => unwrap(commands.sendAction(request)),
   matchDeviceList: (text) => unwrap(commands.matchDeviceList(text)),
   reviewDevices: (action, ids) => unwrap(commands.reviewDevices(action, ids)),
+  writePace: (remaining) => unwrap(commands.writePace(remaining)),
   followAction: (deviceId, action) =>
     unwrap(commands.followAction(deviceId, action)).then(() => undefined),
   stopFollowing: (deviceId, action) =>

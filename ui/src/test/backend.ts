@@ -37,6 +37,12 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     sendAction: unexpected("sendAction"),
     matchDeviceList: unexpected("matchDeviceList"),
     reviewDevices: unexpected("reviewDevices"),
+    writePace: (remaining) =>
+      Promise.resolve({
+        writesPerWindow: 200,
+        windowSecs: 20,
+        estimateSecs: Math.max(0, Math.ceil(remaining / 200) - 1) * 20,
+      }),
     followAction: unexpected("followAction"),
     stopFollowing: unexpected("stopFollowing"),
     revealSecret: unexpected("revealSecret"),

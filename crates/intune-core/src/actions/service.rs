@@ -270,6 +270,11 @@ impl ActionService {
         (self.limiter.limit(), self.limiter.estimate(remaining))
     }
 
+    /// The window Intune's write limit counts over.
+    pub fn write_window(&self) -> Duration {
+        self.limiter.window()
+    }
+
     pub fn pins(&self) -> &PinKeeper {
         &self.pins
     }

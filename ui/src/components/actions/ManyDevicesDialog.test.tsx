@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Backend, DeviceOutcome, ListMatch, ReviewRow } from "../../backend";
 import { BackendProvider } from "../../backend/context";
 import { fakeBackend, mockMediaQueries, sampleDevice, sampleVerdict } from "../../test/backend";
-import { countVerdicts, ManyDevicesDialog, toSend } from "./ManyDevicesDialog";
+import { countVerdicts, duration, ManyDevicesDialog, toSend } from "./ManyDevicesDialog";
 
 // Twelve iPhones: 10 ready, 1 with a warning, 1 blocked.
 const FLEET = Array.from({ length: 12 }, (_, i) =>
@@ -70,6 +70,31 @@ function renderDialog(overrides: Partial<Backend> = {}) {
 
 describe("ManyDevicesDialog", () => {
   beforeEach(() => mockMediaQueries([]));
+
+  it("says how long a run takes at Intune's pace, in minutes and seconds", async () => {
+    expect(duration(45)).toBe("45 s");
+    expect(duration(80)).toBe("1 min 20 s");
+    expect(duration(120)).toBe("2 min");
+    const many: ReviewRow[] = Array.from({ length: 450 }, (_, i) => ({
+      ...ROWS[0]!,
+      deviceId: `id-${i}`,
+    }));
+    renderDialog({ reviewDevices: vi.fn(() => Promise.resolve(many)) });
+    const dialog = await screen.findByRole("alertdialog", { hidden: true });
+    await userEvent.type(
+      within(dialog).getByRole("textbox", { name: /Serial numbers/, hidden: true }),
+      "SER1",
+    );
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Match the list", hidden: true }),
+    );
+    await userEvent.click(
+      await within(dialog).findByRole("button", { name: /Review 12 devices/, hidden: true }),
+    );
+    expect(
+      await within(dialog).findByText(/Intune takes 200 of these every 20 s: about 40 s/),
+    ).toBeInTheDocument();
+  });
 
   it("counts verdicts and never sends a blocked device", () => {
     expect(countVerdicts(ROWS)).toEqual({ ready: 10, warning: 1, blocked: 1, unreadable: 0 });

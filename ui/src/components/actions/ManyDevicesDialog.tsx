@@ -36,6 +36,7 @@ import {
   type ListMatch,
   type ReviewRow,
   type RunReport,
+  type WritePace,
 } from "../../backend";
 import { useBackend } from "../../backend/context";
 import { READINESS } from "./labels";
@@ -119,14 +120,29 @@ export function ManyDevicesDialog({ open, onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorReport | null>(null);
   const [outcomes, setOutcomes] = useState<DeviceOutcome[]>([]);
+  const [pace, setPace] = useState<WritePace | null>(null);
+  const [waitUntil, setWaitUntil] = useState<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
   const listField = useFirstField<HTMLTextAreaElement>(open);
 
-  // Each device's outcome as it comes, while a run is under way.
+  // Each device's outcome as it comes, and Intune's requests to slow down, while a run is under
+  // way.
   const sending = step.kind === "sending";
   useEffect(() => {
     if (!sending) return;
-    return backend.onDeviceSent((outcome) => setOutcomes((all) => [...all, outcome]));
+    const stopSent = backend.onDeviceSent((outcome) => setOutcomes((all) => [...all, outcome]));
+    const stopWaiting = backend.onSendWaiting((seconds) => {
+      setNow(Date.now());
+      setWaitUntil(Date.now() + seconds * 1000);
+    });
+    const tick = window.setInterval(() => setNow(Date.now()), 500);
+    return () => {
+      stopSent();
+      stopWaiting();
+      window.clearInterval(tick);
+    };
   }, [backend, sending]);
+  const waitLeft = waitUntil ? Math.max(0, Math.ceil((waitUntil - now) / 1000)) : 0;
 
   async function match() {
     setBusy(true);
@@ -168,6 +184,20 @@ export function ManyDevicesDialog({ open, onClose }: Props) {
     (!needsReason || reason.trim() !== "") &&
     (!needsTyping || typed.trim() === String(chosen.length));
   const actionLabel = ACTIONS.find((a) => a.kind === action)?.label ?? action;
+
+  // How long the chosen devices take at Intune's pace, as Rust's write limiter has it now.
+  const chosenCount = chosen.length;
+  useEffect(() => {
+    if (step.kind !== "review" || chosenCount === 0) return;
+    let current = true;
+    backend.writePace(chosenCount).then(
+      (p) => current && setPace(p),
+      () => current && setPace(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [backend, step.kind, chosenCount]);
 
   async function send() {
     if (!canSend) return;
@@ -299,6 +329,12 @@ export function ManyDevicesDialog({ open, onClose }: Props) {
                     label={`Leave out the ${counts.warning} with warnings`}
                   />
                 )}
+                {pace && chosen.length > pace.writesPerWindow && (
+                  <Text id="many-pace">
+                    Intune takes {pace.writesPerWindow} of these every {pace.windowSecs} s: about{" "}
+                    {duration(pace.estimateSecs)} to send them all.
+                  </Text>
+                )}
                 <Text weight="semibold" id="many-effect">
                   {chosen.length === 0
                     ? "No device can be sent to."
@@ -340,6 +376,7 @@ export function ManyDevicesDialog({ open, onClose }: Props) {
                   {step.kind === "sending" ? (
                     <>
                       <Spinner size="tiny" /> {outcomes.length} of {step.total} sent or settled…
+                      {waitLeft > 0 && ` Intune asked to slow down: going on in ${waitLeft} s.`}
                     </>
                   ) : (
                     `Done: ${step.report.queued} sent, ${step.report.blocked} blocked, ${step.report.failed} refused, ${step.report.unknown} unknown.`
@@ -408,6 +445,14 @@ export function ManyDevicesDialog({ open, onClose }: Props) {
       </DialogSurface>
     </Dialog>
   );
+}
+
+/** "1 min 20 s", "45 s". */
+export function duration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (minutes === 0) return `${rest} s`;
+  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
 
 /** What the pasted list matched, before anything else. */
