@@ -35,6 +35,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::match_device_list,
             commands::actions::review_devices,
             commands::actions::write_pace,
+            commands::actions::devices_of_user,
             commands::actions::send_action,
             commands::actions::follow_action,
             commands::actions::stop_following,

@@ -26,6 +26,7 @@ fn main() {
         "match_device_list",
         "review_devices",
         "write_pace",
+        "devices_of_user",
         "send_action",
         "follow_action",
         "stop_following",

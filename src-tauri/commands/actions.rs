@@ -169,6 +169,26 @@ pub async fn write_pace(
     })
 }
 
+/// Every device whose primary user is `upn`, from the device list: a departing employee's Mac,
+/// iPhone and iPad at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn devices_of_user(
+    state: State<'_, AppState>,
+    upn: String,
+) -> Result<Vec<intune_core::devices::Device>, ErrorReport> {
+    let tenant = state.tenant().await?;
+    let index = tenant.inventory.index().ok_or_else(|| {
+        Error::Unavailable {
+            what: "The device list is still being read, so the user's devices cannot be listed yet"
+                .into(),
+            next: "Try again once the device count shows above the search.".into(),
+        }
+        .report()
+    })?;
+    Ok(index.devices_of_user(&upn))
+}
+
 /// Every device of a run, read now and judged for the action, before the admin confirms.
 #[tauri::command]
 #[specta::specta]

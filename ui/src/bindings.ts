@@ -84,6 +84,11 @@ export const commands = {
 	/**  Every device of a run, read now and judged for the action, before the admin confirms. */
 	reviewDevices: (action: ActionKind, ids: string[]) => typedError<ReviewRow_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("review_devices", { action, ids })),
 	writePace: (remaining: number) => typedError<WritePace, ErrorReport_Serialize>(__TAURI_INVOKE("write_pace", { remaining })),
+	/**
+	 *  Every device whose primary user is `upn`, from the device list: a departing employee's Mac,
+	 *  iPhone and iPad at once.
+	 */
+	devicesOfUser: (upn: string) => typedError<Device_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("devices_of_user", { upn })),
 	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
 	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
 	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */

@@ -119,6 +119,8 @@ export interface Backend {
   reviewDevices(action: ActionKind, ids: string[]): Promise<ReviewRow[]>;
   /** Intune's write limit as it stands for this tenant, and how long `remaining` writes take. */
   writePace(remaining: number): Promise<WritePace>;
+  /** Every device whose primary user is this UPN, from the device list. */
+  devicesOfUser(upn: string): Promise<Device[]>;
   followAction(deviceId: string, action: ActionKind): Promise<void>;
   stopFollowing(deviceId: string, action: ActionKind): Promise<void>;
   revealSecret(kind: SecretKind, deviceId: string, justification: string): Promise<RevealedSecret>;
@@ -208,6 +210,7 @@ export const tauriBackend: Backend = {
   matchDeviceList: (text) => unwrap(commands.matchDeviceList(text)),
   reviewDevices: (action, ids) => unwrap(commands.reviewDevices(action, ids)),
   writePace: (remaining) => unwrap(commands.writePace(remaining)),
+  devicesOfUser: (upn) => unwrap(commands.devicesOfUser(upn)),
   followAction: (deviceId, action) =>
     unwrap(commands.followAction(deviceId, action)).then(() => undefined),
   stopFollowing: (deviceId, action) =>

@@ -157,6 +157,34 @@ describe("DeviceDetailsPanel actions", () => {
     expect(screen.queryByText("Other device pending")).toBeNull();
   });
 
+  it("opens every device of the device's user, to act on them at once", async () => {
+    const phone = sampleDevice(8, { deviceName: "iPhone of user 7", serialNumber: "F2USER7" });
+    const backend = renderPanel(sampleReview(MAC), {
+      devicesOfUser: vi.fn(() => Promise.resolve([MAC, phone])),
+      reviewDevices: vi.fn(() =>
+        Promise.resolve(
+          [MAC, phone].map((device) => ({
+            deviceId: device.id,
+            device,
+            verdict: sampleVerdict("remoteLock"),
+            error: null,
+          })),
+        ),
+      ),
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Every device of User 7…" }));
+    expect(backend.devicesOfUser).toHaveBeenCalledWith("user7@contoso.com");
+    const dialog = await screen.findByRole("alertdialog", { hidden: true });
+    expect(
+      within(dialog).getByText(/MAC-ADA-007 \(C02ADA7\), iPhone of user 7/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: /Review 2 devices/, hidden: true }),
+    );
+    expect(backend.reviewDevices).toHaveBeenCalledWith("remoteLock", [MAC.id, phone.id]);
+    expect(await within(dialog).findByText("2 ready")).toBeInTheDocument();
+  });
+
   it("says when Intune asks the send to wait, with the time left", async () => {
     let wait: (seconds: number) => void = () => {};
     let finish: (r: RunReport) => void = () => {};

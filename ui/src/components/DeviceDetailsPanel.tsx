@@ -13,6 +13,7 @@ import {
   ArrowClockwiseRegular,
   EyeRegular,
   OpenRegular,
+  PeopleListRegular,
   PinOffRegular,
   PinRegular,
 } from "@fluentui/react-icons";
@@ -31,6 +32,7 @@ import {
 import { useBackend } from "../backend/context";
 import { ago, dateTime, ownershipLabel, platformLabel, words } from "../format";
 import { ActionOutcome } from "./actions/ActionOutcome";
+import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
 import { PinUsedButton } from "./actions/PinUsedButton";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { GuidancePanel } from "./actions/GuidancePanel";
@@ -101,6 +103,17 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   const [done, setDone] = useState<string | null>(null);
   const dialog = useDialog<{ confirm: Verdict; reveal: SecretKind }>();
   const [pinned, setPinned] = useState(false);
+  const [userDevices, setUserDevices] = useState<Device[] | null>(null);
+
+  // A departing employee's Mac, iPhone and iPad, acted on at once.
+  async function openUserDevices() {
+    setNotice(null);
+    try {
+      setUserDevices(await backend.devicesOfUser(device.userPrincipalName));
+    } catch (e) {
+      setNotice(toErrorReport(e));
+    }
+  }
 
   useEffect(() => {
     backend.pinnedDevices().then(
@@ -222,7 +235,26 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
         >
           {pinned ? "Unpin from the tray" : "Pin to the tray"}
         </Button>
+        {device.userPrincipalName && (
+          <Button
+            icon={<PeopleListRegular />}
+            id="user-devices"
+            onClick={() => void openUserDevices()}
+          >
+            Every device of {device.userDisplayName || device.userPrincipalName}…
+          </Button>
+        )}
       </div>
+      {userDevices && (
+        <ManyDevicesDialog
+          open
+          onClose={() => setUserDevices(null)}
+          chosen={{
+            title: `Every device of ${device.userDisplayName || device.userPrincipalName}`,
+            devices: userDevices,
+          }}
+        />
+      )}
       {notice && (
         <MessageBar intent="error">
           <MessageBarBody>{notice.message}</MessageBarBody>

@@ -37,6 +37,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     sendAction: unexpected("sendAction"),
     matchDeviceList: unexpected("matchDeviceList"),
     reviewDevices: unexpected("reviewDevices"),
+    devicesOfUser: unexpected("devicesOfUser"),
     writePace: (remaining) =>
       Promise.resolve({
         writesPerWindow: 200,

@@ -307,6 +307,21 @@ impl DeviceIndex {
         &self.devices
     }
 
+    /// Every device whose primary user is `upn` (ignoring case), by name: "every device of this
+    /// user" for a departing employee.
+    pub fn devices_of_user(&self, upn: &str) -> Vec<Device> {
+        let upn = upn.trim();
+        if upn.is_empty() {
+            return Vec::new();
+        }
+        self.by_name
+            .iter()
+            .map(|&position| &self.devices[position as usize])
+            .filter(|d| d.user_principal_name.eq_ignore_ascii_case(upn))
+            .cloned()
+            .collect()
+    }
+
     /// Matching devices, best first, then by name.
     pub fn search(&self, query: &DeviceQuery, now: DateTime<Utc>) -> Result<Vec<&Device>> {
         let hits = self.hits(query, now)?;
@@ -624,6 +639,22 @@ pub(crate) mod tests {
             names(&index.search(&best, now).expect("searches")),
             ["Beta"]
         );
+    }
+
+    #[test]
+    fn every_device_of_a_user_and_only_theirs() {
+        let index = DeviceIndex::new(vec![
+            device("1", "Zed's Mac", "S1", "ada@contoso.com"),
+            device("2", "Ada's iPhone", "S2", "ADA@contoso.com"),
+            device("3", "Adam's iPad", "S3", "adam@contoso.com"),
+        ]);
+        let names: Vec<String> = index
+            .devices_of_user(" ada@contoso.com ")
+            .into_iter()
+            .map(|d| d.device_name)
+            .collect();
+        assert_eq!(names, ["Ada's iPhone", "Zed's Mac"]);
+        assert!(index.devices_of_user("").is_empty());
     }
 
     #[test]

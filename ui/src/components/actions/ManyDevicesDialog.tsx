@@ -31,6 +31,7 @@ import { useEffect, useMemo, useState } from "react";
 import {
   toErrorReport,
   type ActionKind,
+  type Device,
   type DeviceOutcome,
   type ErrorReport,
   type ListMatch,
@@ -100,6 +101,19 @@ export function countVerdicts(rows: ReviewRow[]) {
 interface Props {
   open: boolean;
   onClose(): void;
+  /** Devices chosen already (every device of a user): no list to paste. */
+  chosen?: { title: string; devices: Device[] };
+}
+
+/** Devices chosen already, as a list that matched them all. */
+function asMatched(devices: Device[]): ListMatch {
+  return {
+    matched: devices.map((device, i) => ({ line: i + 1, text: device.deviceName, device })),
+    repeated: [],
+    ambiguous: [],
+    unmatched: [],
+    header: null,
+  };
 }
 
 /**
@@ -107,11 +121,13 @@ interface Props {
  * review every device's verdict for the action, confirm once (typing the number above ten), and
  * watch each device's outcome arrive. Rust matches, judges and sends; blocked devices never go.
  */
-export function ManyDevicesDialog({ open, onClose }: Props) {
+export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
   const backend = useBackend();
   const styles = useStyles();
   const [text, setText] = useState("");
-  const [matched, setMatched] = useState<ListMatch | null>(null);
+  const [matched, setMatched] = useState<ListMatch | null>(() =>
+    given ? asMatched(given.devices) : null,
+  );
   const [action, setAction] = useState<ActionKind>("remoteLock");
   const [step, setStep] = useState<Step>({ kind: "list" });
   const [leaveOutWarned, setLeaveOutWarned] = useState(false);
@@ -236,27 +252,34 @@ export function ManyDevicesDialog({ open, onClose }: Props) {
     >
       <DialogSurface className={styles.surface} onKeyDown={onKeyDown}>
         <DialogBody>
-          <DialogTitle>Many devices at once</DialogTitle>
+          <DialogTitle>{given?.title ?? "Many devices at once"}</DialogTitle>
           <DialogContent className={styles.content}>
+            {step.kind === "list" && given && (
+              <Text id="many-matched">
+                {given.devices.map((d) => `${d.deviceName} (${d.serialNumber})`).join(", ")}
+              </Text>
+            )}
             {step.kind === "list" && (
               <>
-                <Field
-                  label="Serial numbers, device names or device IDs"
-                  hint="One per line, or rows copied from Excel or a CSV file; column titles are left out."
-                >
-                  <Textarea
-                    id="many-list"
-                    ref={listField}
-                    className={styles.list}
-                    value={text}
-                    resize="vertical"
-                    onChange={(_, data) => {
-                      setText(data.value);
-                      setMatched(null);
-                    }}
-                  />
-                </Field>
-                {matched && <MatchSummary found={matched} />}
+                {!given && (
+                  <Field
+                    label="Serial numbers, device names or device IDs"
+                    hint="One per line, or rows copied from Excel or a CSV file; column titles are left out."
+                  >
+                    <Textarea
+                      id="many-list"
+                      ref={listField}
+                      className={styles.list}
+                      value={text}
+                      resize="vertical"
+                      onChange={(_, data) => {
+                        setText(data.value);
+                        setMatched(null);
+                      }}
+                    />
+                  </Field>
+                )}
+                {matched && !given && <MatchSummary found={matched} />}
                 <Field label="Action">
                   <Dropdown
                     id="many-action"
