@@ -1,4 +1,5 @@
 import {
+  Button,
   Dropdown,
   makeStyles,
   MessageBar,
@@ -10,8 +11,11 @@ import {
 } from "@fluentui/react-components";
 import { useDeferredValue, useEffect, useRef, useState, type KeyboardEvent } from "react";
 
+import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
+
 import type { Device, DeviceQuery, DeviceSort, Ownership, Platform } from "../backend";
 import { PLATFORM_CHOICES, platformLabel, words } from "../format";
+import { useBackend } from "../backend/context";
 import { ResultsTable } from "./ResultsTable";
 import { useDeviceSearch } from "./useDeviceSearch";
 
@@ -27,7 +31,16 @@ const useStyles = makeStyles({
   filter: { minWidth: "130px" },
   search: { maxWidth: "none" },
   count: { color: tokens.colorNeutralForeground3 },
+  countRow: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalS,
+    flexWrap: "wrap",
+  },
 });
+
+/** "Select all shown" takes at most this many: a run bigger than that is a list from a file. */
+const SELECT_ALL_UP_TO = 1000;
 
 type Tri = "any" | "yes" | "no";
 const triValue = (t: Tri) => (t === "any" ? null : t === "yes");
@@ -46,6 +59,7 @@ interface Props {
 
 export function DeviceFinder({ generation, onOpen }: Props) {
   const styles = useStyles();
+  const backend = useBackend();
   const [text, setText] = useState("");
   const [platforms, setPlatforms] = useState<Platform[]>([]);
   const [ownership, setOwnership] = useState<Ownership | "any">("any");
@@ -55,6 +69,10 @@ export function DeviceFinder({ generation, onOpen }: Props) {
   const [checkIn, setCheckIn] = useState<keyof typeof CHECK_IN>("any");
   const [sort, setSort] = useState<DeviceSort | null>(null);
   const [selected, setSelected] = useState(-1);
+  // Devices picked for a run of many, in the order picked; the anchor of a Shift+click range.
+  const [checked, setChecked] = useState<Map<string, Device>>(new Map());
+  const [anchor, setAnchor] = useState(-1);
+  const [acting, setActing] = useState(false);
   const grid = useRef<HTMLDivElement>(null);
 
   const query: DeviceQuery = {
@@ -70,6 +88,33 @@ export function DeviceFinder({ generation, onOpen }: Props) {
   };
   const results = useDeviceSearch(query, generation);
   const total = results.total;
+
+  function check(index: number, how: "toggle" | "range") {
+    setChecked((previous) => {
+      const next = new Map(previous);
+      if (how === "range" && anchor >= 0) {
+        // The rows between, as far as they have been read (a list the admin scrolled through).
+        const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
+        for (let i = from; i <= to; i++) {
+          const device = results.deviceAt(i);
+          if (device) next.set(device.id, device);
+        }
+      } else {
+        const device = results.deviceAt(index);
+        if (!device) return previous;
+        if (next.has(device.id)) next.delete(device.id);
+        else next.set(device.id, device);
+      }
+      return next;
+    });
+    setAnchor(index);
+    setSelected(index);
+  }
+
+  async function checkAllShown() {
+    const found = await backend.searchDevices(query, 0, SELECT_ALL_UP_TO);
+    setChecked(new Map(found.page.devices.map((d) => [d.id, d])));
+  }
 
   function open(index: number) {
     const device = results.deviceAt(index);
@@ -202,15 +247,50 @@ export function DeviceFinder({ generation, onOpen }: Props) {
           <MessageBarBody>{results.error.message}</MessageBarBody>
         </MessageBar>
       ) : (
-        <Text id="result-count" className={styles.count} aria-live="polite">
-          {total === null
-            ? "Searching…"
-            : `${total.toLocaleString()} ${total === 1 ? "device" : "devices"}${
-                results.source === "graph"
-                  ? " (searched in Microsoft Graph while the device list loads)"
-                  : ""
-              }`}
-        </Text>
+        <div className={styles.countRow}>
+          <Text id="result-count" className={styles.count} aria-live="polite">
+            {total === null
+              ? "Searching…"
+              : `${total.toLocaleString()} ${total === 1 ? "device" : "devices"}${
+                  results.source === "graph"
+                    ? " (searched in Microsoft Graph while the device list loads)"
+                    : ""
+                }`}
+          </Text>
+          {checked.size > 0 ? (
+            <>
+              <Text id="picked-count" weight="semibold">
+                {checked.size.toLocaleString()} picked
+              </Text>
+              <Button
+                size="small"
+                appearance="primary"
+                id="picked-act"
+                onClick={() => setActing(true)}
+              >
+                Act on them…
+              </Button>
+              <Button size="small" appearance="subtle" onClick={() => setChecked(new Map())}>
+                Clear
+              </Button>
+            </>
+          ) : (
+            total !== null &&
+            total > 1 &&
+            total <= SELECT_ALL_UP_TO &&
+            results.source === "inventory" && (
+              <Button
+                size="small"
+                appearance="subtle"
+                id="pick-all"
+                title="Ctrl+click or Space picks one device, Shift+click the rows between"
+                onClick={() => void checkAllShown()}
+              >
+                Pick all {total.toLocaleString()}
+              </Button>
+            )
+          )}
+        </div>
       )}
       <ResultsTable
         results={results}
@@ -221,9 +301,21 @@ export function DeviceFinder({ generation, onOpen }: Props) {
         }}
         selected={selected}
         onSelect={setSelected}
+        checked={new Set(checked.keys())}
+        onCheck={check}
         onOpen={open}
         gridRef={grid}
       />
+      {acting && (
+        <ManyDevicesDialog
+          open
+          onClose={() => setActing(false)}
+          chosen={{
+            title: `${checked.size.toLocaleString()} devices picked`,
+            devices: [...checked.values()],
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -194,6 +194,7 @@ const useStyles = makeStyles({
     cursor: "pointer",
     ":hover": { backgroundColor: tokens.colorSubtleBackgroundHover },
   },
+  checked: { backgroundColor: tokens.colorBrandBackground2 },
   selected: {
     backgroundColor: tokens.colorSubtleBackgroundSelected,
     boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
@@ -218,6 +219,10 @@ interface Props {
   onSort(sort: DeviceSort | null): void;
   selected: number;
   onSelect(index: number): void;
+  /** Devices picked for a run of many (Ctrl/Cmd+click, Shift+click, Space). */
+  checked: ReadonlySet<string>;
+  /** Ctrl/Cmd+click or Space: in or out of the pick; Shift+click: the rows from `from`. */
+  onCheck(index: number, how: "toggle" | "range"): void;
   /** Enter on a row: open it. */
   onOpen(index: number): void;
   gridRef?: React.RefObject<HTMLDivElement | null>;
@@ -230,6 +235,8 @@ export function ResultsTable({
   onSort,
   selected,
   onSelect,
+  checked,
+  onCheck,
   onOpen,
   gridRef,
 }: Props) {
@@ -296,6 +303,9 @@ export function ResultsTable({
     } else if (event.key === "Enter" && selected >= 0) {
       event.preventDefault();
       onOpen(selected);
+    } else if (event.key === " " && selected >= 0) {
+      event.preventDefault();
+      onCheck(selected, "toggle");
     }
   }
 
@@ -334,11 +344,21 @@ export function ResultsTable({
                 id={`device-row-${item.index}`}
                 role="row"
                 aria-rowindex={item.index + 2}
-                aria-selected={item.index === selected}
+                aria-selected={item.index === selected || (!!device && checked.has(device.id))}
+                data-checked={device && checked.has(device.id) ? "" : undefined}
                 data-device-id={device?.id}
-                className={mergeClasses(styles.row, item.index === selected && styles.selected)}
+                className={mergeClasses(
+                  styles.row,
+                  device && checked.has(device.id) && styles.checked,
+                  item.index === selected && styles.selected,
+                )}
                 style={{ top: `${item.start}px`, height: `${ROW_HEIGHT}px`, ...tracks }}
-                onClick={() => {
+                onClick={(event) => {
+                  if (event.ctrlKey || event.metaKey || event.shiftKey) {
+                    event.preventDefault();
+                    onCheck(item.index, event.shiftKey ? "range" : "toggle");
+                    return;
+                  }
                   onSelect(item.index);
                   onOpen(item.index);
                 }}

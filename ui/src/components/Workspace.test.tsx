@@ -95,6 +95,53 @@ describe("Workspace", () => {
     expect(screen.queryByText(/Fetching devices/)).toBeNull();
   });
 
+  it("picks devices with Ctrl+click, Shift+click and Space, and acts on them at once", async () => {
+    const reviewDevices = vi.fn((_action: string, ids: string[]) =>
+      Promise.resolve(
+        ids.map((id) => ({
+          deviceId: id,
+          device: FLEET.find((d) => d.id === id) ?? null,
+          verdict: null,
+          error: null,
+        })),
+      ),
+    );
+    renderWorkspace({ reviewDevices });
+    const grid = screen.getByRole("grid", { name: "Matching devices" });
+    const row = async (name: string) =>
+      (await within(grid).findByText(name)).closest("[role='row']") as HTMLElement;
+    const user = userEvent.setup();
+    await user.keyboard("{Control>}");
+    await user.click(await row("Ada's MacBook Pro"));
+    await user.keyboard("{/Control}");
+    expect(await screen.findByText("1 picked")).toBeInTheDocument();
+    await user.keyboard("{Shift>}");
+    await user.click(await row("PC-0003"));
+    await user.keyboard("{/Shift}");
+    expect(await screen.findByText("3 picked")).toBeInTheDocument();
+    // Space on the row in focus puts it out of the pick again.
+    grid.focus();
+    await user.keyboard(" ");
+    expect(await screen.findByText("2 picked")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Act on them…" }));
+    const dialog = await screen.findByRole("alertdialog", { hidden: true });
+    expect(within(dialog).getByRole("heading", { hidden: true })).toHaveTextContent(
+      "2 devices picked",
+    );
+    await user.click(
+      within(dialog).getByRole("button", { name: /Review 2 devices/, hidden: true }),
+    );
+    expect(reviewDevices).toHaveBeenCalledWith("remoteLock", [FLEET[0]!.id, FLEET[1]!.id]);
+  });
+
+  it("picks every device shown in one go, and clears the pick", async () => {
+    renderWorkspace();
+    await userEvent.click(await screen.findByRole("button", { name: "Pick all 3" }));
+    expect(await screen.findByText("3 picked")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Clear" }));
+    expect(await screen.findByRole("button", { name: "Pick all 3" })).toBeInTheDocument();
+  });
+
   it("sorts by a column when its header is chosen: up, down, then best match again", async () => {
     const backend = renderWorkspace();
     const grid = screen.getByRole("grid", { name: "Matching devices" });

@@ -53,6 +53,9 @@ const useStyles = makeStyles({
   // Permission names are long; the account menu wraps them instead of cutting them off.
   permission: { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: "320px" },
   addSurface: { maxWidth: "min(860px, calc(100vw - 32px))" },
+  // In a narrow window the toolbar's buttons keep their icons (and names for screen readers), so
+  // the account menu stays on the same line.
+  wide: { "@media (max-width: 900px)": { display: "none" } },
   addContent: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   root: {
     display: "flex",
@@ -214,8 +217,10 @@ export function Workspace({ summary, onSignedOut }: Props) {
             icon={<ArrowClockwiseRegular />}
             disabled={inventory?.syncing}
             onClick={() => void refresh()}
+            aria-label="Refresh"
+            title="Read the device list again"
           >
-            Refresh
+            <span className={styles.wide}>Refresh</span>
           </Button>
           <Button
             id="many-open"
@@ -225,8 +230,9 @@ export function Workspace({ summary, onSignedOut }: Props) {
             disabled={!inventory || inventory.count === 0}
             title="Act on a list of devices: serials, names or IDs, or rows from Excel"
             onClick={() => setMany(true)}
+            aria-label="Many devices…"
           >
-            Many devices…
+            <span className={styles.wide}>Many devices…</span>
           </Button>
         </div>
         {many && <ManyDevicesDialog open={many} onClose={() => setMany(false)} />}

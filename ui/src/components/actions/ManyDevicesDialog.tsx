@@ -54,6 +54,9 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
+/** Devices chosen already are named up to this many; the review lists them all. */
+const SHOWN_BY_NAME = 12;
+
 /** Above this many devices, the admin types the number to confirm. */
 export const TYPED_CONFIRMATION_FROM = 10;
 
@@ -256,7 +259,12 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
           <DialogContent className={styles.content}>
             {step.kind === "list" && given && (
               <Text id="many-matched">
-                {given.devices.map((d) => `${d.deviceName} (${d.serialNumber})`).join(", ")}
+                {given.devices
+                  .slice(0, SHOWN_BY_NAME)
+                  .map((d) => `${d.deviceName} (${d.serialNumber})`)
+                  .join(", ")}
+                {given.devices.length > SHOWN_BY_NAME &&
+                  `, and ${given.devices.length - SHOWN_BY_NAME} more`}
               </Text>
             )}
             {step.kind === "list" && (
