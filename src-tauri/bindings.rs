@@ -36,6 +36,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::review_devices,
             commands::actions::write_pace,
             commands::actions::devices_of_user,
+            commands::actions::export_last_run,
             commands::actions::send_action,
             commands::actions::follow_action,
             commands::actions::stop_following,

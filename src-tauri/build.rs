@@ -27,6 +27,7 @@ fn main() {
         "review_devices",
         "write_pace",
         "devices_of_user",
+        "export_last_run",
         "send_action",
         "follow_action",
         "stop_following",

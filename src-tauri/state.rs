@@ -62,6 +62,13 @@ pub struct Tenant {
     followers: std::sync::Mutex<HashMap<(String, ActionKind), JoinHandle<()>>>,
     /// Secrets shown lately, so Copy works while they are on screen and not after.
     revealed: std::sync::Mutex<HashMap<(SecretKind, String), (Secret, Instant)>>,
+    /// The last run sent from this app and when it ended, for its CSV.
+    pub last_run: std::sync::Mutex<
+        Option<(
+            intune_core::actions::RunReport,
+            chrono::DateTime<chrono::Utc>,
+        )>,
+    >,
 }
 
 impl Tenant {
@@ -79,6 +86,7 @@ impl Tenant {
             recent: Default::default(),
             followers: Default::default(),
             revealed: Default::default(),
+            last_run: Default::default(),
         }
     }
 

@@ -239,6 +239,10 @@ pub async fn send_action(
             }
         })
         .await?;
+    *tenant
+        .last_run
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((report.clone(), Utc::now()));
     for outcome in report
         .outcomes
         .iter()
@@ -467,6 +471,60 @@ pub async fn export_audit(
         path: path.clone(),
         source,
     })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Writes the last run as CSV where the admin chooses (device, serial, user, action, outcome,
+/// time, request IDs; never a secret); the file's path, or `None` when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_last_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, ErrorReport> {
+    use tauri_plugin_dialog::DialogExt;
+    let tenant = state.tenant().await?;
+    let Some((report, finished)) = tenant
+        .last_run
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+    else {
+        return Err(Error::Unavailable {
+            what: "No run has been sent from this window yet".into(),
+            next: "Send an action to one or more devices first.".into(),
+        }
+        .report());
+    };
+    let index = tenant.inventory.index();
+    let csv = report.to_csv(finished, |id| {
+        index
+            .as_ref()
+            .and_then(|i| i.devices().iter().find(|d| d.id == id).cloned())
+    });
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("Export the run")
+        .set_file_name(format!(
+            "intune-actions-run-{}.csv",
+            finished.format("%Y%m%d-%H%M%S")
+        ))
+        .add_filter("CSV", &["csv"]);
+    if let Ok(downloads) = app.path().download_dir() {
+        dialog = dialog.set_directory(downloads);
+    }
+    let Some(chosen) = dialog.blocking_save_file() else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| {
+        Error::Internal(format!("the chosen place has no local path: {e}")).report()
+    })?;
+    std::fs::write(&path, csv).map_err(|source| Error::Storage {
+        path: path.clone(),
+        source,
+    })?;
+    tracing::info!(devices = report.outcomes.len(), "run exported as CSV");
     Ok(Some(path.display().to_string()))
 }
 

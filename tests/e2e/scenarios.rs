@@ -138,6 +138,36 @@ fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
             "the run ended with {done:?}"
         );
         ctx.shot("many-done");
+        // The run as CSV: the Save dialog, a file name typed over the suggested one, Enter.
+        ctx.app.click("#many-export").await?;
+        const SAVE: &str = "Export the run";
+        check!(
+            wait_until(Duration::from_secs(15), || ctx
+                .desktop
+                .has_window_titled(SAVE)
+                .unwrap_or(false)),
+            "no Save dialog opened; windows: {:?}",
+            ctx.desktop.window_titles()
+        );
+        let target = ctx.desktop.home.path().join("run-export.csv");
+        ctx.desktop
+            .save_in_file_dialog(SAVE, &target.display().to_string())?;
+        ctx.app
+            .wait_for_text("#many-exported", "where the file went", |t| {
+                t.contains("run-export.csv")
+            })
+            .await?;
+        let csv = std::fs::read_to_string(&target).map_err(|e| format!("no export: {e}"))?;
+        let rows: Vec<&str> = csv.lines().collect();
+        check!(
+            rows.len() == chosen + 1
+                && rows[0].starts_with("deviceName,serialNumber,user,")
+                && phones
+                    .iter()
+                    .filter(|p| rows.iter().any(|r| r.contains(&p.id)))
+                    .all(|p| rows.iter().any(|r| r.contains(&p.serial_number))),
+            "the export holds {csv:?}"
+        );
         ctx.app.click("#many-close").await?;
         Ok(())
     })

@@ -89,6 +89,11 @@ export const commands = {
 	 *  iPhone and iPad at once.
 	 */
 	devicesOfUser: (upn: string) => typedError<Device_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("devices_of_user", { upn })),
+	/**
+	 *  Writes the last run as CSV where the admin chooses (device, serial, user, action, outcome,
+	 *  time, request IDs; never a secret); the file's path, or `None` when the dialog was closed.
+	 */
+	exportLastRun: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("export_last_run")),
 	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
 	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
 	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */

@@ -555,7 +555,9 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
     out
 }
 
-fn csv_cell(text: &str) -> String {
+/// One CSV cell: quoted when needed, and a leading `=`, `+`, `-` or `@` defused so a spreadsheet
+/// never runs it as a formula.
+pub(crate) fn csv_cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -837,6 +837,29 @@ async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_
         6,
         "every outcome was reported as it came"
     );
+    // The run as CSV: a row per device with its serial, user and request IDs.
+    let mut known = Vec::new();
+    for id in &ids {
+        known.push(rig.service.review(id).await.expect("read").details.device);
+    }
+    let csv = report.to_csv(chrono::Utc::now(), |id| {
+        known.iter().find(|d| d.id == id).cloned()
+    });
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "deviceName,serialNumber,user,deviceId,action,outcome,message,time,requestId,clientRequestId"
+    );
+    assert_eq!(lines.len(), 7, "{csv}");
+    for device in &known {
+        let row = lines
+            .iter()
+            .find(|l| l.contains(&device.id))
+            .expect("a row per device");
+        assert!(row.contains(&device.serial_number), "{row}");
+        assert!(row.contains(&device.user_principal_name), "{row}");
+        assert!(row.contains(",remoteLock,queued,"), "{row}");
+    }
     let received = rig.demo.sim().received();
     assert_eq!(received.len(), 6);
     assert!(

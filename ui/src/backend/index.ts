@@ -136,6 +136,8 @@ export interface Backend {
   /** Writes the audit as CSV to the Downloads folder; resolves to the file's path. */
   /** The Save dialog, then the CSV written by Rust; null when the admin closed the dialog. */
   exportAudit(): Promise<string | null>;
+  /** The last run as CSV where the admin chooses; the path, or null when the dialog was closed. */
+  exportLastRun(): Promise<string | null>;
   /** Calls back on every inventory change; the returned function stops it. */
   onInventoryChanged(callback: (status: InventoryStatus) => void): () => void;
   /** Calls back on every reading of a followed action; the returned function stops it. */
@@ -224,6 +226,7 @@ export const tauriBackend: Backend = {
   settleInterrupted: (id) => unwrap(commands.settleInterrupted(id)).then(() => undefined),
   verifyAudit: () => unwrap(commands.verifyAudit()),
   exportAudit: () => unwrap(commands.exportAudit()),
+  exportLastRun: () => unwrap(commands.exportLastRun()),
   onInventoryChanged: (callback) =>
     listen(events.inventoryChanged, (payload) => callback(payload.status)),
   onActionProgress: (callback) =>

@@ -54,6 +54,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     settleInterrupted: unexpected("settleInterrupted"),
     verifyAudit: unexpected("verifyAudit"),
     exportAudit: unexpected("exportAudit"),
+    exportLastRun: unexpected("exportLastRun"),
     onInventoryChanged: () => () => {},
     onActionProgress: () => () => {},
     onSendWaiting: () => () => {},

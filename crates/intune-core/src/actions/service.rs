@@ -149,6 +149,50 @@ pub struct RunReport {
     pub unknown: u32,
 }
 
+impl RunReport {
+    /// The run as CSV for a spreadsheet or a ticket: one row per device with its serial and user
+    /// (from `device`, the device list), the action, the outcome and its words, when the run
+    /// ended, and the request IDs support asks for. Never a secret: a run's outcomes hold none.
+    pub fn to_csv(
+        &self,
+        finished: DateTime<Utc>,
+        device: impl Fn(&str) -> Option<crate::devices::Device>,
+    ) -> String {
+        let mut out = String::from(
+            "deviceName,serialNumber,user,deviceId,action,outcome,message,time,requestId,clientRequestId\n",
+        );
+        for o in &self.outcomes {
+            let known = device(&o.device_id);
+            let outcome = serde_json::to_value(o.state)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let cells = [
+                o.device_name.clone(),
+                known
+                    .as_ref()
+                    .map(|d| d.serial_number.clone())
+                    .unwrap_or_default(),
+                known
+                    .as_ref()
+                    .map(|d| d.user_principal_name.clone())
+                    .unwrap_or_default(),
+                o.device_id.clone(),
+                self.action.segment().to_string(),
+                outcome,
+                o.message.clone(),
+                finished.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                o.request_id.clone().unwrap_or_default(),
+                o.client_request_id.clone().unwrap_or_default(),
+            ];
+            let row: Vec<String> = cells.iter().map(|c| audit::csv_cell(c)).collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// What a run reports as it goes.
 #[derive(Debug, Clone)]
 pub enum RunEvent<'a> {

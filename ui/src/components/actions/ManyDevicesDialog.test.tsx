@@ -113,6 +113,7 @@ describe("ManyDevicesDialog", () => {
         return () => {};
       },
       sendAction: vi.fn(() => new Promise<Report>((resolve) => (finish = resolve))),
+      exportLastRun: vi.fn(() => Promise.resolve("/home/it/Downloads/run.csv")),
     });
     const dialog = await screen.findByRole("alertdialog", { hidden: true });
     const list = within(dialog).getByRole("textbox", { name: /Serial numbers/, hidden: true });
@@ -182,5 +183,13 @@ describe("ManyDevicesDialog", () => {
       }),
     );
     expect(await within(dialog).findByText(/Done: 10 sent, 0 blocked/)).toBeInTheDocument();
+    // The run as CSV, written by Rust where the admin chose.
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Export CSV…", hidden: true }),
+    );
+    expect(backend.exportLastRun).toHaveBeenCalledOnce();
+    expect(
+      await within(dialog).findByText("Saved to /home/it/Downloads/run.csv"),
+    ).toBeInTheDocument();
   });
 });

@@ -26,6 +26,7 @@ import {
   Textarea,
   tokens,
 } from "@fluentui/react-components";
+import { ArrowDownloadRegular } from "@fluentui/react-icons";
 import { useEffect, useMemo, useState } from "react";
 
 import {
@@ -140,6 +141,7 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
   const [error, setError] = useState<ErrorReport | null>(null);
   const [outcomes, setOutcomes] = useState<DeviceOutcome[]>([]);
   const [pace, setPace] = useState<WritePace | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
   const [waitUntil, setWaitUntil] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const listField = useFirstField<HTMLTextAreaElement>(open);
@@ -234,6 +236,16 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
     } catch (e) {
       setError(toErrorReport(e));
       setStep({ kind: "review", rows });
+    }
+  }
+
+  async function exportRun() {
+    setError(null);
+    try {
+      const path = await backend.exportLastRun();
+      if (path) setExported(path);
+    } catch (e) {
+      setError(toErrorReport(e));
     }
   }
 
@@ -428,6 +440,11 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
                 </div>
               </>
             )}
+            {exported && (
+              <MessageBar intent="success" id="many-exported">
+                <MessageBarBody>Saved to {exported}</MessageBarBody>
+              </MessageBar>
+            )}
             {errorBar}
           </DialogContent>
           <DialogActions>
@@ -467,9 +484,18 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
               </>
             )}
             {step.kind === "done" && (
-              <Button id="many-close" appearance="primary" onClick={onClose}>
-                Close
-              </Button>
+              <>
+                <Button
+                  id="many-export"
+                  icon={<ArrowDownloadRegular />}
+                  onClick={() => void exportRun()}
+                >
+                  Export CSV…
+                </Button>
+                <Button id="many-close" appearance="primary" onClick={onClose}>
+                  Close
+                </Button>
+              </>
             )}
           </DialogActions>
         </DialogBody>
