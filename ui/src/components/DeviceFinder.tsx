@@ -89,7 +89,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
   const results = useDeviceSearch(query, generation);
   const total = results.total;
 
-  function check(index: number, how: "toggle" | "range") {
+  function check(index: number, how: "toggle" | "range" | "add") {
     setChecked((previous) => {
       const next = new Map(previous);
       if (how === "range" && anchor >= 0) {
@@ -102,7 +102,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
       } else {
         const device = results.deviceAt(index);
         if (!device) return previous;
-        if (next.has(device.id)) next.delete(device.id);
+        if (how === "toggle" && next.has(device.id)) next.delete(device.id);
         else next.set(device.id, device);
       }
       return next;

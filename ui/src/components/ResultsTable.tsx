@@ -221,8 +221,9 @@ interface Props {
   onSelect(index: number): void;
   /** Devices picked for a run of many (Ctrl/Cmd+click, Shift+click, Space). */
   checked: ReadonlySet<string>;
-  /** Ctrl/Cmd+click or Space: in or out of the pick; Shift+click: the rows from `from`. */
-  onCheck(index: number, how: "toggle" | "range"): void;
+  /** Ctrl/Cmd+click or Space: in or out of the pick; Shift+click: the rows from the last one
+   * picked; Shift+arrow: into the pick. */
+  onCheck(index: number, how: "toggle" | "range" | "add"): void;
   /** Enter on a row: open it. */
   onOpen(index: number): void;
   gridRef?: React.RefObject<HTMLDivElement | null>;
@@ -299,7 +300,13 @@ export function ResultsTable({
     };
     if (event.key in moves) {
       event.preventDefault();
-      onSelect(Math.min(total - 1, Math.max(0, moves[event.key] ?? selected)));
+      const next = Math.min(total - 1, Math.max(0, moves[event.key] ?? selected));
+      // Shift with an arrow extends the pick, the way lists on the desktop do.
+      if (event.shiftKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+        if (selected >= 0) onCheck(selected, "add");
+        onCheck(next, "add");
+      }
+      onSelect(next);
     } else if (event.key === "Enter" && selected >= 0) {
       event.preventDefault();
       onOpen(selected);

@@ -95,7 +95,7 @@ describe("Workspace", () => {
     expect(screen.queryByText(/Fetching devices/)).toBeNull();
   });
 
-  it("picks devices with Ctrl+click, Shift+click and Space, and acts on them at once", async () => {
+  it("picks devices with Ctrl+click, Shift+click, Shift+arrow and Space, and acts on them at once", async () => {
     const reviewDevices = vi.fn((_action: string, ids: string[]) =>
       Promise.resolve(
         ids.map((id) => ({
@@ -123,6 +123,11 @@ describe("Workspace", () => {
     grid.focus();
     await user.keyboard(" ");
     expect(await screen.findByText("2 picked")).toBeInTheDocument();
+    // Shift+arrow extends the pick from the row in focus.
+    await user.keyboard("{Shift>}{ArrowUp}{/Shift}");
+    expect(await screen.findByText("3 picked")).toBeInTheDocument();
+    await user.keyboard(" ");
+    expect(await screen.findByText("2 picked")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Act on them…" }));
     const dialog = await screen.findByRole("alertdialog", { hidden: true });
     expect(within(dialog).getByRole("heading", { hidden: true })).toHaveTextContent(
@@ -131,7 +136,8 @@ describe("Workspace", () => {
     await user.click(
       within(dialog).getByRole("button", { name: /Review 2 devices/, hidden: true }),
     );
-    expect(reviewDevices).toHaveBeenCalledWith("remoteLock", [FLEET[0]!.id, FLEET[1]!.id]);
+    // Ada's Mac by Ctrl+click; Ben's iPhone out again by Space; the PC back in by Shift+arrow.
+    expect(reviewDevices).toHaveBeenCalledWith("remoteLock", [FLEET[0]!.id, FLEET[2]!.id]);
   });
 
   it("picks every device shown in one go, and clears the pick", async () => {
