@@ -133,14 +133,7 @@ pub async fn match_device_list(
     state: State<'_, AppState>,
     text: String,
 ) -> Result<ListMatch, ErrorReport> {
-    let tenant = state.tenant().await?;
-    let index = tenant.inventory.index().ok_or_else(|| {
-        Error::Unavailable {
-            what: "The device list is still being read, so the list cannot be matched yet".into(),
-            next: "Try again once the device count shows above the search.".into(),
-        }
-        .report()
-    })?;
+    let index = device_list_ready(&state, "the list cannot be matched yet").await?;
     Ok(device_list::match_list(&text, index.devices())?)
 }
 
@@ -169,6 +162,20 @@ pub async fn write_pace(
     })
 }
 
+/// The tenant's device list, once it has been read; until then, why `what` must wait.
+async fn device_list_ready(
+    state: &AppState,
+    what: &str,
+) -> Result<Arc<intune_core::devices::DeviceIndex>, ErrorReport> {
+    state.tenant().await?.inventory.index().ok_or_else(|| {
+        Error::Unavailable {
+            what: format!("The device list is still being read, so {what}"),
+            next: "Try again once the device count shows above the search.".into(),
+        }
+        .report()
+    })
+}
+
 /// Every device whose primary user is `upn`, from the device list: a departing employee's Mac,
 /// iPhone and iPad at once.
 #[tauri::command]
@@ -177,15 +184,7 @@ pub async fn devices_of_user(
     state: State<'_, AppState>,
     upn: String,
 ) -> Result<Vec<intune_core::devices::Device>, ErrorReport> {
-    let tenant = state.tenant().await?;
-    let index = tenant.inventory.index().ok_or_else(|| {
-        Error::Unavailable {
-            what: "The device list is still being read, so the user's devices cannot be listed yet"
-                .into(),
-            next: "Try again once the device count shows above the search.".into(),
-        }
-        .report()
-    })?;
+    let index = device_list_ready(&state, "the user's devices cannot be listed yet").await?;
     Ok(index.devices_of_user(&upn))
 }
 
@@ -446,17 +445,29 @@ pub async fn export_audit(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, ErrorReport> {
-    use tauri_plugin_dialog::DialogExt;
     let tenant = state.tenant().await?;
     let csv = audit::to_csv(&tenant.actions.audit().entries()?);
+    let name = format!(
+        "intune-actions-audit-{}.csv",
+        Utc::now().format("%Y%m%d-%H%M%S")
+    );
+    save_csv(&app, "Export the audit", &name, &csv)
+}
+
+/// Asks where to save a CSV (the Save dialog opens in Downloads) and writes it there; the file's
+/// path, or `None` when the dialog was closed.
+fn save_csv(
+    app: &AppHandle,
+    title: &str,
+    file_name: &str,
+    csv: &str,
+) -> Result<Option<String>, ErrorReport> {
+    use tauri_plugin_dialog::DialogExt;
     let mut dialog = app
         .dialog()
         .file()
-        .set_title("Export the audit")
-        .set_file_name(format!(
-            "intune-actions-audit-{}.csv",
-            Utc::now().format("%Y%m%d-%H%M%S")
-        ))
+        .set_title(title)
+        .set_file_name(file_name)
         .add_filter("CSV", &["csv"]);
     if let Ok(downloads) = app.path().download_dir() {
         dialog = dialog.set_directory(downloads);
@@ -482,7 +493,6 @@ pub async fn export_last_run(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, ErrorReport> {
-    use tauri_plugin_dialog::DialogExt;
     let tenant = state.tenant().await?;
     let Some((report, finished)) = tenant
         .last_run
@@ -496,36 +506,34 @@ pub async fn export_last_run(
         }
         .report());
     };
-    let index = tenant.inventory.index();
-    let csv = report.to_csv(finished, |id| {
-        index
-            .as_ref()
-            .and_then(|i| i.devices().iter().find(|d| d.id == id).cloned())
-    });
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title("Export the run")
-        .set_file_name(format!(
-            "intune-actions-run-{}.csv",
-            finished.format("%Y%m%d-%H%M%S")
-        ))
-        .add_filter("CSV", &["csv"]);
-    if let Ok(downloads) = app.path().download_dir() {
-        dialog = dialog.set_directory(downloads);
+    // Serial and user from the device list: one pass over it for the run's devices.
+    let sent: std::collections::HashSet<&str> = report
+        .outcomes
+        .iter()
+        .map(|o| o.device_id.as_str())
+        .collect();
+    let known: std::collections::HashMap<String, intune_core::devices::Device> = tenant
+        .inventory
+        .index()
+        .map(|index| {
+            index
+                .devices()
+                .iter()
+                .filter(|d| sent.contains(d.id.as_str()))
+                .map(|d| (d.id.clone(), d.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let csv = report.to_csv(finished, |id| known.get(id).cloned());
+    let name = format!(
+        "intune-actions-run-{}.csv",
+        finished.format("%Y%m%d-%H%M%S")
+    );
+    let saved = save_csv(&app, "Export the run", &name, &csv)?;
+    if saved.is_some() {
+        tracing::info!(devices = report.outcomes.len(), "run exported as CSV");
     }
-    let Some(chosen) = dialog.blocking_save_file() else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        Error::Internal(format!("the chosen place has no local path: {e}")).report()
-    })?;
-    std::fs::write(&path, csv).map_err(|source| Error::Storage {
-        path: path.clone(),
-        source,
-    })?;
-    tracing::info!(devices = report.outcomes.len(), "run exported as CSV");
-    Ok(Some(path.display().to_string()))
+    Ok(saved)
 }
 
 pub(crate) fn start_following(

@@ -138,26 +138,15 @@ fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
             "the run ended with {done:?}"
         );
         ctx.shot("many-done");
-        // The run as CSV: the Save dialog, a file name typed over the suggested one, Enter.
-        ctx.app.click("#many-export").await?;
-        const SAVE: &str = "Export the run";
-        check!(
-            wait_until(Duration::from_secs(15), || ctx
-                .desktop
-                .has_window_titled(SAVE)
-                .unwrap_or(false)),
-            "no Save dialog opened; windows: {:?}",
-            ctx.desktop.window_titles()
-        );
-        let target = ctx.desktop.home.path().join("run-export.csv");
-        ctx.desktop
-            .save_in_file_dialog(SAVE, &target.display().to_string())?;
-        ctx.app
-            .wait_for_text("#many-exported", "where the file went", |t| {
-                t.contains("run-export.csv")
-            })
-            .await?;
-        let csv = std::fs::read_to_string(&target).map_err(|e| format!("no export: {e}"))?;
+        // The run as CSV.
+        let csv = export_through_the_save_dialog(
+            ctx,
+            "#many-export",
+            "Export the run",
+            "run-export.csv",
+            "#many-exported",
+        )
+        .await?;
         let rows: Vec<&str> = csv.lines().collect();
         check!(
             rows.len() == chosen + 1
@@ -273,6 +262,33 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         again.quit().await;
         Ok(())
     })
+}
+
+/// Export as a person does it: the button, the Save dialog titled `dialog`, a file name typed over
+/// the suggested one, Enter; the app then says where the file went (`said_in`). The file's text.
+async fn export_through_the_save_dialog(
+    ctx: &Ctx<'_>,
+    button: &str,
+    dialog: &str,
+    file_name: &str,
+    said_in: &str,
+) -> Result<String, String> {
+    ctx.app.click(button).await?;
+    check!(
+        wait_until(Duration::from_secs(15), || ctx
+            .desktop
+            .has_window_titled(dialog)
+            .unwrap_or(false)),
+        "no Save dialog opened; windows: {:?}",
+        ctx.desktop.window_titles()
+    );
+    let target = ctx.desktop.home.path().join(file_name);
+    ctx.desktop
+        .save_in_file_dialog(dialog, &target.display().to_string())?;
+    ctx.app
+        .wait_for_text(said_in, "where the file went", |t| t.contains(file_name))
+        .await?;
+    std::fs::read_to_string(&target).map_err(|e| format!("no export: {e}"))
 }
 
 /// Presses Escape in quick lock until it is out of sight (a window shown for the first time is on
@@ -1033,26 +1049,14 @@ fn lock_a_mac_watch_it_complete_reveal_the_pin_and_find_the_audit_entry<'a>(
             })
             .await?;
         ctx.shot("audit");
-        // Export: the Save dialog, a file name typed over the suggested one, Enter.
-        ctx.app.click("#audit-export").await?;
-        const SAVE: &str = "Export the audit";
-        check!(
-            wait_until(Duration::from_secs(15), || ctx
-                .desktop
-                .has_window_titled(SAVE)
-                .unwrap_or(false)),
-            "no Save dialog opened; windows: {:?}",
-            ctx.desktop.window_titles()
-        );
-        let target = ctx.desktop.home.path().join("audit-export.csv");
-        ctx.desktop
-            .save_in_file_dialog(SAVE, &target.display().to_string())?;
-        ctx.app
-            .wait_for_text("#audit-exported", "where the file went", |t| {
-                t.contains("audit-export.csv")
-            })
-            .await?;
-        let csv = std::fs::read_to_string(&target).map_err(|e| format!("no export: {e}"))?;
+        let csv = export_through_the_save_dialog(
+            ctx,
+            "#audit-export",
+            "Export the audit",
+            "audit-export.csv",
+            "#audit-exported",
+        )
+        .await?;
         check!(
             csv.contains("INC-4242 user verified by phone") && !csv.contains(&pin),
             "the export holds {csv:?}"

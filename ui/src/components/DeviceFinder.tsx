@@ -301,7 +301,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
         }}
         selected={selected}
         onSelect={setSelected}
-        checked={new Set(checked.keys())}
+        checked={checked}
         onCheck={check}
         onOpen={open}
         gridRef={grid}

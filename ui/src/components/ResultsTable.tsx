@@ -220,7 +220,7 @@ interface Props {
   selected: number;
   onSelect(index: number): void;
   /** Devices picked for a run of many (Ctrl/Cmd+click, Shift+click, Space). */
-  checked: ReadonlySet<string>;
+  checked: { has(id: string): boolean };
   /** Ctrl/Cmd+click or Space: in or out of the pick; Shift+click: the rows from the last one
    * picked; Shift+arrow: into the pick. */
   onCheck(index: number, how: "toggle" | "range" | "add"): void;
