@@ -418,7 +418,23 @@ impl Desktop {
                 Err(format!("xdotool {} failed", args.join(" ")))
             }
         };
-        xdotool(&["search", "--name", title, "windowfocus", "--sync"])?;
+        // GTK names the dialog before it maps it, and focusing an unmapped window fails
+        // (BadMatch), so wait until it is on show and focus that very window.
+        let mut shown = None;
+        wait_until(Duration::from_secs(15), || {
+            shown = self.shown_window(title).ok().flatten();
+            shown.is_some()
+        });
+        let id = shown.ok_or_else(|| format!("the dialog {title:?} never came on show"))?;
+        let mut focused = xdotool(&["windowfocus", "--sync", &id]);
+        for _ in 0..5 {
+            if focused.is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            focused = xdotool(&["windowfocus", "--sync", &id]);
+        }
+        focused?;
         std::thread::sleep(std::time::Duration::from_millis(300));
         xdotool(&["key", first_keys])?;
         std::thread::sleep(std::time::Duration::from_millis(700));
