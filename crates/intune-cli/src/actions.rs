@@ -11,8 +11,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use futures::future::join_all;
 use intune_core::actions::{
-    ActionKind, ActionService, DeviceReview, FollowUpdate, Readiness, RunEvent, SecretKind,
-    SendRequest, SendState, Severity, Verdict,
+    ActionKind, ActionService, DeviceReview, FollowUpdate, Readiness, RunControl, RunEvent,
+    RunReport, SecretKind, SendRequest, SendState, Severity, Verdict,
 };
 use intune_core::audit::{self, AuditEvent, AuditFilter};
 use intune_core::connection::Connection;
@@ -119,15 +119,20 @@ fn parse_event(text: &str) -> Result<AuditEvent, String> {
     })
 }
 
-struct Tenant {
-    connection: Connection,
-    service: ActionService,
+pub(crate) struct Tenant {
+    pub(crate) connection: Connection,
+    pub(crate) service: ActionService,
 }
 
-async fn open(options: &Options) -> Result<Tenant, ErrorReport> {
+pub(crate) async fn open(options: &Options) -> Result<Tenant, ErrorReport> {
+    open_with(options, true).await
+}
+
+/// `runs_too`: also point to interrupted runs (not for the `runs` commands, which show them).
+pub(crate) async fn open_with(options: &Options, runs_too: bool) -> Result<Tenant, ErrorReport> {
     let connection = context::connect(options).await?;
     let service = connection.actions(&default_data_dir()?)?;
-    warn_of_interrupted(&service);
+    warn_of_interrupted(&service, runs_too);
     Ok(Tenant {
         connection,
         service,
@@ -136,7 +141,7 @@ async fn open(options: &Options) -> Result<Tenant, ErrorReport> {
 
 /// Requests cut off before their answer was recorded (a crash, a killed process), on stderr at
 /// every start until `status DEVICE` has been looked at for each.
-fn warn_of_interrupted(service: &intune_core::actions::ActionService) {
+fn warn_of_interrupted(service: &intune_core::actions::ActionService, runs_too: bool) {
     let open = match service.interrupted() {
         Ok(open) => open,
         Err(error) => {
@@ -147,6 +152,25 @@ fn warn_of_interrupted(service: &intune_core::actions::ActionService) {
             return;
         }
     };
+    // A run that stopped midway: how to go on with it.
+    let runs = if runs_too {
+        service.runs().list().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    for run in runs {
+        let run = run.summary();
+        if run.status == intune_core::actions::RunStatus::Interrupted && run.resumable() {
+            eprintln!(
+                "interrupted run: {} to {} device(s), started {}, stopped with {} left to send. Go on with it (nothing already sent is sent again): intune-actions runs resume {}",
+                run.action.segment(),
+                run.devices,
+                run.started.format("%Y-%m-%d %H:%M UTC"),
+                run.left + run.in_flight,
+                run.id
+            );
+        }
+    }
     for entry in open {
         let r = &entry.record;
         eprintln!(
@@ -393,30 +417,53 @@ pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit
         justification: args.reason.clone(),
         override_unused_pin: args.override_unused_pin,
     };
-    let json_out = options.json;
     let report = tenant
         .service
-        .send(&request, move |event| {
-            if json_out {
-                return;
-            }
-            match event {
-                RunEvent::Outcome(outcome) => {
-                    println!("{}: {}", outcome.device_name, outcome.message);
-                    if let Some(id) = &outcome.request_id {
-                        println!("  request ID {id}");
-                    }
-                }
-                RunEvent::Waiting(wait) => eprintln!(
-                    "Intune asked to slow down: waiting {} s before trying again.",
-                    wait.as_secs().max(1)
-                ),
-            }
-        })
+        .send(&request, &RunControl::default(), print_event(options.json))
         .await?;
+    finish_run(
+        &tenant,
+        &report,
+        options.json,
+        args.wait.then_some(args.timeout),
+    )
+    .await
+}
+
+/// What a run prints as it goes: each device's outcome on stdout, throttling waits on stderr
+/// (nothing in JSON mode: the report says it all at the end).
+pub(crate) fn print_event(json_out: bool) -> impl Fn(RunEvent) + Send + Sync + 'static {
+    move |event| {
+        if json_out {
+            return;
+        }
+        match event {
+            RunEvent::Outcome(outcome) => {
+                println!("{}: {}", outcome.device_name, outcome.message);
+                if let Some(id) = &outcome.request_id {
+                    println!("  request ID {id}");
+                }
+            }
+            RunEvent::Waiting(wait) => eprintln!(
+                "Intune asked to slow down: waiting {} s before trying again.",
+                wait.as_secs().max(1)
+            ),
+        }
+    }
+}
+
+/// After a run: follows what was queued (`follow_for` seconds, with --wait), prints the report
+/// in JSON mode, and chooses the exit code.
+pub(crate) async fn finish_run(
+    tenant: &Tenant,
+    report: &RunReport,
+    json_out: bool,
+    follow_for: Option<u64>,
+) -> Exit {
+    let action = report.action;
     let mut followed: Vec<FollowUpdate> = Vec::new();
-    if args.wait {
-        let stop_after = Duration::from_secs(args.timeout);
+    if let Some(timeout) = follow_for {
+        let stop_after = Duration::from_secs(timeout);
         let follows = report
             .outcomes
             .iter()
@@ -442,8 +489,8 @@ pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit
             for update in &followed {
                 if !update.finished {
                     println!(
-                        "Stopped following after {} s; see later with `intune-actions status {}`.",
-                        args.timeout, update.device_id
+                        "Stopped following after {timeout} s; see later with `intune-actions status {}`.",
+                        update.device_id
                     );
                 } else if update.pin_kept && tenant.connection.is_demo() {
                     println!(
@@ -461,6 +508,22 @@ pub async fn send(options: &Options, action: ActionKind, args: SendArgs) -> Exit
     if json_out {
         print_json(
             &json!({ "action": action, "sent": true, "report": report, "followed": followed }),
+        );
+    }
+    if !json_out && report.outcomes.len() > 1 {
+        eprintln!(
+            "Run {}: {} queued, {} blocked, {} failed, {} unknown{}. See it again with `intune-actions runs show {}`.",
+            report.run_id,
+            report.queued,
+            report.blocked,
+            report.failed,
+            report.unknown,
+            if report.cancelled > 0 {
+                format!(", {} cancelled", report.cancelled)
+            } else {
+                String::new()
+            },
+            report.run_id
         );
     }
     let succeeded = |id: &str| {
@@ -498,14 +561,6 @@ fn confirm(
     reviews: &[DeviceReview],
     overriding: bool,
 ) -> Result<(), ErrorReport> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(Error::InvalidInput {
-            what: "the confirmation",
-            why: "there is no terminal to ask on; pass --yes to send without asking".into(),
-        }
-        .report());
-    }
     let names: Vec<&str> = reviews
         .iter()
         .map(|r| r.details.device.device_name.as_str())
@@ -515,16 +570,32 @@ fn confirm(
         .map(|r| action.label(r.details.device.platform))
         .unwrap_or("Send");
     let word = if overriding { "override" } else { "yes" };
-    if overriding {
+    if overriding && std::io::stdin().is_terminal() {
         eprintln!(
             "WARNING: the Mac's first unlock PIN is still unused. A second lock fails, and the first PIN disappears from Intune."
         );
     }
-    eprint!(
-        "{label} {} device(s): {}? Type {word:?} to send: ",
-        names.len(),
-        names.join(", ")
-    );
+    ask_on_terminal(
+        &format!(
+            "{label} {} device(s): {}? Type {word:?} to send: ",
+            names.len(),
+            names.join(", ")
+        ),
+        word,
+    )
+}
+
+/// Asks `question` and expects `word`; without a terminal, refuses (scripts pass --yes).
+pub(crate) fn ask_on_terminal(question: &str, word: &str) -> Result<(), ErrorReport> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::InvalidInput {
+            what: "the confirmation",
+            why: "there is no terminal to ask on; pass --yes to send without asking".into(),
+        }
+        .report());
+    }
+    eprint!("{question}");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin

@@ -20,6 +20,7 @@ mod actions;
 mod context;
 mod devices;
 mod profiles;
+mod runs;
 
 use std::process::ExitCode;
 
@@ -83,6 +84,9 @@ enum Command {
     PinUsed { device: String },
     /// The local audit of this profile: list, --csv, or --verify.
     Audit(actions::AuditArgs),
+    /// Runs of an action (every send is one): list, show, and resume one that stopped midway.
+    #[command(subcommand)]
+    Runs(runs::RunsCommand),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::Reveal(args) => block_on_exit(actions::reveal(&options, args)),
         Command::PinUsed { device } => block_on_exit(actions::pin_used(&options, device)),
         Command::Audit(args) => actions::audit(&options, args),
+        Command::Runs(command) => block_on_exit(runs::run(&options, command)),
     };
     finish(&options, result)
 }

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let scenarios: [(&str, fn(&TestKeychain) -> Outcome); 6] = [
+    let scenarios: [(&str, fn(&TestKeychain) -> Outcome); 7] = [
         ("device code: login, whoami, logout", device_code),
         (
             "client secret from stdin: login, devices, whoami, logout",
@@ -43,6 +43,10 @@ fn main() -> ExitCode {
         (
             "a lock killed before its answer is shown as interrupted and never sent again",
             killed_before_the_answer,
+        ),
+        (
+            "a run from a file killed midway is resumed under faults and no device gets two locks",
+            a_killed_run_is_resumed,
         ),
     ];
     let mut failed = 0;
@@ -537,5 +541,135 @@ fn killed_before_the_answer(keychain: &TestKeychain) -> Outcome {
     check(!app.is_empty(), || format!("whoami: {who}"))?;
     names_the_actor(&cli, app)?;
     cli.expect(0, &["logout"], "", &[])?;
+    Ok(())
+}
+
+/// A lock of 40 devices listed in a file is killed (SIGKILL) midway; the next command points to
+/// the interrupted run, `runs list` shows it, and `runs resume` goes on with it while the tenant
+/// drops connections and answers 5xx: every device of the run ends with an outcome, and none is
+/// locked twice.
+fn a_killed_run_is_resumed(keychain: &TestKeychain) -> Outcome {
+    let sim = tenant_sim::start(SimConfig {
+        devices: 120,
+        // Intune's limit, scaled down so the run takes a few seconds.
+        write_limit: tenant_sim::RateLimit {
+            count: 6,
+            window: std::time::Duration::from_secs(1),
+        },
+        ..SimConfig::default()
+    })
+    .expect("sim");
+    let cli = Cli::new(keychain);
+    cli.add_profile(&sim, &sim.tenant.app_client_id, "client-secret")?;
+    cli.expect(
+        0,
+        &["login"],
+        &format!("{}\n", sim.tenant.client_secret),
+        &[],
+    )?;
+    let phones: Vec<tenant_sim::Device> = sim
+        .devices()
+        .into_iter()
+        .filter(|d| {
+            matches!(
+                d.platform,
+                tenant_sim::fleet::Platform::Ios | tenant_sim::fleet::Platform::Android
+            )
+        })
+        .take(40)
+        .collect();
+    check(phones.len() == 40, || format!("{} phones", phones.len()))?;
+    let list = cli.dirs.path().join("lost-shipment.csv");
+    let mut text = String::from("Serial number,Note\n");
+    for phone in &phones {
+        text.push_str(&format!("{},lost\n", phone.serial_number));
+    }
+    std::fs::write(&list, text).map_err(|e| e.to_string())?;
+    let list = list.display().to_string();
+
+    let applied = |id: &str| {
+        sim.received()
+            .iter()
+            .filter(|r| {
+                r.device_id == id
+                    && matches!(
+                        r.outcome,
+                        tenant_sim::ReceiptOutcome::Applied
+                            | tenant_sim::ReceiptOutcome::AppliedThenDropped
+                            | tenant_sim::ReceiptOutcome::AppliedThenFailed
+                    )
+            })
+            .count()
+    };
+    let mut child = cli.spawn(&["lock", "--from-file", &list, "--yes"], &[]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while phones.iter().map(|p| applied(&p.id)).sum::<usize>() < 12 {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            return Err("the run never got going".into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().map_err(|e| format!("kill: {e}"))?;
+    let _ = child.wait();
+    let sent_before: usize = phones.iter().map(|p| applied(&p.id)).sum();
+    check(sent_before < 40, || {
+        "the run finished before it was killed".into()
+    })?;
+
+    let check_run = cli.run(&["check", "lock", &phones[0].id], "", &[]);
+    let stderr = String::from_utf8_lossy(&check_run.stderr).to_string();
+    check(
+        stderr.contains("interrupted run: remoteLock to 40 device(s)")
+            && stderr.contains("runs resume"),
+        || format!("the next command did not point to the run: {stderr}"),
+    )?;
+    let runs = json(&cli.expect(0, &["--json", "runs", "list"], "", &[])?)?;
+    let run = runs
+        .as_array()
+        .and_then(|r| r.first())
+        .ok_or_else(|| format!("no run listed: {runs}"))?;
+    check(run["status"] == "interrupted", || format!("{run}"))?;
+    let id = run["id"].as_str().ok_or("no run id")?.to_string();
+
+    sim.set_faults(tenant_sim::Faults {
+        drop_after_rate: 0.15,
+        drop_before_rate: 0.1,
+        error_rate: 0.05,
+        ..Default::default()
+    });
+    let resumed = cli.run(&["--json", "runs", "resume", &id, "--yes"], "", &[]);
+    let stdout = String::from_utf8_lossy(&resumed.stdout).to_string();
+    check(matches!(resumed.status.code(), Some(0 | 11 | 12)), || {
+        format!(
+            "resume exited {:?}: {stdout}\n{}",
+            resumed.status.code(),
+            String::from_utf8_lossy(&resumed.stderr)
+        )
+    })?;
+    let report = json(&stdout)?;
+    let outcomes = report["report"]["outcomes"]
+        .as_array()
+        .ok_or_else(|| format!("no outcomes: {report}"))?;
+    check(outcomes.len() == 40, || {
+        format!("{} outcomes", outcomes.len())
+    })?;
+    for phone in &phones {
+        let times = applied(&phone.id);
+        check(times <= 1, || {
+            format!("{} was locked {times} times", phone.serial_number)
+        })?;
+    }
+    for outcome in outcomes {
+        check(outcome["state"] != "cancelled", || format!("{outcome}"))?;
+    }
+    let shown = json(&cli.expect(0, &["--json", "runs", "show", &id], "", &[])?)?;
+    check(shown["run"]["status"] == "finished", || format!("{shown}"))?;
+    check(shown["run"]["left"] == 0, || format!("{shown}"))?;
+    // Nothing is left, so a second resume sends nothing.
+    let before: usize = phones.iter().map(|p| applied(&p.id)).sum();
+    cli.expect(0, &["runs", "resume", &id, "--yes"], "", &[])?;
+    let after: usize = phones.iter().map(|p| applied(&p.id)).sum();
+    check(before == after, || format!("{before} then {after}"))?;
     Ok(())
 }

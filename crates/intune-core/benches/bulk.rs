@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
 use intune_core::actions::service::{DEFAULT_CONCURRENCY, FollowPolicy, SendRequest, SendState};
-use intune_core::actions::{ActionKind, ActionService, Actor};
+use intune_core::actions::{ActionKind, ActionService, Actor, RunControl};
 use intune_core::audit::AuditLog;
 use intune_core::graph::{GraphClient, RetryPolicy};
 use intune_core::secret_store::SessionMemory;
@@ -173,6 +173,7 @@ fn run(devices: usize, window: Duration, scenario: &Scenario) -> bool {
                 justification: Some("Bench: a lost shipment".into()),
                 override_unused_pin: false,
             },
+            &RunControl::default(),
             |_| {},
         ))
         .expect("the run");

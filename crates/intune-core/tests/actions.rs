@@ -10,7 +10,8 @@ use intune_core::ErrorKind;
 use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
 use intune_core::actions::{
-    ActionKind, ActionService, Actor, Readiness, RunEvent, SecretKind, SendRequest, SendState,
+    ActionKind, ActionService, Actor, Readiness, RunControl, RunEvent, SecretKind, SendRequest,
+    SendState,
 };
 use intune_core::audit::{AuditEvent, AuditLog};
 use intune_core::secret_store::SessionMemory;
@@ -100,7 +101,7 @@ impl Rig {
         why: Option<&str>,
     ) -> intune_core::actions::RunReport {
         self.service
-            .send(&request(action, ids, why), |_| {})
+            .send(&request(action, ids, why), &RunControl::default(), |_| {})
             .await
             .expect("the run starts")
     }
@@ -256,14 +257,21 @@ async fn a_second_mac_lock_is_refused_while_the_pin_is_unused_unless_overridden_
 
     let mut forced = request(ActionKind::RemoteLock, &[&mac.id], None);
     forced.override_unused_pin = true;
-    let refused = rig.service.send(&forced, |_| {}).await;
+    let refused = rig
+        .service
+        .send(&forced, &RunControl::default(), |_| {})
+        .await;
     assert_eq!(
         refused.map(|_| ()).unwrap_err().kind(),
         ErrorKind::InvalidInput
     );
 
     forced.justification = Some("User swears the Mac is not locked".into());
-    let sent = rig.service.send(&forced, |_| {}).await.expect("run");
+    let sent = rig
+        .service
+        .send(&forced, &RunControl::default(), |_| {})
+        .await
+        .expect("run");
     assert_eq!(sent.queued, 1);
     let failed = rig
         .service
@@ -327,6 +335,7 @@ async fn unsupported_platforms_and_unknown_devices_are_stopped_before_anything_i
         .service
         .send(
             &request(ActionKind::RemoteLock, &["not-a-guid"], None),
+            &RunControl::default(),
             |_| {},
         )
         .await;
@@ -596,6 +605,7 @@ async fn a_late_result_a_late_answer_or_a_502_after_applying_means_exactly_one_p
     let report = service
         .send(
             &request(ActionKind::RemoteLock, &[&iphone.id], None),
+            &RunControl::default(),
             |_| {},
         )
         .await
@@ -676,23 +686,18 @@ async fn every_send_is_written_ahead_with_the_id_it_carries_and_a_write_failure_
         .find(|d| d.platform == Platform::Ios && prompt(d))
         .expect("an iPhone");
     full.fill();
-    let report = service
-        .send(&request(ActionKind::RemoteLock, &[&other.id], None), |_| {})
+    // The run's journal is the first thing written: a run that could not be found again after a
+    // crash is not started.
+    let refused = service
+        .send(
+            &request(ActionKind::RemoteLock, &[&other.id], None),
+            &RunControl::default(),
+            |_| {},
+        )
         .await
-        .expect("the run starts");
-    assert_eq!(
-        report.outcomes[0].state,
-        SendState::Failed,
-        "{:?}",
-        report.outcomes[0]
-    );
-    assert!(
-        report.outcomes[0]
-            .message
-            .contains("audit could not be written first"),
-        "{}",
-        report.outcomes[0].message
-    );
+        .map(|_| ())
+        .expect_err("refused");
+    assert_eq!(refused.kind(), ErrorKind::Storage, "{refused}");
     assert!(
         demo.sim()
             .received()
@@ -823,6 +828,7 @@ async fn a_run_of_many_devices_stays_under_the_write_limit_and_each_device_gets_
         .service
         .send(
             &request(ActionKind::RemoteLock, &refs, None),
+            &RunControl::default(),
             move |event| {
                 if let RunEvent::Outcome(_) = event {
                     *counted.lock().expect("lock") += 1
@@ -931,6 +937,7 @@ async fn recovering_a_passcode_needs_a_reason_and_shows_one_only_when_intune_ret
             .service
             .send(
                 &request(ActionKind::RecoverPasscode, &[&iphone.id], None),
+                &RunControl::default(),
                 |_| {},
             )
             .await;
@@ -1234,7 +1241,10 @@ async fn a_pending_mac_lock_has_its_pin_kept_at_once_and_never_over_an_unused_on
         Some("the user lost the PIN"),
     );
     second.override_unused_pin = true;
-    slow.service.send(&second, |_| {}).await.expect("sent");
+    slow.service
+        .send(&second, &RunControl::default(), |_| {})
+        .await
+        .expect("sent");
     let pending = slow
         .service
         .follow(
@@ -1412,9 +1422,10 @@ async fn two_senders_of_one_device_and_action_at_once_make_one_post() {
         request(ActionKind::RemoteLock, &[&iphone.id], None),
         request(ActionKind::RemoteLock, &[&upper], None),
     );
+    let (one, other) = (RunControl::default(), RunControl::default());
     let (a, b) = tokio::join!(
-        main_window.send(&first, |_| {}),
-        quick_lock.send(&second, |_| {}),
+        main_window.send(&first, &one, |_| {}),
+        quick_lock.send(&second, &other, |_| {}),
     );
     let states = [
         a.expect("runs").outcomes[0].state,
@@ -1587,6 +1598,7 @@ async fn an_unfinished_mac_lock_is_found_again_at_the_next_start_and_its_pin_kep
         let report = service
             .send(
                 &request(ActionKind::RemoteLock, &[&offline.id], None),
+                &RunControl::default(),
                 |_| {},
             )
             .await

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use intune_core::ErrorKind;
 use intune_core::actions::pins::PinKeeper;
-use intune_core::actions::{ActionKind, ActionService, Actor, SendRequest, SendState};
+use intune_core::actions::{ActionKind, ActionService, Actor, RunControl, SendRequest, SendState};
 use intune_core::audit::{AuditEvent, AuditLog};
 use intune_core::graph::{GraphClient, RetryPolicy};
 use intune_core::secret_store::SessionMemory;
@@ -108,7 +108,7 @@ async fn intunes_400_is_reported_in_its_own_plain_words_and_audited() {
         .await;
 
     let report = service(&server, dir.path())
-        .send(&lock(), |_| {})
+        .send(&lock(), &RunControl::default(), |_| {})
         .await
         .expect("run");
     read.assert_async().await;
@@ -157,7 +157,7 @@ async fn a_device_deleted_before_the_send_is_a_plain_not_found() {
     .create_async()
     .await;
     let report = service(&server, dir.path())
-        .send(&lock(), |_| {})
+        .send(&lock(), &RunControl::default(), |_| {})
         .await
         .expect("run");
     let error = report.outcomes[0].error.as_ref().expect("an error");
@@ -186,7 +186,7 @@ async fn a_403_with_the_permission_granted_names_the_missing_intune_role() {
             "https://graph.microsoft.com/DeviceManagementManagedDevices.PrivilegedOperations.All"
                 .into(),
         ])
-        .send(&lock(), |_| {})
+        .send(&lock(), &RunControl::default(), |_| {})
         .await
         .expect("run");
     let error = report.outcomes[0].error.as_ref().expect("an error");

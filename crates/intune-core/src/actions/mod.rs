@@ -11,12 +11,14 @@ pub mod lost_answer;
 pub mod pins;
 mod refusal;
 pub mod reveal;
+pub mod runs;
 pub mod service;
 pub mod sources;
 
 pub use eligibility::{Facts, History, PinRecord, Readiness, Reason, Severity, Verdict};
 pub use kind::ActionKind;
 pub use reveal::{Revealed, SecretKind};
+pub use runs::{RunControl, RunMode, RunStatus, RunSummary};
 pub use service::{
     ActionService, Actor, DeviceOutcome, DeviceReview, FollowUpdate, ResultMark, ReviewRow,
     RunEvent, RunReport, SendRequest, SendState,

@@ -22,6 +22,7 @@ use super::limiter::WriteLimiter;
 use super::lost_answer::{Arrival, ArrivalChecks, look_for_arrival, unknown_message};
 use super::pins::{KeptPin, PinKeeper};
 use super::refusal::refusal;
+use super::runs::{RunControl, RunEnd, RunHeader, RunJournal, RunStore};
 use crate::audit::{self, AuditEvent, AuditLog, AuditRecord};
 use crate::devices::{ActionResult, DeviceDetails, Platform, remote};
 use crate::graph::{GraphClient, Wait};
@@ -64,7 +65,7 @@ pub struct SendRequest {
     pub override_unused_pin: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub enum SendState {
@@ -76,6 +77,8 @@ pub enum SendState {
     Failed,
     /// No answer came back and the device's results could not tell: do not send again yet.
     Unknown,
+    /// Not sent: the admin cancelled the run before this device's request left.
+    Cancelled,
 }
 
 /// One device of a run under review: its verdict for the action, or why it could not be read.
@@ -141,12 +144,15 @@ impl ResultMark {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
+    /// The run's journal (`runs show`, resume).
+    pub run_id: String,
     pub action: ActionKind,
     pub outcomes: Vec<DeviceOutcome>,
     pub queued: u32,
     pub blocked: u32,
     pub failed: u32,
     pub unknown: u32,
+    pub cancelled: u32,
 }
 
 impl RunReport {
@@ -400,10 +406,12 @@ impl ActionService {
     }
 
     /// Sends the action to every device of the request, a few at a time, reporting each outcome
-    /// and each wait to `on_event` as they happen.
+    /// and each wait to `on_event` as they happen. The run is journaled (see `runs`) so that it
+    /// can be resumed if it stops; `control` pauses or cancels it.
     pub async fn send(
         &self,
         request: &SendRequest,
+        control: &RunControl,
         on_event: impl Fn(RunEvent) + Send + Sync + 'static,
     ) -> Result<RunReport> {
         let mut ids: Vec<String> = Vec::new();
@@ -426,18 +434,201 @@ impl ActionService {
                 why: "it is empty".into(),
             });
         }
-        let justification = if request.action.needs_justification() || request.override_unused_pin {
-            let why = if request.override_unused_pin {
-                "Overriding the unused-PIN guard"
-            } else {
-                "Recovering a passcode"
+        let justification = run_justification(
+            request.action,
+            request.justification.as_deref(),
+            request.override_unused_pin,
+        )?;
+        let header = RunHeader {
+            id: uuid::Uuid::new_v4().to_string(),
+            action: request.action,
+            devices: ids,
+            justification: justification.clone(),
+            override_unused_pin: request.override_unused_pin,
+            account: self.acting_account().unwrap_or_default(),
+            started: Utc::now(),
+        };
+        // A run that could not be found again after a crash is not started.
+        let journal = self.runs().start(&header)?;
+        let to_send = header.devices.iter().cloned().collect();
+        Ok(self
+            .run(
+                &journal,
+                &header,
+                to_send,
+                Default::default(),
+                control,
+                on_event,
+            )
+            .await)
+    }
+
+    /// This profile's runs (journals), to list, show and resume.
+    pub fn runs(&self) -> RunStore {
+        let data = self
+            .audit
+            .path()
+            .parent()
+            .and_then(std::path::Path::parent)
+            .unwrap_or_else(|| std::path::Path::new("."));
+        RunStore::new(data.join("runs").join(self.audit.file_stem()))
+    }
+
+    /// Goes on with a run that stopped before its end (a crash, a Quit, a lost network) or was
+    /// cancelled. Nothing is sent twice: a device whose request the audit shows leaving since the
+    /// run started is never sent again. If its answer was not recorded, the device is read once
+    /// to see whether the request arrived; if that does not tell, it stays unknown for the admin.
+    /// Devices not reached, cancelled, or not sent because they could not be read or checked are
+    /// read, checked and sent now.
+    pub async fn resume(
+        &self,
+        run_id: &str,
+        control: &RunControl,
+        on_event: impl Fn(RunEvent) + Send + Sync + 'static,
+    ) -> Result<RunReport> {
+        let (journal, record) = self.runs().reopen(run_id)?;
+        let header = record.header.clone();
+        // A resumed sign-in learns the account with its first token; each send still refuses
+        // without one.
+        journal.resumed(&self.acting_account().unwrap_or_default())?;
+        let entries = self.audit.entries()?;
+        let mut settled = std::collections::HashMap::new();
+        let mut to_send = std::collections::HashSet::new();
+        let since = header.started;
+        for device in &header.devices {
+            if let Some(done) = record.outcomes.get(device).filter(|o| !o.not_sent()) {
+                settled.insert(device.clone(), done.to_outcome());
+                continue;
+            }
+            // The audit is the authority on what left: the newest request for this device and
+            // action since the run started, if any (one whose journal line was lost included).
+            let left = entries.iter().rev().find(|e| {
+                e.record.event == AuditEvent::Sending
+                    && e.time >= since
+                    && e.record.device_id.eq_ignore_ascii_case(device)
+                    && e.record.subject == header.action.segment()
+            });
+            let Some(left) = left else {
+                to_send.insert(device.clone());
+                continue;
             };
-            Some(audit::justification(request.justification.as_deref(), why)?)
-        } else {
-            request
-                .justification
-                .as_deref()
-                .and_then(|j| audit::justification(Some(j), "").ok())
+            if record
+                .outcomes
+                .get(device)
+                .and_then(|o| o.client_request_id.as_ref())
+                .is_some_and(|crid| left.record.client_request_id.as_ref() == Some(crid))
+            {
+                // The journal's outcome is this very request's (a refusal): keep it.
+                let done = &record.outcomes[device];
+                settled.insert(device.clone(), done.to_outcome());
+                continue;
+            }
+            // The action's result before the request, if the journal knows it: only then can a
+            // read tell whether it arrived.
+            let baseline = record
+                .sending
+                .get(device)
+                .filter(|(crid, _)| left.record.client_request_id.as_ref() == Some(crid))
+                .map(|(_, baseline)| baseline.clone());
+            let outcome = self
+                .settle_left_request(&entries, left, baseline, header.action)
+                .await;
+            journal.outcome(&outcome);
+            settled.insert(device.clone(), outcome);
+        }
+        Ok(self
+            .run(&journal, &header, to_send, settled, control, on_event)
+            .await)
+    }
+
+    /// A request of a stopped run that the audit shows leaving: its answer as the audit recorded
+    /// it, or, if none was, whether the device shows it arrived (one read). Never sent again.
+    async fn settle_left_request(
+        &self,
+        entries: &[audit::AuditEntry],
+        left: &audit::AuditEntry,
+        baseline: Option<Option<ResultMark>>,
+        action: ActionKind,
+    ) -> DeviceOutcome {
+        let crid = left.record.client_request_id.clone();
+        let mut outcome = DeviceOutcome {
+            device_id: left.record.device_id.to_ascii_lowercase(),
+            device_name: left.record.device_name.clone(),
+            state: SendState::Unknown,
+            message: String::new(),
+            error: None,
+            verdict: None,
+            request_id: None,
+            client_request_id: crid.clone(),
+            reconciled: true,
+            baseline: baseline.clone().flatten(),
+        };
+        let answer = entries.iter().find(|e| {
+            e.record.event == AuditEvent::Send
+                && e.record.client_request_id == crid
+                && crid.is_some()
+        });
+        if let Some(answer) = answer {
+            outcome.state = match answer.record.outcome.as_str() {
+                "queued" => SendState::Queued,
+                "refused" => SendState::Failed,
+                "blocked" => SendState::Blocked,
+                _ => SendState::Unknown,
+            };
+            outcome.request_id = answer.record.request_id.clone();
+            outcome.message =
+                answer.record.detail.clone().unwrap_or_else(|| {
+                    format!("Recorded in the audit as {}.", answer.record.outcome)
+                });
+            return outcome;
+        }
+        let read = match &baseline {
+            Some(_) => remote::details(&self.graph, &outcome.device_id, &self.admin_center)
+                .await
+                .ok(),
+            None => None,
+        };
+        match (read, baseline) {
+            (Some(details), Some(baseline))
+                if newer(&details.action_results, action, baseline.as_ref()).is_some() =>
+            {
+                outcome.state = SendState::Queued;
+                outcome.message = format!(
+                    "{} (The app stopped before Intune's answer was recorded; the device's action results show the request arrived. Not sent again.)",
+                    queued_message(action, details.device.platform)
+                );
+                if let Some(crid) = &crid {
+                    let _ = self.audit.settle_interrupted(
+                        crid,
+                        "the device's action results showed it arrived (read when its run was resumed)",
+                    );
+                }
+            }
+            _ => {
+                outcome.message = "The app stopped after this request left and before Intune's answer was recorded, and the device's action results do not show it: whether it arrived is unknown, so it is not sent again. Check the device's action results in Intune (or later in this app), then decide.".into();
+                outcome.error =
+                    Some(Error::OutcomeUnknown(format!("POST {}", action.segment())).report());
+            }
+        }
+        outcome
+    }
+
+    /// Sends to `to_send` (in the run's order), reports `settled` outcomes as they are, and
+    /// journals each new outcome and the run's end.
+    async fn run(
+        &self,
+        journal: &RunJournal,
+        header: &RunHeader,
+        to_send: std::collections::HashSet<String>,
+        settled: std::collections::HashMap<String, DeviceOutcome>,
+        control: &RunControl,
+        on_event: impl Fn(RunEvent) + Send + Sync + 'static,
+    ) -> RunReport {
+        let request = SendRequest {
+            action: header.action,
+            devices: header.devices.clone(),
+            justification: header.justification.clone(),
+            override_unused_pin: header.override_unused_pin,
         };
         let on_event = Arc::new(on_event);
         let waits = Arc::clone(&on_event);
@@ -449,28 +640,47 @@ impl ActionService {
             }
             waits(RunEvent::Waiting(wait.duration))
         }));
-        let (graph, on_event) = (&graph, &on_event);
-        let outcomes: Vec<DeviceOutcome> = futures::stream::iter(ids)
-            .map(|id| {
-                let justification = justification.clone();
-                async move {
-                    let outcome = self.send_one(graph, request, &id, justification).await;
-                    on_event(RunEvent::Outcome(&outcome));
-                    outcome
+        let (graph, on_event, request, to_send, settled) =
+            (&graph, &on_event, &request, &to_send, &settled);
+        let outcomes: Vec<DeviceOutcome> = futures::stream::iter(header.devices.clone())
+            .map(|id| async move {
+                if let Some(done) = settled.get(&id) {
+                    on_event(RunEvent::Outcome(done));
+                    return done.clone();
                 }
+                if !to_send.contains(&id) {
+                    return cancelled(&id);
+                }
+                let outcome = if control.proceed().await {
+                    self.send_one(graph, request, &id, Some(journal), control)
+                        .await
+                } else {
+                    cancelled(&id)
+                };
+                journal.outcome(&outcome);
+                on_event(RunEvent::Outcome(&outcome));
+                outcome
             })
             .buffered(self.concurrency)
             .collect()
             .await;
         let count = |state| outcomes.iter().filter(|o| o.state == state).count() as u32;
-        Ok(RunReport {
-            action: request.action,
+        let cancelled_count = count(SendState::Cancelled);
+        journal.ended(if cancelled_count > 0 {
+            RunEnd::Cancelled
+        } else {
+            RunEnd::Finished
+        });
+        RunReport {
+            run_id: header.id.clone(),
+            action: header.action,
             queued: count(SendState::Queued),
             blocked: count(SendState::Blocked),
             failed: count(SendState::Failed),
             unknown: count(SendState::Unknown),
+            cancelled: cancelled_count,
             outcomes,
-        })
+        }
     }
 
     async fn send_one(
@@ -478,9 +688,11 @@ impl ActionService {
         graph: &GraphClient,
         request: &SendRequest,
         device_id: &str,
-        justification: Option<String>,
+        journal: Option<&RunJournal>,
+        control: &RunControl,
     ) -> DeviceOutcome {
         let action = request.action;
+        let justification = request.justification.clone();
         let mut outcome = DeviceOutcome {
             device_id: device_id.to_string(),
             device_name: String::new(),
@@ -595,9 +807,31 @@ impl ActionService {
             }
         };
 
-        // Write-ahead: the request is audited, with the id it will carry, before it leaves; if
-        // that cannot be written, nothing is sent.
+        // The slot in Intune's write limit first: a request written ahead is one that leaves at
+        // once, so a run stopped while waiting here leaves nothing unknown. Cancel ends the wait.
+        tokio::select! {
+            () = self.limiter.acquire() => {}
+            () = control.cancelled() => {}
+        }
+        if control.is_cancelled() {
+            let mut cancelled = cancelled(&device.id);
+            cancelled.device_name = device.device_name.clone();
+            return cancelled;
+        }
+
+        // Write-ahead: the request is journaled and audited, with the id it will carry, before
+        // it leaves; if either cannot be written, nothing is sent.
         let client_request_id = uuid::Uuid::new_v4().to_string();
+        if let Some(Err(error)) =
+            journal.map(|j| j.sending(&device.id, &client_request_id, outcome.baseline.as_ref()))
+        {
+            outcome.message = format!(
+                "Not sent: the run's journal could not be written first ({}).",
+                error.report().message
+            );
+            outcome.error = Some(error.report());
+            return outcome;
+        }
         let mut sending = record(AuditEvent::Sending, "sending", None);
         sending.client_request_id = Some(client_request_id.clone());
         if let Err(error) = self.audit.append(sending) {
@@ -655,6 +889,7 @@ impl ActionService {
             SendState::Failed => "refused",
             SendState::Unknown => "unknown",
             SendState::Blocked => "blocked",
+            SendState::Cancelled => "cancelled",
         };
         // For support: what was sent where and how it ended, never a secret.
         tracing::info!(
@@ -687,7 +922,6 @@ impl ActionService {
         device_id: &str,
         client_request_id: &str,
     ) -> Result<Ids> {
-        self.limiter.acquire().await;
         let url = action.call().url(graph, device_id);
         let answer = graph.post_as(&url, client_request_id).await?;
         Ok(Ids {
@@ -827,6 +1061,41 @@ impl ActionService {
             client_request_id: None,
         })?;
         Ok(kept)
+    }
+}
+
+/// A device the run did not send to because it was cancelled first.
+fn cancelled(device_id: &str) -> DeviceOutcome {
+    DeviceOutcome {
+        device_id: device_id.to_string(),
+        device_name: String::new(),
+        state: SendState::Cancelled,
+        message: "Not sent: the run was cancelled before this device.".into(),
+        error: None,
+        verdict: None,
+        request_id: None,
+        client_request_id: None,
+        reconciled: false,
+        baseline: None,
+    }
+}
+
+/// The justification a run records: required to recover a passcode or override the unused-PIN
+/// guard, optional (but checked) otherwise.
+fn run_justification(
+    action: ActionKind,
+    given: Option<&str>,
+    overriding: bool,
+) -> Result<Option<String>> {
+    if action.needs_justification() || overriding {
+        let why = if overriding {
+            "Overriding the unused-PIN guard"
+        } else {
+            "Recovering a passcode"
+        };
+        Ok(Some(audit::justification(given, why)?))
+    } else {
+        Ok(given.and_then(|j| audit::justification(Some(j), "").ok()))
     }
 }
 
