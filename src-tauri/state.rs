@@ -62,6 +62,8 @@ pub struct Tenant {
     followers: std::sync::Mutex<HashMap<(String, ActionKind), JoinHandle<()>>>,
     /// Secrets shown lately, so Copy works while they are on screen and not after.
     revealed: std::sync::Mutex<HashMap<(SecretKind, String), (Secret, Instant)>>,
+    /// Pause and cancel for the run each window has going (by window label).
+    runs_going: std::sync::Mutex<HashMap<String, intune_core::actions::RunControl>>,
     /// The last run sent from this app and when it ended, for its CSV.
     pub last_run: std::sync::Mutex<
         Option<(
@@ -86,8 +88,35 @@ impl Tenant {
             recent: Default::default(),
             followers: Default::default(),
             revealed: Default::default(),
+            runs_going: Default::default(),
             last_run: Default::default(),
         }
+    }
+
+    /// A new run for `window`: its pause and cancel, until [`Tenant::run_ended`].
+    pub fn run_started(&self, window: &str) -> intune_core::actions::RunControl {
+        let control = intune_core::actions::RunControl::default();
+        self.runs_going
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(window.to_string(), control.clone());
+        control
+    }
+
+    /// The run `window` has going, if any.
+    pub fn run_going(&self, window: &str) -> Option<intune_core::actions::RunControl> {
+        self.runs_going
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(window)
+            .cloned()
+    }
+
+    pub fn run_ended(&self, window: &str) {
+        self.runs_going
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(window);
     }
 
     /// Remembers a device the admin looked at, for the tray's recent devices.

@@ -222,38 +222,66 @@ pub async fn send_action(
 ) -> Result<RunReport, ErrorReport> {
     window_may(window.label(), Ask::Send(request.action))?;
     let tenant = state.tenant().await?;
-    let waiting = app.clone();
+    let control = tenant.run_started(window.label());
     let report = tenant
         .actions
-        .send(&request, move |event| match event {
-            RunEvent::Waiting(wait) => {
-                let seconds = wait.as_secs().clamp(1, u64::from(u32::MAX)) as u32;
-                let _ = SendWaiting { seconds }.emit(&waiting);
+        .send(&request, &control, run_events(&app))
+        .await;
+    after_run(&app, window.label(), &tenant, report)
+}
+
+/// Each outcome and each wait of a run, as events for the window that watches it.
+pub(crate) fn run_events(app: &AppHandle) -> impl Fn(RunEvent) + Send + Sync + 'static {
+    let app = app.clone();
+    move |event| match event {
+        RunEvent::Waiting(wait) => {
+            let seconds = wait.as_secs().clamp(1, u64::from(u32::MAX)) as u32;
+            let _ = SendWaiting { seconds }.emit(&app);
+        }
+        RunEvent::Outcome(outcome) => {
+            let _ = DeviceSent {
+                outcome: outcome.clone(),
             }
-            RunEvent::Outcome(outcome) => {
-                let _ = DeviceSent {
-                    outcome: outcome.clone(),
-                }
-                .emit(&waiting);
-            }
-        })
-        .await?;
+            .emit(&app);
+        }
+    }
+}
+
+/// After a run (sent or resumed): kept for its CSV, each queued device followed, and, for a run
+/// of many while the main window is out of sight (in the tray), a notification with the counts.
+pub(crate) fn after_run(
+    app: &AppHandle,
+    window: &str,
+    tenant: &Arc<Tenant>,
+    report: intune_core::Result<RunReport>,
+) -> Result<RunReport, ErrorReport> {
+    tenant.run_ended(window);
+    let report = report?;
     *tenant
         .last_run
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((report.clone(), Utc::now()));
+    let many = report.outcomes.len() > 1;
     for outcome in report
         .outcomes
         .iter()
         .filter(|o| o.state == SendState::Queued)
     {
+        // One notification per device would bury the admin: a run of many gets one at its end.
         start_following(
-            &app,
-            &tenant,
+            app,
+            tenant,
             outcome.device_id.clone(),
-            request.action,
+            report.action,
             outcome.baseline.clone(),
+            !many,
         );
+    }
+    let out_of_sight = app
+        .get_webview_window(crate::window::MAIN)
+        .is_none_or(|w| !w.is_visible().unwrap_or(false) || w.is_minimized().unwrap_or(false));
+    if many && out_of_sight {
+        crate::notify::run_finished(app, &report);
     }
     Ok(report)
 }
@@ -268,7 +296,7 @@ pub async fn follow_action(
     action: ActionKind,
 ) -> Result<(), ErrorReport> {
     let tenant = state.tenant().await?;
-    start_following(&app, &tenant, device_id, action, None);
+    start_following(&app, &tenant, device_id, action, None, true);
     Ok(())
 }
 
@@ -542,6 +570,7 @@ pub(crate) fn start_following(
     device_id: String,
     action: ActionKind,
     baseline: Option<ResultMark>,
+    notify: bool,
 ) {
     let key = (device_id.clone(), action);
     let (app, follower) = (app.clone(), Arc::clone(tenant));
@@ -557,7 +586,9 @@ pub(crate) fn start_following(
             .follow(&device_id, action, baseline.as_ref(), FOLLOW_FOR, emit)
             .await;
         match result {
-            Ok(update) if update.finished => crate::notify::action_finished(&app, &update),
+            Ok(update) if update.finished && notify => {
+                crate::notify::action_finished(&app, &update)
+            }
             Ok(_) => {}
             Err(error) => {
                 tracing::warn!(kind = ?error.kind(), ?action, "following an action stopped");

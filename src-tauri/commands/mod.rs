@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod desktop;
 pub mod devices;
+pub mod runs;
 pub mod session;
 pub mod signin;
 

@@ -226,6 +226,7 @@ async fn activate(
                     device_id,
                     intune_core::actions::ActionKind::RemoteLock,
                     None,
+                    true,
                 );
             }
         }

@@ -96,6 +96,23 @@ export const commands = {
 	exportLastRun: () => typedError<string | null, ErrorReport_Serialize>(__TAURI_INVOKE("export_last_run")),
 	/**  Sends an action to the devices, then follows each one Intune queued in the background. */
 	sendAction: (request: SendRequest_Deserialize) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("send_action", { request })),
+	/**
+	 *  Pauses, goes on with, or cancels the run this window has going. Cancel sends nothing more;
+	 *  what was sent is kept and followed.
+	 */
+	controlRun: (mode: RunMode) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("control_run", { mode })),
+	/**
+	 *  Runs of this tenant that stopped before their end (a crash, a Quit, the computer turned off)
+	 *  with something left to do, newest first: offered at start.
+	 */
+	stoppedRuns: () => typedError<RunSummary_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("stopped_runs")),
+	/**
+	 *  Goes on with a stopped run: what already left is never sent again (the audit says which), the
+	 *  rest is read, checked and sent, each outcome as `DeviceSent`.
+	 */
+	resumeRun: (runId: string) => typedError<RunReport_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("resume_run", { runId })),
+	/**  The admin chose not to go on with a stopped run: it is no longer offered. */
+	setRunAside: (runId: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("set_run_aside", { runId })),
 	/**  Follows an action already sent (e.g. after the panel was closed), reporting as `ActionProgress`. */
 	followAction: (deviceId: string, action: ActionKind) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("follow_action", { deviceId, action })),
 	stopFollowing: (deviceId: string, action: ActionKind) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("stop_following", { deviceId, action })),
@@ -1111,24 +1128,87 @@ export type ReviewRow_Serialize = {
 	error: ErrorReport_Serialize | null,
 };
 
+/**  What the admin wants of a run now. */
+export type RunMode = "going" | 
+/**  No new device starts; those under way finish. */
+"paused" | 
+/**  Nothing more is sent; what was sent is kept and followed. */
+"cancelled";
+
 export type RunReport = RunReport_Serialize | RunReport_Deserialize;
 
 export type RunReport_Deserialize = {
+	/**  The run's journal (`runs show`, resume). */
+	runId: string,
 	action: ActionKind,
 	outcomes: DeviceOutcome_Deserialize[],
 	queued: number,
 	blocked: number,
 	failed: number,
 	unknown: number,
+	cancelled: number,
 };
 
 export type RunReport_Serialize = {
+	/**  The run's journal (`runs show`, resume). */
+	runId: string,
 	action: ActionKind,
 	outcomes: DeviceOutcome_Serialize[],
 	queued: number,
 	blocked: number,
 	failed: number,
 	unknown: number,
+	cancelled: number,
+};
+
+/**  Where a run stands. */
+export type RunStatus = 
+/**  Going on now, in this process or another. */
+"going" | 
+/**  The process running it stopped before the end (a crash, a Quit, the computer turned off). */
+"interrupted" | "finished" | "cancelled";
+
+/**  A run in a list: what it did and what is left. */
+export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
+
+/**  A run in a list: what it did and what is left. */
+export type RunSummary_Deserialize = {
+	id: string,
+	action: ActionKind,
+	account: string,
+	started: string,
+	ended?: string | null,
+	status: RunStatus,
+	devices: number,
+	queued: number,
+	blocked: number,
+	failed: number,
+	unknown: number,
+	cancelled: number,
+	/**  Devices a resume would send to: not reached, or not sent (cancelled, not readable). */
+	left: number,
+	/**  Requests that were leaving when the run stopped: a resume looks for them, never re-sends. */
+	inFlight: number,
+};
+
+/**  A run in a list: what it did and what is left. */
+export type RunSummary_Serialize = {
+	id: string,
+	action: ActionKind,
+	account: string,
+	started: string,
+	ended: string | null,
+	status: RunStatus,
+	devices: number,
+	queued: number,
+	blocked: number,
+	failed: number,
+	unknown: number,
+	cancelled: number,
+	/**  Devices a resume would send to: not reached, or not sent (cancelled, not readable). */
+	left: number,
+	/**  Requests that were leaving when the run stopped: a resume looks for them, never re-sends. */
+	inFlight: number,
 };
 
 /**  One page of results. */
@@ -1186,7 +1266,9 @@ export type SendState =
 /**  Intune refused it, or the device could not be read. */
 "failed" | 
 /**  No answer came back and the device's results could not tell: do not send again yet. */
-"unknown";
+"unknown" | 
+/**  Not sent: the admin cancelled the run before this device's request left. */
+"cancelled";
 
 /**  Intune asked to slow down while sending: the next request leaves after this many seconds. */
 export type SendWaiting = {

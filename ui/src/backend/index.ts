@@ -21,6 +21,8 @@ import {
   type Reason_Serialize,
   type RevealedSecret_Serialize,
   type RunReport_Serialize,
+  type RunMode,
+  type RunSummary_Serialize,
   type Profile,
   type ProfileChoice,
   type SignInStep,
@@ -71,6 +73,7 @@ export type {
   FieldProblem,
   ProfileField,
   WritePace,
+  RunMode,
 };
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;
@@ -84,6 +87,7 @@ export type KeptPin = KeptPin_Serialize;
 export type SendRequest = SendRequest_Deserialize;
 export type RunReport = RunReport_Serialize;
 export type DeviceOutcome = RunReport["outcomes"][number];
+export type RunSummary = RunSummary_Serialize;
 export type FollowUpdate = FollowUpdate_Serialize;
 export type RevealedSecret = RevealedSecret_Serialize;
 export type AuditFilter = AuditFilter_Deserialize;
@@ -113,6 +117,14 @@ export interface Backend {
   openSourcePage(url: string): Promise<void>;
   /** Sends, then Rust follows each queued device and reports through `onActionProgress`. */
   sendAction(request: SendRequest): Promise<RunReport>;
+  /** Pauses, goes on with, or cancels the run this window has going (cancel sends nothing more). */
+  controlRun(mode: RunMode): Promise<void>;
+  /** Runs that stopped before their end (a crash, a Quit) with something left: offered at start. */
+  stoppedRuns(): Promise<RunSummary[]>;
+  /** Goes on with a stopped run; what already left is never sent again. Outcomes as in a send. */
+  resumeRun(runId: string): Promise<RunReport>;
+  /** The admin chose not to go on with a stopped run: no longer offered. */
+  setRunAside(runId: string): Promise<void>;
   /** A pasted list of serials, names or IDs, matched line by line against the device list. */
   matchDeviceList(text: string): Promise<ListMatch>;
   /** Every device of a run read now and judged for the action, before the admin confirms. */
@@ -209,6 +221,14 @@ export const tauriBackend: Backend = {
   openInAdminCenter: (id) => unwrap(commands.openInAdminCenter(id)).then(() => undefined),
   openSourcePage: (url) => unwrap(commands.openSourcePage(url)).then(() => undefined),
   sendAction: (request) => unwrap(commands.sendAction(request)),
+  controlRun: async (mode) => {
+    await unwrap(commands.controlRun(mode));
+  },
+  stoppedRuns: () => unwrap(commands.stoppedRuns()),
+  resumeRun: (runId) => unwrap(commands.resumeRun(runId)),
+  setRunAside: async (runId) => {
+    await unwrap(commands.setRunAside(runId));
+  },
   matchDeviceList: (text) => unwrap(commands.matchDeviceList(text)),
   reviewDevices: (action, ids) => unwrap(commands.reviewDevices(action, ids)),
   writePace: (remaining) => unwrap(commands.writePace(remaining)),

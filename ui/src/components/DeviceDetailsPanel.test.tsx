@@ -24,6 +24,8 @@ const INFERENCE = { kind: "inference" as const, title: "Windows has no remote lo
 
 function queued(overrides: Partial<RunReport["outcomes"][number]> = {}): RunReport {
   return {
+    runId: "run-1",
+    cancelled: 0,
     action: "remoteLock",
     outcomes: [
       {

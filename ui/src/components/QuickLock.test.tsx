@@ -45,6 +45,8 @@ function renderQuickLock(overrides: Partial<Backend> = {}, signedIn = true) {
     sendAction: vi.fn(() => {
       locked = true;
       return Promise.resolve({
+        runId: "run-1",
+        cancelled: 0,
         action: "remoteLock" as const,
         outcomes: [
           {

@@ -46,6 +46,7 @@ import { AuditPanel } from "./AuditPanel";
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
 import { InterruptedRequests } from "./InterruptedRequests";
+import { StoppedRuns } from "./StoppedRuns";
 import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
 import { SignInPanel } from "./SignInPanel";
 
@@ -175,6 +176,7 @@ export function Workspace({ summary, onSignedOut }: Props) {
           setDevice(found);
         }}
       />
+      <StoppedRuns />
       <div className={styles.bar}>
         <TabList
           selectedValue={tab}

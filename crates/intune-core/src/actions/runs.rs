@@ -306,6 +306,16 @@ impl RunStore {
         ))
     }
 
+    /// The admin chose not to go on with a stopped run: it ends as cancelled and is no longer
+    /// offered at start (`runs resume` can still take it up).
+    pub fn set_aside(&self, id: &str) -> Result<()> {
+        let (journal, _) = self.reopen(id)?;
+        journal.write(&Line::Ended {
+            at: Utc::now(),
+            how: RunEnd::Cancelled,
+        })
+    }
+
     /// One run read back.
     pub fn get(&self, id: &str) -> Result<RunRecord> {
         let path = self.checked_path(id)?;

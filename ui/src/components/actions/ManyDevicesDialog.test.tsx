@@ -2,10 +2,17 @@ import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { Backend, DeviceOutcome, ListMatch, ReviewRow } from "../../backend";
+import type { Backend, DeviceOutcome, ListMatch, ReviewRow, RunSummary } from "../../backend";
 import { BackendProvider } from "../../backend/context";
 import { fakeBackend, mockMediaQueries, sampleDevice, sampleVerdict } from "../../test/backend";
-import { countVerdicts, duration, ManyDevicesDialog, toSend } from "./ManyDevicesDialog";
+import {
+  countVerdicts,
+  doneSummary,
+  duration,
+  filterOutcomes,
+  ManyDevicesDialog,
+  toSend,
+} from "./ManyDevicesDialog";
 
 // Twelve iPhones: 10 ready, 1 with a warning, 1 blocked.
 const FLEET = Array.from({ length: 12 }, (_, i) =>
@@ -174,6 +181,8 @@ describe("ManyDevicesDialog", () => {
     expect(await within(dialog).findByText(/2 of 11 sent or settled/)).toBeInTheDocument();
     await act(async () =>
       finish({
+        runId: "run-1",
+        cancelled: 0,
         action: "remoteLock",
         outcomes: Array.from({ length: 10 }, (_, i) => outcome(i)),
         queued: 10,
@@ -182,7 +191,7 @@ describe("ManyDevicesDialog", () => {
         unknown: 0,
       }),
     );
-    expect(await within(dialog).findByText(/Done: 10 sent, 0 blocked/)).toBeInTheDocument();
+    expect(await within(dialog).findByText(/Done: 10 sent\./)).toBeInTheDocument();
     // The run as CSV, written by Rust where the admin chose.
     await userEvent.click(
       within(dialog).getByRole("button", { name: "Export CSV…", hidden: true }),
@@ -191,5 +200,169 @@ describe("ManyDevicesDialog", () => {
     expect(
       await within(dialog).findByText("Saved to /home/it/Downloads/run.csv"),
     ).toBeInTheDocument();
+  });
+
+  it("filters the results by outcome and by text, and sums up only what happened", () => {
+    const all: DeviceOutcome[] = [
+      outcome(0),
+      { ...outcome(1), state: "failed", message: "Intune refused it: 403" },
+      { ...outcome(2), state: "unknown", message: "No answer came back." },
+      { ...outcome(3), state: "cancelled", deviceName: "", message: "Not sent: cancelled." },
+    ];
+    expect(filterOutcomes(all, "all", "")).toHaveLength(4);
+    expect(filterOutcomes(all, "failed", "").map((o) => o.deviceId)).toEqual([FLEET[1]!.id]);
+    expect(filterOutcomes(all, "all", "IPHONE 3").map((o) => o.deviceId)).toEqual([FLEET[2]!.id]);
+    expect(filterOutcomes(all, "all", "403")).toHaveLength(1);
+    expect(filterOutcomes(all, "queued", "403")).toHaveLength(0);
+    const report = {
+      runId: "r",
+      action: "remoteLock" as const,
+      outcomes: all,
+      queued: 1,
+      blocked: 0,
+      failed: 1,
+      unknown: 1,
+      cancelled: 1,
+    };
+    expect(doneSummary(report)).toBe(
+      "Stopped: 1 sent, 1 refused, 1 unknown, 1 not sent (cancelled).",
+    );
+    expect(doneSummary({ ...report, failed: 0, unknown: 0, cancelled: 0 })).toBe("Done: 1 sent.");
+  });
+
+  it("pauses, goes on and stops sending through Rust while the run shows where it stands", async () => {
+    let tell: (o: DeviceOutcome) => void = () => {};
+    type Report = Awaited<ReturnType<Backend["sendAction"]>>;
+    let finish: (report: Report) => void = () => {};
+    const backend = renderDialog({
+      onDeviceSent: (callback) => {
+        tell = callback;
+        return () => {};
+      },
+      sendAction: vi.fn(() => new Promise<Report>((resolve) => (finish = resolve))),
+      controlRun: vi.fn(() => Promise.resolve()),
+    });
+    const dialog = await screen.findByRole("alertdialog", { hidden: true });
+    await userEvent.type(
+      within(dialog).getByRole("textbox", { name: /Serial numbers/, hidden: true }),
+      "SER1",
+    );
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Match the list", hidden: true }),
+    );
+    await userEvent.click(
+      await within(dialog).findByRole("button", { name: /Review 12 devices/, hidden: true }),
+    );
+    await userEvent.click(
+      await within(dialog).findByRole("checkbox", { name: /Leave out the 1/, hidden: true }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: /Remote lock: 10 devices/, hidden: true }),
+    );
+    act(() => tell(outcome(0)));
+    expect(await within(dialog).findByText(/About .* left at Intune's pace/)).toBeInTheDocument();
+    expect(within(dialog).getByText(/the run goes on in the tray/)).toBeInTheDocument();
+
+    await userEvent.click(within(dialog).getByRole("button", { name: "Pause", hidden: true }));
+    expect(backend.controlRun).toHaveBeenLastCalledWith("paused");
+    expect(await within(dialog).findByText(/Paused: devices under way finish/)).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole("button", { name: "Go on", hidden: true }));
+    expect(backend.controlRun).toHaveBeenLastCalledWith("going");
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Stop sending", hidden: true }),
+    );
+    expect(backend.controlRun).toHaveBeenLastCalledWith("cancelled");
+    expect(await within(dialog).findByText(/Cancelling: nothing more is sent/)).toBeInTheDocument();
+    expect(
+      within(dialog).getByRole("button", { name: "Stop sending", hidden: true }),
+    ).toBeDisabled();
+
+    const cancelled = Array.from({ length: 9 }, (_, i) => ({
+      ...outcome(i + 1),
+      state: "cancelled" as const,
+      message: "Not sent: the run was cancelled before this device.",
+    }));
+    await act(async () =>
+      finish({
+        runId: "run-1",
+        action: "remoteLock",
+        outcomes: [outcome(0), ...cancelled],
+        queued: 1,
+        blocked: 0,
+        failed: 0,
+        unknown: 0,
+        cancelled: 9,
+      }),
+    );
+    expect(
+      await within(dialog).findByText("Stopped: 1 sent, 9 not sent (cancelled)."),
+    ).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole("combobox", { name: "Show", hidden: true }));
+    await userEvent.click(await screen.findByRole("option", { name: "Sent (1)", hidden: true }));
+    const table = within(dialog).getByRole("table", {
+      name: "Each device's outcome",
+      hidden: true,
+    });
+    await vi.waitFor(() =>
+      expect(within(table).getAllByRole("row", { hidden: true })).toHaveLength(1),
+    );
+    expect(within(table).getByText("iPhone 1")).toBeInTheDocument();
+  });
+
+  it("resumes a stopped run: what is left, the typed count, and Rust's resume", async () => {
+    const run: RunSummary = {
+      id: "3f1c6a52-9d7e-4b1a-8c2d-5e6f7a8b9c0d",
+      action: "remoteLock",
+      account: "ada@contoso.com",
+      started: "2026-11-30T09:00:00Z",
+      ended: null,
+      status: "interrupted",
+      devices: 30,
+      queued: 12,
+      blocked: 1,
+      failed: 0,
+      unknown: 0,
+      cancelled: 0,
+      left: 16,
+      inFlight: 1,
+    };
+    type Report = Awaited<ReturnType<Backend["resumeRun"]>>;
+    let finish: (report: Report) => void = () => {};
+    const backend = fakeBackend({
+      resumeRun: vi.fn(() => new Promise<Report>((resolve) => (finish = resolve))),
+    });
+    render(
+      <BackendProvider backend={backend}>
+        <ManyDevicesDialog open onClose={() => {}} resume={run} />
+      </BackendProvider>,
+    );
+    const dialog = await screen.findByRole("alertdialog", { hidden: true });
+    expect(within(dialog).getByText("Resume: remote lock of 30 devices")).toBeInTheDocument();
+    expect(within(dialog).getByText(/So far: 12 sent, 1 blocked\./)).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/16 devices are left.*1 request was leaving.*never sends it again/),
+    ).toBeInTheDocument();
+    const resume = within(dialog).getByRole("button", { name: /Resume: 16 devices/, hidden: true });
+    expect(resume).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByRole("textbox", { name: /Type 16 to confirm/, hidden: true }),
+      "16",
+    );
+    await userEvent.click(resume);
+    expect(backend.resumeRun).toHaveBeenCalledWith(run.id);
+    expect(await within(dialog).findByText(/0 of 30 sent or settled/)).toBeInTheDocument();
+    await act(async () =>
+      finish({
+        runId: run.id,
+        action: "remoteLock",
+        outcomes: [outcome(0)],
+        queued: 29,
+        blocked: 1,
+        failed: 0,
+        unknown: 0,
+        cancelled: 0,
+      }),
+    );
+    expect(await within(dialog).findByText("Done: 29 sent, 1 blocked.")).toBeInTheDocument();
   });
 });

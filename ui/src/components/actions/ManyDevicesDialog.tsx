@@ -26,8 +26,13 @@ import {
   Textarea,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowDownloadRegular } from "@fluentui/react-icons";
-import { useEffect, useMemo, useState } from "react";
+import {
+  ArrowDownloadRegular,
+  DismissCircleRegular,
+  PauseRegular,
+  PlayRegular,
+} from "@fluentui/react-icons";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import {
   toErrorReport,
@@ -37,7 +42,9 @@ import {
   type ErrorReport,
   type ListMatch,
   type ReviewRow,
+  type RunMode,
   type RunReport,
+  type RunSummary,
   type WritePace,
 } from "../../backend";
 import { useBackend } from "../../backend/context";
@@ -53,6 +60,7 @@ const useStyles = makeStyles({
   table: { maxHeight: "280px", overflowY: "auto" },
   mono: { fontFamily: tokens.fontFamilyMonospace },
   muted: { color: tokens.colorNeutralForeground3 },
+  filters: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
 });
 
 /** Devices chosen already are named up to this many; the review lists them all. */
@@ -73,10 +81,32 @@ const STATE_LABEL: Record<DeviceOutcome["state"], string> = {
   blocked: "Not sent (blocked)",
   failed: "Refused",
   unknown: "Unknown: check it",
+  cancelled: "Not sent (cancelled)",
 };
+
+/** The results table's filter: every device, or those in one state. */
+type Shown = "all" | DeviceOutcome["state"];
+
+/** The outcomes a filter and a search keep (name, ID or message, any case). */
+export function filterOutcomes(
+  outcomes: DeviceOutcome[],
+  shown: Shown,
+  search: string,
+): DeviceOutcome[] {
+  const text = search.trim().toLowerCase();
+  return outcomes.filter(
+    (o) =>
+      (shown === "all" || o.state === shown) &&
+      (!text ||
+        o.deviceName.toLowerCase().includes(text) ||
+        o.deviceId.toLowerCase().includes(text) ||
+        o.message.toLowerCase().includes(text)),
+  );
+}
 
 type Step =
   | { kind: "list" }
+  | { kind: "resume"; run: RunSummary }
   | { kind: "review"; rows: ReviewRow[] }
   | { kind: "sending"; total: number }
   | { kind: "done"; report: RunReport };
@@ -107,6 +137,8 @@ interface Props {
   onClose(): void;
   /** Devices chosen already (every device of a user): no list to paste. */
   chosen?: { title: string; devices: Device[] };
+  /** A run that stopped before its end, to go on with. */
+  resume?: RunSummary;
 }
 
 /** Devices chosen already, as a list that matched them all. */
@@ -125,7 +157,7 @@ function asMatched(devices: Device[]): ListMatch {
  * review every device's verdict for the action, confirm once (typing the number above ten), and
  * watch each device's outcome arrive. Rust matches, judges and sends; blocked devices never go.
  */
-export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
+export function ManyDevicesDialog({ open, onClose, chosen: given, resume }: Props) {
   const backend = useBackend();
   const styles = useStyles();
   const [text, setText] = useState("");
@@ -133,7 +165,13 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
     given ? asMatched(given.devices) : null,
   );
   const [action, setAction] = useState<ActionKind>("remoteLock");
-  const [step, setStep] = useState<Step>({ kind: "list" });
+  const [step, setStep] = useState<Step>(() =>
+    resume ? { kind: "resume", run: resume } : { kind: "list" },
+  );
+  const [mode, setMode] = useState<RunMode>("going");
+  const [shown, setShown] = useState<Shown>("all");
+  const [search, setSearch] = useState("");
+  const [timeLeft, setTimeLeft] = useState<number | null>(null);
   const [leaveOutWarned, setLeaveOutWarned] = useState(false);
   const [reason, setReason] = useState("");
   const [typed, setTyped] = useState("");
@@ -164,6 +202,38 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
     };
   }, [backend, sending]);
   const waitLeft = waitUntil ? Math.max(0, Math.ceil((waitUntil - now) / 1000)) : 0;
+
+  // The time left at Intune's pace, as Rust's write limiter has it now, every few seconds.
+  const remaining = step.kind === "sending" ? Math.max(0, step.total - outcomes.length) : 0;
+  const remainingRef = useRef(remaining);
+  useEffect(() => {
+    remainingRef.current = remaining;
+  }, [remaining]);
+  useEffect(() => {
+    if (!sending) return;
+    let current = true;
+    const estimate = () =>
+      backend.writePace(remainingRef.current).then(
+        (p) => current && setTimeLeft(p.estimateSecs),
+        () => current && setTimeLeft(null),
+      );
+    void estimate();
+    const every = window.setInterval(() => void estimate(), 3000);
+    return () => {
+      current = false;
+      window.clearInterval(every);
+    };
+  }, [backend, sending]);
+
+  async function control(next: RunMode) {
+    setError(null);
+    try {
+      await backend.controlRun(next);
+      setMode(next);
+    } catch (e) {
+      setError(toErrorReport(e));
+    }
+  }
 
   async function match() {
     setBusy(true);
@@ -224,6 +294,7 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
     if (!canSend) return;
     setError(null);
     setOutcomes([]);
+    setMode("going");
     setStep({ kind: "sending", total: chosen.length });
     try {
       const report = await backend.sendAction({
@@ -239,6 +310,25 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
     }
   }
 
+  const resumeCount = resume ? resume.left : 0;
+  const resumeNeedsTyping = resumeCount > TYPED_CONFIRMATION_FROM;
+  const canResume =
+    !!resume && (!resumeNeedsTyping || typed.trim() === String(resumeCount)) && !busy;
+
+  async function goOn() {
+    if (!resume || !canResume) return;
+    setError(null);
+    setOutcomes([]);
+    setMode("going");
+    setStep({ kind: "sending", total: resume.devices });
+    try {
+      setStep({ kind: "done", report: await backend.resumeRun(resume.id) });
+    } catch (e) {
+      setError(toErrorReport(e));
+      setStep({ kind: "resume", run: resume });
+    }
+  }
+
   async function exportRun() {
     setError(null);
     try {
@@ -251,7 +341,14 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
 
   function onKeyDown(event: React.KeyboardEvent) {
     if (isPrimaryKey(event) && step.kind === "review") void send();
+    if (isPrimaryKey(event) && step.kind === "resume") void goOn();
   }
+
+  const allOutcomes = step.kind === "done" ? step.report.outcomes : outcomes;
+  const visibleOutcomes = useMemo(
+    () => filterOutcomes(allOutcomes, shown, search),
+    [allOutcomes, shown, search],
+  );
 
   const errorBar = error && (
     <MessageBar intent="error" id="many-error">
@@ -267,8 +364,41 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
     >
       <DialogSurface className={styles.surface} onKeyDown={onKeyDown}>
         <DialogBody>
-          <DialogTitle>{given?.title ?? "Many devices at once"}</DialogTitle>
+          <DialogTitle>
+            {resume
+              ? `Resume: ${actionName(resume.action)} of ${resume.devices.toLocaleString()} devices`
+              : (given?.title ?? "Many devices at once")}
+          </DialogTitle>
           <DialogContent className={styles.content}>
+            {step.kind === "resume" && (
+              <>
+                <Text id="many-resume-summary">
+                  Started {new Date(step.run.started).toLocaleString()} by {step.run.account}; it
+                  stopped before its end. So far: {step.run.queued.toLocaleString()} sent
+                  {step.run.blocked > 0 && `, ${step.run.blocked.toLocaleString()} blocked`}
+                  {step.run.failed > 0 && `, ${step.run.failed.toLocaleString()} refused`}
+                  {step.run.unknown > 0 && `, ${step.run.unknown.toLocaleString()} unknown`}.
+                </Text>
+                <Text weight="semibold" id="many-effect">
+                  {step.run.left.toLocaleString()}{" "}
+                  {step.run.left === 1 ? "device is" : "devices are"} left: each is read and checked
+                  again before it is sent.
+                  {step.run.inFlight > 0 &&
+                    ` ${step.run.inFlight.toLocaleString()} ${step.run.inFlight === 1 ? "request was" : "requests were"} leaving when the run stopped: the app looks for ${step.run.inFlight === 1 ? "it" : "them"} on the device and never sends ${step.run.inFlight === 1 ? "it" : "them"} again.`}{" "}
+                  Nothing that already left is sent twice.
+                </Text>
+                {resumeNeedsTyping && (
+                  <Field label={`Type ${resumeCount} to confirm ${resumeCount} devices`} required>
+                    <Input
+                      id="many-typed-count"
+                      value={typed}
+                      onChange={(_, data) => setTyped(data.value)}
+                      inputMode="numeric"
+                    />
+                  </Field>
+                )}
+              </>
+            )}
             {step.kind === "list" && given && (
               <Text id="many-matched">
                 {given.devices
@@ -418,17 +548,59 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
                 <Text id="many-progress" aria-live="polite">
                   {step.kind === "sending" ? (
                     <>
-                      <Spinner size="tiny" /> {outcomes.length} of {step.total} sent or settled…
+                      {mode === "paused" ? null : <Spinner size="tiny" />}{" "}
+                      {outcomes.length.toLocaleString()} of {step.total.toLocaleString()} sent or
+                      settled
+                      {mode === "paused"
+                        ? ". Paused: devices under way finish, no new device starts."
+                        : mode === "cancelled"
+                          ? ". Cancelling: nothing more is sent."
+                          : "…"}
+                      {mode === "going" &&
+                        timeLeft !== null &&
+                        remaining > 0 &&
+                        ` About ${duration(timeLeft)} left at Intune's pace.`}
                       {waitLeft > 0 && ` Intune asked to slow down: going on in ${waitLeft} s.`}
                     </>
                   ) : (
-                    `Done: ${step.report.queued} sent, ${step.report.blocked} blocked, ${step.report.failed} refused, ${step.report.unknown} unknown.`
+                    doneSummary(step.report)
                   )}
                 </Text>
+                {step.kind === "sending" && (
+                  <Text size={200} className={styles.muted} id="many-tray-hint">
+                    You can close this window: the run goes on in the tray, and a notification says
+                    when it ends.
+                  </Text>
+                )}
+                <div className={styles.filters}>
+                  <Dropdown
+                    id="many-shown"
+                    aria-label="Show"
+                    value={shownLabel(shown, allOutcomes)}
+                    selectedOptions={[shown]}
+                    onOptionSelect={(_, data) => setShown((data.optionValue as Shown) ?? "all")}
+                  >
+                    <Option value="all" text={shownLabel("all", allOutcomes)}>
+                      {shownLabel("all", allOutcomes)}
+                    </Option>
+                    {STATES.map((state) => (
+                      <Option key={state} value={state} text={shownLabel(state, allOutcomes)}>
+                        {shownLabel(state, allOutcomes)}
+                      </Option>
+                    ))}
+                  </Dropdown>
+                  <Input
+                    id="many-search"
+                    aria-label="Find in the results"
+                    placeholder="Find a device or message"
+                    value={search}
+                    onChange={(_, data) => setSearch(data.value)}
+                  />
+                </div>
                 <div className={styles.table}>
                   <Table size="small" aria-label="Each device's outcome">
                     <TableBody>
-                      {(step.kind === "done" ? step.report.outcomes : outcomes).map((o) => (
+                      {visibleOutcomes.map((o) => (
                         <TableRow key={o.deviceId} data-many-outcome={o.state}>
                           <TableCell>{o.deviceName || o.deviceId}</TableCell>
                           <TableCell>{STATE_LABEL[o.state]}</TableCell>
@@ -437,6 +609,9 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
                       ))}
                     </TableBody>
                   </Table>
+                  {visibleOutcomes.length === 0 && allOutcomes.length > 0 && (
+                    <Text className={styles.muted}>No device matches the filter.</Text>
+                  )}
                 </div>
               </>
             )}
@@ -483,6 +658,51 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
                 </Button>
               </>
             )}
+            {step.kind === "resume" && (
+              <>
+                <Button onClick={onClose}>Not now</Button>
+                <Button
+                  id="many-resume"
+                  appearance="primary"
+                  disabled={!canResume}
+                  aria-keyshortcuts="Control+Enter Meta+Enter"
+                  onClick={() => void goOn()}
+                >
+                  Resume: {resumeCount.toLocaleString()} devices
+                </Button>
+              </>
+            )}
+            {step.kind === "sending" && (
+              <>
+                {mode === "paused" ? (
+                  <Button
+                    id="many-go-on"
+                    icon={<PlayRegular />}
+                    onClick={() => void control("going")}
+                  >
+                    Go on
+                  </Button>
+                ) : (
+                  <Button
+                    id="many-pause"
+                    icon={<PauseRegular />}
+                    disabled={mode === "cancelled"}
+                    onClick={() => void control("paused")}
+                  >
+                    Pause
+                  </Button>
+                )}
+                <Button
+                  id="many-cancel"
+                  icon={<DismissCircleRegular />}
+                  disabled={mode === "cancelled"}
+                  title="Send nothing more; what was sent is kept and followed"
+                  onClick={() => void control("cancelled")}
+                >
+                  Stop sending
+                </Button>
+              </>
+            )}
             {step.kind === "done" && (
               <>
                 <Button
@@ -502,6 +722,32 @@ export function ManyDevicesDialog({ open, onClose, chosen: given }: Props) {
       </DialogSurface>
     </Dialog>
   );
+}
+
+const STATES: DeviceOutcome["state"][] = ["queued", "failed", "unknown", "blocked", "cancelled"];
+
+/** "Sent (28)", "All (30)". */
+function shownLabel(shown: Shown, outcomes: DeviceOutcome[]): string {
+  const count =
+    shown === "all" ? outcomes.length : outcomes.filter((o) => o.state === shown).length;
+  return `${shown === "all" ? "All" : STATE_LABEL[shown]} (${count.toLocaleString()})`;
+}
+
+/** "Done: 28 sent, 1 refused, 1 unknown." with only the counts that are not zero past "sent". */
+export function doneSummary(report: RunReport): string {
+  const parts = [`${report.queued.toLocaleString()} sent`];
+  const more: [number, string][] = [
+    [report.blocked, "blocked"],
+    [report.failed, "refused"],
+    [report.unknown, "unknown"],
+    [report.cancelled, "not sent (cancelled)"],
+  ];
+  for (const [count, word] of more) if (count > 0) parts.push(`${count.toLocaleString()} ${word}`);
+  return `${report.cancelled > 0 ? "Stopped" : "Done"}: ${parts.join(", ")}.`;
+}
+
+function actionName(action: ActionKind): string {
+  return (ACTIONS.find((a) => a.kind === action)?.label ?? action).toLowerCase();
 }
 
 /** "1 min 20 s", "45 s". */
