@@ -11,6 +11,7 @@ import {
   sampleReview,
   sampleVerdict,
 } from "../test/backend";
+import { ManyDevicesHost } from "./actions/ManyDevicesHost";
 import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 
 const MAC = sampleDevice(7, { deviceName: "MAC-ADA-007", serialNumber: "C02ADA7" });
@@ -56,7 +57,9 @@ function renderPanel(review: DeviceReview, overrides: Partial<Backend> = {}) {
   });
   render(
     <BackendProvider backend={backend}>
-      <DeviceDetailsPanel device={review.details.device} />
+      <ManyDevicesHost>
+        <DeviceDetailsPanel device={review.details.device} />
+      </ManyDevicesHost>
     </BackendProvider>,
   );
   return backend;

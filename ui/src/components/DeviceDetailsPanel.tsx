@@ -32,7 +32,7 @@ import {
 import { useBackend } from "../backend/context";
 import { ago, dateTime, ownershipLabel, platformLabel, words } from "../format";
 import { ActionOutcome } from "./actions/ActionOutcome";
-import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
+import { useManyDevices } from "./actions/ManyDevicesHost";
 import { PinUsedButton } from "./actions/PinUsedButton";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
 import { GuidancePanel } from "./actions/GuidancePanel";
@@ -103,13 +103,19 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
   const [done, setDone] = useState<string | null>(null);
   const dialog = useDialog<{ confirm: Verdict; reveal: SecretKind }>();
   const [pinned, setPinned] = useState(false);
-  const [userDevices, setUserDevices] = useState<Device[] | null>(null);
+  const openMany = useManyDevices();
 
   // A departing employee's Mac, iPhone and iPad, acted on at once.
   async function openUserDevices() {
     setNotice(null);
     try {
-      setUserDevices(await backend.devicesOfUser(device.userPrincipalName));
+      const devices = await backend.devicesOfUser(device.userPrincipalName);
+      openMany({
+        chosen: {
+          title: `Every device of ${device.userDisplayName || device.userPrincipalName}`,
+          devices,
+        },
+      });
     } catch (e) {
       setNotice(toErrorReport(e));
     }
@@ -245,16 +251,6 @@ export function DeviceDetailsPanel({ device }: { device: Device }) {
           </Button>
         )}
       </div>
-      {userDevices && (
-        <ManyDevicesDialog
-          open
-          onClose={() => setUserDevices(null)}
-          chosen={{
-            title: `Every device of ${device.userDisplayName || device.userPrincipalName}`,
-            devices: userDevices,
-          }}
-        />
-      )}
       {notice && (
         <MessageBar intent="error">
           <MessageBarBody>{notice.message}</MessageBarBody>

@@ -11,7 +11,7 @@ import {
 } from "@fluentui/react-components";
 import { useDeferredValue, useEffect, useRef, useState, type KeyboardEvent } from "react";
 
-import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
+import { useManyDevices } from "./actions/ManyDevicesHost";
 
 import type { Device, DeviceQuery, DeviceSort, Ownership, Platform } from "../backend";
 import { PLATFORM_CHOICES, platformLabel, words } from "../format";
@@ -72,7 +72,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
   // Devices picked for a run of many, in the order picked; the anchor of a Shift+click range.
   const [checked, setChecked] = useState<Map<string, Device>>(new Map());
   const [anchor, setAnchor] = useState(-1);
-  const [acting, setActing] = useState(false);
+  const openMany = useManyDevices();
   const grid = useRef<HTMLDivElement>(null);
 
   const query: DeviceQuery = {
@@ -266,7 +266,14 @@ export function DeviceFinder({ generation, onOpen }: Props) {
                 size="small"
                 appearance="primary"
                 id="picked-act"
-                onClick={() => setActing(true)}
+                onClick={() =>
+                  openMany({
+                    chosen: {
+                      title: `${checked.size.toLocaleString()} devices picked`,
+                      devices: [...checked.values()],
+                    },
+                  })
+                }
               >
                 Act on them…
               </Button>
@@ -306,16 +313,6 @@ export function DeviceFinder({ generation, onOpen }: Props) {
         onOpen={open}
         gridRef={grid}
       />
-      {acting && (
-        <ManyDevicesDialog
-          open
-          onClose={() => setActing(false)}
-          chosen={{
-            title: `${checked.size.toLocaleString()} devices picked`,
-            devices: [...checked.values()],
-          }}
-        />
-      )}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunSummary } from "../backend";
 import { BackendProvider } from "../backend/context";
 import { fakeBackend, mockMediaQueries } from "../test/backend";
+import { ManyDevicesHost } from "./actions/ManyDevicesHost";
 import { StoppedRuns } from "./StoppedRuns";
 
 const RUN: RunSummary = {
@@ -34,7 +35,9 @@ describe("StoppedRuns", () => {
     });
     render(
       <BackendProvider backend={backend}>
-        <StoppedRuns />
+        <ManyDevicesHost>
+          <StoppedRuns />
+        </ManyDevicesHost>
       </BackendProvider>,
     );
     expect(

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { toErrorReport, type ErrorReport, type RunSummary } from "../backend";
 import { useBackend } from "../backend/context";
-import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
+import { useManyDevices } from "./actions/ManyDevicesHost";
 
 const ACTION_NAME: Record<RunSummary["action"], string> = {
   remoteLock: "Remote lock",
@@ -26,7 +26,7 @@ const ACTION_NAME: Record<RunSummary["action"], string> = {
 export function StoppedRuns() {
   const backend = useBackend();
   const [runs, setRuns] = useState<RunSummary[]>([]);
-  const [resuming, setResuming] = useState<RunSummary | null>(null);
+  const openMany = useManyDevices();
   const [error, setError] = useState<ErrorReport | null>(null);
 
   const load = useCallback(() => {
@@ -65,7 +65,7 @@ export function StoppedRuns() {
               size="small"
               appearance="primary"
               data-resume-run={run.id}
-              onClick={() => setResuming(run)}
+              onClick={() => openMany({ resume: run, onClosed: load })}
             >
               Resume…
             </Button>
@@ -76,16 +76,6 @@ export function StoppedRuns() {
         <MessageBar intent="error">
           <MessageBarBody>{error.message}</MessageBarBody>
         </MessageBar>
-      )}
-      {resuming && (
-        <ManyDevicesDialog
-          open
-          resume={resuming}
-          onClose={() => {
-            setResuming(null);
-            load();
-          }}
-        />
       )}
     </>
   );

@@ -47,7 +47,7 @@ import { DeviceDetailsPanel } from "./DeviceDetailsPanel";
 import { DeviceFinder } from "./DeviceFinder";
 import { InterruptedRequests } from "./InterruptedRequests";
 import { StoppedRuns } from "./StoppedRuns";
-import { ManyDevicesDialog } from "./actions/ManyDevicesDialog";
+import { ManyDevicesHost, useManyDevices } from "./actions/ManyDevicesHost";
 import { SignInPanel } from "./SignInPanel";
 
 const useStyles = makeStyles({
@@ -95,9 +95,18 @@ interface Props {
 }
 
 /** Signed in: the device list, the chosen device, and who is signed in where. */
-export function Workspace({ summary, onSignedOut }: Props) {
+export function Workspace(props: Props) {
+  return (
+    <ManyDevicesHost>
+      <WorkspaceView {...props} />
+    </ManyDevicesHost>
+  );
+}
+
+function WorkspaceView({ summary, onSignedOut }: Props) {
   const backend = useBackend();
   const styles = useStyles();
+  const openMany = useManyDevices();
   const [inventory, setInventory] = useState<InventoryStatus | null>(null);
   const [generation, setGeneration] = useState(0);
   const [device, setDevice] = useState<Device | null>(null);
@@ -138,7 +147,6 @@ export function Workspace({ summary, onSignedOut }: Props) {
 
   const [profiles, setProfiles] = useState<ProfileChoice[]>([]);
   const [adding, setAdding] = useState(false);
-  const [many, setMany] = useState(false);
   // Asked again when the tenant changes: a tenant just added is there to switch back to.
   useEffect(() => {
     backend.profileChoices().then(setProfiles, () => setProfiles([]));
@@ -231,13 +239,12 @@ export function Workspace({ summary, onSignedOut }: Props) {
             icon={<TaskListLtrRegular />}
             disabled={!inventory || inventory.count === 0}
             title="Act on a list of devices: serials, names or IDs, or rows from Excel"
-            onClick={() => setMany(true)}
+            onClick={() => openMany({})}
             aria-label="Many devices…"
           >
             <span className={styles.wide}>Many devices…</span>
           </Button>
         </div>
-        {many && <ManyDevicesDialog open={many} onClose={() => setMany(false)} />}
         <Menu>
           <MenuTrigger disableButtonEnhancement>
             <Button id="account-menu" icon={<PersonRegular />} appearance="subtle">

@@ -139,6 +139,10 @@ interface Props {
   chosen?: { title: string; devices: Device[] };
   /** A run that stopped before its end, to go on with. */
   resume?: RunSummary;
+  /** Puts the dialog out of the way while its run goes on ("Keep working"). */
+  onHide?(): void;
+  /** Where the run stands, in a few words, for whoever shows it while the dialog is hidden. */
+  onStatus?(status: { text: string; going: boolean } | null): void;
 }
 
 /** Devices chosen already, as a list that matched them all. */
@@ -157,7 +161,14 @@ function asMatched(devices: Device[]): ListMatch {
  * review every device's verdict for the action, confirm once (typing the number above ten), and
  * watch each device's outcome arrive. Rust matches, judges and sends; blocked devices never go.
  */
-export function ManyDevicesDialog({ open, onClose, chosen: given, resume }: Props) {
+export function ManyDevicesDialog({
+  open,
+  onClose,
+  chosen: given,
+  resume,
+  onHide,
+  onStatus,
+}: Props) {
   const backend = useBackend();
   const styles = useStyles();
   const [text, setText] = useState("");
@@ -224,6 +235,26 @@ export function ManyDevicesDialog({ open, onClose, chosen: given, resume }: Prop
       window.clearInterval(every);
     };
   }, [backend, sending]);
+
+  // The run in a few words, for the chip shown while the dialog is out of the way.
+  const runningAction = step.kind === "done" ? step.report.action : (resume?.action ?? action);
+  const doneText = step.kind === "done" ? doneSummary(step.report) : null;
+  const sentSoFar = outcomes.length;
+  const total = step.kind === "sending" ? step.total : 0;
+  useEffect(() => {
+    if (!onStatus) return;
+    const name = ACTIONS.find((a) => a.kind === runningAction)?.label ?? runningAction;
+    if (sending) {
+      onStatus({
+        text: `${name}: ${sentSoFar.toLocaleString()} of ${total.toLocaleString()}${mode === "paused" ? " (paused)" : "…"}`,
+        going: true,
+      });
+    } else if (doneText) {
+      onStatus({ text: `${name}: ${doneText}`, going: false });
+    } else {
+      onStatus(null);
+    }
+  }, [onStatus, sending, sentSoFar, total, mode, doneText, runningAction]);
 
   async function control(next: RunMode) {
     setError(null);
@@ -359,7 +390,11 @@ export function ManyDevicesDialog({ open, onClose, chosen: given, resume }: Prop
   return (
     <Dialog
       open={open}
-      onOpenChange={(_, data) => !data.open && !sending && onClose()}
+      onOpenChange={(_, data) => {
+        if (data.open) return;
+        if (!sending) onClose();
+        else onHide?.();
+      }}
       modalType="alert"
     >
       <DialogSurface className={styles.surface} onKeyDown={onKeyDown}>
@@ -568,8 +603,9 @@ export function ManyDevicesDialog({ open, onClose, chosen: given, resume }: Prop
                 </Text>
                 {step.kind === "sending" && (
                   <Text size={200} className={styles.muted} id="many-tray-hint">
-                    You can close this window: the run goes on in the tray, and a notification says
-                    when it ends.
+                    {onHide
+                      ? "Keep working puts this aside while the run goes on. You can also close the window: the run goes on in the tray, and a notification says when it ends."
+                      : "You can close the window: the run goes on in the tray, and a notification says when it ends."}
                   </Text>
                 )}
                 <div className={styles.filters}>
@@ -674,6 +710,11 @@ export function ManyDevicesDialog({ open, onClose, chosen: given, resume }: Prop
             )}
             {step.kind === "sending" && (
               <>
+                {onHide && (
+                  <Button id="many-hide" onClick={onHide}>
+                    Keep working
+                  </Button>
+                )}
                 {mode === "paused" ? (
                   <Button
                     id="many-go-on"
