@@ -36,11 +36,11 @@ pub fn run_finished(app: &AppHandle, report: &intune_core::actions::RunReport) {
     }
     show(
         app,
+        &format!("{label} of {} devices finished", report.outcomes.len()),
         &format!(
-            "{label} of {} devices finished",
-            report.outcomes.len()
+            "{}. Open Intune Actions for each device's outcome.",
+            parts.join(", ")
         ),
-        &format!("{}. Open Intune Actions for each device's outcome.", parts.join(", ")),
     );
 }
 

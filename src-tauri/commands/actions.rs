@@ -436,13 +436,27 @@ pub async fn audit_entries(
 }
 
 /// Requests written ahead whose answer was never recorded (the app was quit or crashed during a
-/// send): shown at start until the admin has checked each.
+/// send): shown at start until the admin has checked each, except those of a run offered for
+/// resuming.
 #[tauri::command]
 #[specta::specta]
 pub async fn interrupted_requests(
     state: State<'_, AppState>,
 ) -> Result<Vec<AuditEntry>, ErrorReport> {
-    Ok(state.tenant().await?.actions.interrupted()?)
+    let tenant = state.tenant().await?;
+    // Those of a stopped run are the run's banner's: resuming it looks for them.
+    let covered = tenant.actions.runs().leaving_in_stopped_runs()?;
+    Ok(tenant
+        .actions
+        .interrupted()?
+        .into_iter()
+        .filter(|e| {
+            e.record
+                .client_request_id
+                .as_ref()
+                .is_none_or(|crid| !covered.contains(crid))
+        })
+        .collect())
 }
 
 /// The admin checked an interrupted request in the device's action results.

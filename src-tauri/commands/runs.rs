@@ -76,9 +76,6 @@ pub async fn resume_run(
 /// The admin chose not to go on with a stopped run: it is no longer offered.
 #[tauri::command]
 #[specta::specta]
-pub async fn set_run_aside(
-    state: State<'_, AppState>,
-    run_id: String,
-) -> Result<(), ErrorReport> {
+pub async fn set_run_aside(state: State<'_, AppState>, run_id: String) -> Result<(), ErrorReport> {
     Ok(state.tenant().await?.actions.runs().set_aside(&run_id)?)
 }

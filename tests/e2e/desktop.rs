@@ -472,6 +472,41 @@ impl Desktop {
         found
     }
 
+    /// Kills the app (SIGKILL: no chance to end anything), as a crash or a power cut would; the
+    /// number of processes killed. Only this suite's copies: their home is the test home.
+    pub fn kill_app(&self) -> Result<usize, String> {
+        let home = format!("HOME={}", self.home.path().display());
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc")
+            .map_err(|e| e.to_string())?
+            .flatten()
+        {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+            if !exe
+                .display()
+                .to_string()
+                .starts_with(crate::app::APP_BINARY)
+            {
+                continue;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            if !environ.split(|b| *b == 0).any(|v| v == home.as_bytes()) {
+                continue;
+            }
+            let status = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status()
+                .map_err(|e| format!("cannot run kill: {e}"))?;
+            if status.success() {
+                killed += 1;
+            }
+        }
+        Ok(killed)
+    }
+
     /// Whether a window whose title contains `title` is on the virtual display.
     pub fn has_window_titled(&self, title: &str) -> Result<bool, String> {
         Ok(self.window_titles()?.iter().any(|t| t.contains(title)))

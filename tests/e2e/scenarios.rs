@@ -60,6 +60,10 @@ pub const ALL: &[(&str, Scenario)] = &[
         "a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent",
         a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent,
     ),
+    (
+        "a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twice",
+        a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twice,
+    ),
 ];
 
 /// Many devices at once: 30 serials pasted (one twice, one unknown), what matched shown first, the
@@ -158,6 +162,189 @@ fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
             "the export holds {csv:?}"
         );
         ctx.app.click("#many-close").await?;
+        Ok(())
+    })
+}
+
+/// A large run against a slow tenant: while it goes on, the admin keeps
+/// working (the device list still searches); then the app is killed (SIGKILL) midway. At the next
+/// start the stopped run is offered; resumed, it finishes, and the tenant received at most one lock
+/// per device: exactly as many as the run reports sent.
+fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twice<'a>(
+    ctx: &'a Ctx<'a>,
+) -> Outcome<'a> {
+    Box::pin(async move {
+        let _keychain = ctx.desktop.start_keychain()?;
+        let sim = tenant_sim::start(tenant_sim::SimConfig {
+            devices: 160,
+            device_code: tenant_sim::DeviceCodeConfig {
+                interval_secs: 1,
+                expires_in_secs: 120,
+                auto_approve_after_polls: Some(1),
+            },
+            ..tenant_sim::SimConfig::default()
+        })
+        .map_err(|e| format!("cannot start a simulated tenant: {e}"))?;
+        let phones: Vec<tenant_sim::Device> = sim
+            .devices()
+            .into_iter()
+            .filter(|d| {
+                matches!(
+                    d.platform,
+                    tenant_sim::fleet::Platform::Ios | tenant_sim::fleet::Platform::Android
+                )
+            })
+            .take(60)
+            .collect();
+        check!(phones.len() == 60, "the tenant has {} phones", phones.len());
+        let applied = |id: &str| {
+            sim.received()
+                .iter()
+                .filter(|r| {
+                    r.device_id == id
+                        && r.action == "remoteLock"
+                        && matches!(
+                            r.outcome,
+                            tenant_sim::ReceiptOutcome::Applied
+                                | tenant_sim::ReceiptOutcome::AppliedThenDropped
+                                | tenant_sim::ReceiptOutcome::AppliedThenFailed
+                        )
+                })
+                .count()
+        };
+        let locked = || phones.iter().map(|p| applied(&p.id)).sum::<usize>();
+
+        sign_out_and_fill_in_a_tenant(ctx, &sim, "Contoso", &sim.tenant.client_id, "deviceCode")
+            .await?;
+        ctx.app.click("#profile-add").await?;
+        ctx.app
+            .wait_for_text("#inventory-status", "the tenant's devices", |t| {
+                t.starts_with("160 devices")
+            })
+            .await?;
+        // A slow tenant (every answer takes most of a second), so the run takes long enough to
+        // work beside it and to be killed midway.
+        sim.set_faults(tenant_sim::Faults {
+            latency_ms: 800,
+            ..Default::default()
+        });
+        ctx.app.click("#many-open").await?;
+        let list: Vec<&str> = phones.iter().map(|p| p.serial_number.as_str()).collect();
+        ctx.app
+            .type_into("#many-list", &list.join("\u{E007}"))
+            .await?;
+        ctx.app.click("#many-match").await?;
+        ctx.app
+            .wait_for_text("#many-matched", "what matched", |t| {
+                t.contains("60 devices matched")
+            })
+            .await?;
+        ctx.app.click("#many-review").await?;
+        let label = ctx
+            .app
+            .wait_for_text("#many-effect", "what will be sent", |t| {
+                t.contains("devices")
+            })
+            .await?;
+        let chosen: usize = label
+            .split(": ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| format!("no count in {label:?}"))?;
+        check!(chosen > 20, "only {chosen} can be sent");
+        ctx.app
+            .type_into("#many-typed-count", &chosen.to_string())
+            .await?;
+        ctx.app.click("#many-send").await?;
+        ctx.app
+            .wait_for_text("#many-progress", "the run under way", |t| {
+                t.contains(&format!("of {chosen} sent or settled"))
+            })
+            .await?;
+
+        // The admin keeps working while it goes on: the device list still searches.
+        ctx.app.click("#many-hide").await?;
+        ctx.app
+            .wait_for_text("#run-chip", "the run in its chip", |t| {
+                t.starts_with("Remote lock:")
+            })
+            .await?;
+        let other = sim
+            .devices()
+            .into_iter()
+            .find(|d| d.platform == tenant_sim::fleet::Platform::MacOs)
+            .ok_or("the tenant has no Mac")?;
+        ctx.app
+            .type_into("#device-search", &other.serial_number)
+            .await?;
+        ctx.app
+            .wait_for_text("#result-count", "the search's answer", |t| {
+                t.starts_with("1 ")
+            })
+            .await?;
+        ctx.shot("run-keep-working");
+        check!(
+            wait_until(Duration::from_secs(30), || locked() >= 12),
+            "the run did not get going: {} locks",
+            locked()
+        );
+        let killed = ctx.desktop.kill_app()?;
+        check!(killed >= 1, "no app process was found to kill");
+        let before = locked();
+        check!(before < chosen, "the run finished before it was killed");
+
+        sim.set_faults(tenant_sim::Faults::default());
+        let name = "a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twice";
+        let driver = ctx.desktop.start_driver(&format!("{name}-2"))?;
+        let again = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
+        let resumed: Result<String, String> = async {
+            again
+                .wait_for_text("[data-stopped-run]", "the stopped run", |t| {
+                    t.contains(&format!(
+                        "Remote lock of {chosen} devices stopped before its end"
+                    ))
+                })
+                .await?;
+            again.screenshot("stopped-run").await?;
+            again.click("[data-resume-run]").await?;
+            let effect = again
+                .wait_for_text("#many-effect", "what is left", |t| t.contains("left"))
+                .await?;
+            let left: usize = effect
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| format!("no count in {effect:?}"))?;
+            if left > 10 {
+                again
+                    .type_into("#many-typed-count", &left.to_string())
+                    .await?;
+            }
+            again.screenshot("resume").await?;
+            again.click("#many-resume").await?;
+            again
+                .wait_for_text("#many-progress", "the resumed run finished", |t| {
+                    t.starts_with("Done:")
+                })
+                .await
+        }
+        .await;
+        again.quit().await;
+        let done = resumed?;
+        for phone in &phones {
+            let times = applied(&phone.id);
+            check!(
+                times <= 1,
+                "{} was locked {times} times",
+                phone.serial_number
+            );
+        }
+        let total = locked();
+        check!(
+            done.contains(&format!("{total} sent")),
+            "the run says {done:?}; the tenant locked {total} (before the kill: {before})"
+        );
         Ok(())
     })
 }

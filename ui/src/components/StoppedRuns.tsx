@@ -23,7 +23,7 @@ const ACTION_NAME: Record<RunSummary["action"], string> = {
  * was turned off): Rust found them in their journals. Resuming never sends again what already
  * left; setting one aside stops offering it.
  */
-export function StoppedRuns() {
+export function StoppedRuns({ onResumed }: { onResumed?(): void }) {
   const backend = useBackend();
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const openMany = useManyDevices();
@@ -65,7 +65,15 @@ export function StoppedRuns() {
               size="small"
               appearance="primary"
               data-resume-run={run.id}
-              onClick={() => openMany({ resume: run, onClosed: load })}
+              onClick={() =>
+                openMany({
+                  resume: run,
+                  onClosed: () => {
+                    load();
+                    onResumed?.();
+                  },
+                })
+              }
             >
               Resume…
             </Button>

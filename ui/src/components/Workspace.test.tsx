@@ -398,4 +398,33 @@ describe("Workspace", () => {
     await userEvent.keyboard("{Control>}f{/Control}");
     expect(search).toHaveFocus();
   });
+
+  it("offers a stopped run above the list and opens its resume in the window's run dialog", async () => {
+    renderWorkspace({
+      stoppedRuns: () =>
+        Promise.resolve([
+          {
+            id: "3f1c6a52-9d7e-4b1a-8c2d-5e6f7a8b9c0d",
+            action: "remoteLock",
+            account: "ada@contoso.com",
+            started: "2026-11-30T09:00:00Z",
+            ended: null,
+            status: "interrupted",
+            devices: 55,
+            queued: 12,
+            blocked: 0,
+            failed: 0,
+            unknown: 0,
+            cancelled: 0,
+            left: 42,
+            inFlight: 1,
+          },
+        ]),
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Resume…" }));
+    const dialog = await screen.findByRole("alertdialog", { hidden: true });
+    expect(
+      within(dialog).getByRole("button", { name: /Resume: 42 devices/, hidden: true }),
+    ).toBeDisabled();
+  });
 });

@@ -65,6 +65,16 @@ const useStyles = makeStyles({
     flexGrow: 1,
     minHeight: 0,
   },
+  notices: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    flexShrink: 0,
+    maxHeight: "40vh",
+    overflowY: "auto",
+    "&:empty": { display: "none" },
+    "& > *": { flexShrink: 0 },
+  },
   bar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
   inventory: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexGrow: 1 },
   progress: { width: "160px" },
@@ -107,6 +117,7 @@ function WorkspaceView({ summary, onSignedOut }: Props) {
   const backend = useBackend();
   const styles = useStyles();
   const openMany = useManyDevices();
+  const [resumes, setResumes] = useState(0);
   const [inventory, setInventory] = useState<InventoryStatus | null>(null);
   const [generation, setGeneration] = useState(0);
   const [device, setDevice] = useState<Device | null>(null);
@@ -173,18 +184,24 @@ function WorkspaceView({ summary, onSignedOut }: Props) {
 
   return (
     <div className={styles.root}>
-      {summary.notice && (
-        <MessageBar intent="warning" id="tenant-notice">
-          <MessageBarBody>{summary.notice}</MessageBarBody>
-        </MessageBar>
-      )}
-      <InterruptedRequests
-        onOpen={(found) => {
-          setTab("devices");
-          setDevice(found);
-        }}
-      />
-      <StoppedRuns />
+      {/* Notices keep their height (a squeezed banner would spill over the toolbar); many of
+          them scroll among themselves. */}
+      <div className={styles.notices}>
+        {summary.notice && (
+          <MessageBar intent="warning" id="tenant-notice">
+            <MessageBarBody>{summary.notice}</MessageBarBody>
+          </MessageBar>
+        )}
+        <InterruptedRequests
+          key={resumes}
+          onOpen={(found) => {
+            setTab("devices");
+            setDevice(found);
+          }}
+        />
+        {/* A resume settles what it finds; what it cannot is listed as interrupted again. */}
+        <StoppedRuns onResumed={() => setResumes((n) => n + 1)} />
+      </div>
       <div className={styles.bar}>
         <TabList
           selectedValue={tab}

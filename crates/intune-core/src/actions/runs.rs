@@ -345,6 +345,23 @@ impl RunStore {
         Ok(runs)
     }
 
+    /// The client-request-ids of requests that were leaving when a run stopped, in runs still
+    /// offered for resuming: the resume looks for them, so they need no other reminder.
+    pub fn leaving_in_stopped_runs(&self) -> Result<std::collections::HashSet<String>> {
+        Ok(self
+            .list()?
+            .iter()
+            .filter(|run| run.summary().status == RunStatus::Interrupted)
+            .flat_map(|run| {
+                run.sending
+                    .iter()
+                    .filter(|(device, _)| !run.outcomes.contains_key(*device))
+                    .map(|(_, (crid, _))| crid.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    }
+
     fn checked_path(&self, id: &str) -> Result<PathBuf> {
         // Run IDs are GUIDs; anything else could name a path outside the folder.
         let id = id.trim();
@@ -621,6 +638,10 @@ mod tests {
         assert_eq!(run.left, 2, "c was not sent, e not reached");
         assert!(run.resumable());
 
+        assert_eq!(
+            store.leaving_in_stopped_runs().expect("read"),
+            ["crid-b".to_string()].into_iter().collect()
+        );
         let (again, record) = store.reopen(&h.id).expect("reopened");
         assert_eq!(record.header, h);
         again.resumed("admin@contoso.com").expect("journaled");

@@ -56,7 +56,7 @@ describe("ManyDevicesHost", () => {
       </BackendProvider>,
     );
     await userEvent.click(screen.getByRole("button", { name: "Open the run" }));
-    let dialog = await screen.findByRole("alertdialog");
+    let dialog = await screen.findByRole("alertdialog", { hidden: true });
     await userEvent.click(within(dialog).getByRole("button", { name: /Resume: 2 devices/ }));
     const device = sampleDevice(1, { deviceName: "iPhone 1" });
     act(() =>
@@ -74,14 +74,18 @@ describe("ManyDevicesHost", () => {
       }),
     );
     await userEvent.click(await within(dialog).findByRole("button", { name: "Keep working" }));
-    await vi.waitFor(() => expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument());
+    await vi.waitFor(() =>
+      expect(screen.queryByRole("alertdialog", { hidden: true })).not.toBeInTheDocument(),
+    );
     expect(await screen.findByRole("button", { name: /Remote lock: 1 of 3…/ })).toBeVisible();
 
     // Another list while the run goes on: the run comes forward instead.
     await userEvent.click(screen.getByRole("button", { name: "Open a new list" }));
-    dialog = await screen.findByRole("alertdialog");
+    dialog = await screen.findByRole("alertdialog", { hidden: true });
     expect(within(dialog).getByText(/1 of 3 sent or settled/)).toBeInTheDocument();
-    await userEvent.click(within(dialog).getByRole("button", { name: "Keep working" }));
+    await userEvent.click(
+      within(dialog).getByRole("button", { name: "Keep working", hidden: true }),
+    );
     expect(await screen.findByRole("button", { name: /Remote lock: 1 of 3…/ })).toBeVisible();
 
     await act(async () =>
@@ -99,8 +103,8 @@ describe("ManyDevicesHost", () => {
     await userEvent.click(
       await screen.findByRole("button", { name: "Remote lock: Done: 3 sent." }),
     );
-    dialog = await screen.findByRole("alertdialog");
-    await userEvent.click(within(dialog).getByRole("button", { name: "Close" }));
+    dialog = await screen.findByRole("alertdialog", { hidden: true });
+    await userEvent.click(within(dialog).getByRole("button", { name: "Close", hidden: true }));
     await vi.waitFor(() =>
       expect(screen.queryByRole("button", { name: /Remote lock:/ })).toBeNull(),
     );
