@@ -168,8 +168,9 @@ fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
 
 /// A large run against a slow tenant: while it goes on, the admin keeps
 /// working (the device list still searches); then the app is killed (SIGKILL) midway. At the next
-/// start the stopped run is offered; resumed, it finishes, and the tenant received at most one lock
-/// per device: exactly as many as the run reports sent.
+/// start the stopped run is offered; resumed, it goes on with the window closed (in the tray) and a
+/// notification says when it ends; the tenant received at most one lock per device: exactly as
+/// many as the run reports sent.
 fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twice<'a>(
     ctx: &'a Ctx<'a>,
 ) -> Outcome<'a> {
@@ -295,6 +296,10 @@ fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twic
         check!(before < chosen, "the run finished before it was killed");
 
         sim.set_faults(tenant_sim::Faults::default());
+        let notifications =
+            crate::notifications::NotificationServer::start(&ctx.desktop.dbus_address).await?;
+        // GTK acts on a window's close request only under a window manager.
+        let _window_manager = ctx.desktop.start_window_manager()?;
         let name = "a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twice";
         let driver = ctx.desktop.start_driver(&format!("{name}-2"))?;
         let again = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
@@ -322,7 +327,40 @@ fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twic
                     .await?;
             }
             again.screenshot("resume").await?;
+            // Slow again, so the window can be closed while the run goes on.
+            sim.set_faults(tenant_sim::Faults {
+                latency_ms: 400,
+                ..Default::default()
+            });
             again.click("#many-resume").await?;
+            again
+                .wait_for_text("#many-progress", "the resumed run under way", |t| {
+                    t.contains("sent or settled")
+                })
+                .await?;
+            // Closed: the run goes on in the tray and says when it ends.
+            let mut closed = false;
+            for _ in 0..5 {
+                ctx.desktop.close_window("Intune Actions")?;
+                if wait_until(Duration::from_secs(2), || {
+                    !ctx.desktop
+                        .shows_window_titled("Intune Actions")
+                        .unwrap_or(true)
+                }) {
+                    closed = true;
+                    break;
+                }
+            }
+            check!(closed, "closing did not put the window away");
+            let finished = format!("Remote lock of {chosen} devices finished");
+            check!(
+                wait_until(Duration::from_secs(60), || notifications
+                    .shown()
+                    .iter()
+                    .any(|n| n.summary == finished)),
+                "no notification said the run finished: {:?}",
+                notifications.shown()
+            );
             again
                 .wait_for_text("#many-progress", "the resumed run finished", |t| {
                     t.starts_with("Done:")

@@ -1,9 +1,10 @@
 //! Sending actions and reading their outcome: one service per signed-in tenant, shared by the app
 //! and the command line.
 //!
-//! A run takes a LIST of devices (one device is a run of one). Each device is read live first and
-//! judged by the eligibility engine; blocked devices are not sent. Sends run a few at a time under
-//! a client-side write limit, each with a fresh `client-request-id`. A send whose outcome is
+//! A run takes a LIST of devices (one device is a run of one), journaled so it can be resumed
+//! (`runs`). Each device is read live first and judged by the eligibility engine; blocked devices
+//! are not sent. Devices are read a few at a time, ahead of the client-side write limit, and each
+//! request leaves with a fresh `client-request-id` as soon as the limit allows. A send whose outcome is
 //! unknown (no answer came back) is never blindly repeated: the device's action results are read
 //! first, and only a request that provably did not arrive is sent again, once.
 
@@ -640,8 +641,13 @@ impl ActionService {
             }
             waits(RunEvent::Waiting(wait.duration))
         }));
-        let (graph, on_event, request, to_send, settled) =
-            (&graph, &on_event, &request, &to_send, &settled);
+        // Devices are read and checked ahead of Intune's write limit: when a window opens, a whole
+        // window's worth is ready to go, instead of a few at a time being read then. Reads stay a
+        // few at a time; each device's write-ahead entry is still made right before its POST.
+        let reads = tokio::sync::Semaphore::new(self.concurrency);
+        let ahead = self.concurrency.max(self.limiter.limit());
+        let (graph, on_event, request, to_send, settled, reads) =
+            (&graph, &on_event, &request, &to_send, &settled, &reads);
         let outcomes: Vec<DeviceOutcome> = futures::stream::iter(header.devices.clone())
             .map(|id| async move {
                 if let Some(done) = settled.get(&id) {
@@ -652,7 +658,7 @@ impl ActionService {
                     return cancelled(&id);
                 }
                 let outcome = if control.proceed().await {
-                    self.send_one(graph, request, &id, Some(journal), control)
+                    self.send_one(graph, request, &id, Some(journal), control, reads)
                         .await
                 } else {
                     cancelled(&id)
@@ -661,7 +667,7 @@ impl ActionService {
                 on_event(RunEvent::Outcome(&outcome));
                 outcome
             })
-            .buffered(self.concurrency)
+            .buffered(ahead)
             .collect()
             .await;
         let count = |state| outcomes.iter().filter(|o| o.state == state).count() as u32;
@@ -690,6 +696,7 @@ impl ActionService {
         device_id: &str,
         journal: Option<&RunJournal>,
         control: &RunControl,
+        reads: &tokio::sync::Semaphore,
     ) -> DeviceOutcome {
         let action = request.action;
         let justification = request.justification.clone();
@@ -705,6 +712,8 @@ impl ActionService {
             reconciled: false,
             baseline: None,
         };
+        // Reads a few at a time (Intune's read limit), however many devices wait for a write.
+        let reading = reads.acquire().await.ok();
         let review = match self.review(device_id).await {
             Ok(review) => review,
             Err(error) => {
@@ -807,8 +816,16 @@ impl ActionService {
             }
         };
 
+        drop(reading);
+
         // The slot in Intune's write limit first: a request written ahead is one that leaves at
-        // once, so a run stopped while waiting here leaves nothing unknown. Cancel ends the wait.
+        // once, so a run stopped while waiting here leaves nothing unknown. Cancel ends the wait;
+        // a pause holds the device here.
+        if !control.proceed().await {
+            let mut cancelled = cancelled(&device.id);
+            cancelled.device_name = device.device_name.clone();
+            return cancelled;
+        }
         tokio::select! {
             () = self.limiter.acquire() => {}
             () = control.cancelled() => {}
