@@ -69,8 +69,9 @@ impl WriteLimiter {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Waits until one more write fits, and counts it.
-    pub async fn acquire(&self) {
+    /// Waits until one more write fits, and counts it; the time it was counted at, for
+    /// [`WriteLimiter::finished`].
+    pub async fn acquire(&self) -> Instant {
         let mut waited_for_window = false;
         loop {
             let wait = {
@@ -95,7 +96,7 @@ impl WriteLimiter {
                     _ if state.sent.len() < state.limit => {
                         state.sent.push_back(now);
                         state.at_limit = waited_for_window;
-                        return;
+                        return now;
                     }
                     // A hundredth of the window more than the window: a write takes a moment to
                     // reach Intune, and leaving the instant the oldest leaves our count is the
@@ -121,7 +122,10 @@ impl WriteLimiter {
             .filter(|t| now.duration_since(**t) < self.window)
             .count();
         let brief = retry_after <= (self.window / 10).max(Duration::from_secs(2));
-        if state.at_limit && brief {
+        if state.paused_until.is_some_and(|until| until > now) {
+            // Already waiting out a 429: this write left before it was known (writes go in
+            // bursts when a window opens). One throttling, one change of share.
+        } else if state.at_limit && brief {
             // At the whole share, told to wait a moment: the write left as our oldest left the
             // count, a moment before it left Intune's. Wait; the share stands.
         } else if !state.at_limit {
@@ -141,6 +145,20 @@ impl WriteLimiter {
             retry_after_ms = retry_after.as_millis() as u64,
             "Intune asked to slow down: write limit lowered"
         );
+    }
+
+    /// The write counted at `slot` got its answer (or its error) now. Intune counted it on arrival,
+    /// no later than this, so from now on it is counted from now: a write that took a while to
+    /// leave (a burst of them on a busy machine, a slow connection) never lets a later one out
+    /// before it has left Intune's window.
+    pub fn finished(&self, slot: Instant) {
+        let mut state = self.state();
+        if let Some(i) = state.sent.iter().rposition(|t| *t == slot) {
+            state.sent.remove(i);
+            let now = Instant::now();
+            let at = state.sent.partition_point(|t| *t <= now);
+            state.sent.insert(at, now);
+        }
     }
 
     fn margin(&self) -> Duration {
@@ -249,6 +267,45 @@ mod tests {
         }
         limiter.throttled(Duration::from_secs(15));
         assert_eq!(limiter.limit(), 75);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_write_counts_from_its_answer_so_a_slow_one_holds_its_place_longer() {
+        let limiter = WriteLimiter::new(2, Duration::from_secs(20));
+        let start = Instant::now();
+        let slow = limiter.acquire().await;
+        limiter.acquire().await;
+        // The first write's answer took 5 s: Intune may have counted it as late as that.
+        tokio::time::advance(Duration::from_secs(5)).await;
+        limiter.finished(slow);
+        limiter.acquire().await;
+        let third = Instant::now() - start;
+        assert!(
+            third >= Duration::from_secs(20),
+            "{third:?}: the second left the count first"
+        );
+        assert!(third < Duration::from_secs(21), "{third:?}");
+        limiter.acquire().await;
+        let fourth = Instant::now() - start;
+        assert!(
+            fourth >= Duration::from_secs(25),
+            "{fourth:?}: counted from its answer"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_429s_for_writes_already_on_their_way_lowers_the_share_once() {
+        let limiter = WriteLimiter::new(200, Duration::from_secs(20));
+        // The whole share, then one more that waits for the window: the run is at its share.
+        for _ in 0..201 {
+            limiter.acquire().await;
+        }
+        // Refused at the share for long: a quarter given up, once, however many writes say so.
+        for _ in 0..30 {
+            limiter.throttled(Duration::from_secs(15));
+        }
+        assert_eq!(limiter.limit(), 150);
+        assert_eq!(limiter.throttled_count(), 30);
     }
 
     #[tokio::test(start_paused = true)]

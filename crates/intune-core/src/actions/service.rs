@@ -644,10 +644,13 @@ impl ActionService {
         // Devices are read and checked ahead of Intune's write limit: when a window opens, a whole
         // window's worth is ready to go, instead of a few at a time being read then. Reads stay a
         // few at a time; each device's write-ahead entry is still made right before its POST.
-        let reads = tokio::sync::Semaphore::new(self.concurrency);
+        let slots = Slots {
+            reads: tokio::sync::Semaphore::new(self.concurrency),
+            writes: tokio::sync::Semaphore::new(self.concurrency),
+        };
         let ahead = self.concurrency.max(self.limiter.limit());
-        let (graph, on_event, request, to_send, settled, reads) =
-            (&graph, &on_event, &request, &to_send, &settled, &reads);
+        let (graph, on_event, request, to_send, settled, slots) =
+            (&graph, &on_event, &request, &to_send, &settled, &slots);
         let outcomes: Vec<DeviceOutcome> = futures::stream::iter(header.devices.clone())
             .map(|id| async move {
                 if let Some(done) = settled.get(&id) {
@@ -658,7 +661,7 @@ impl ActionService {
                     return cancelled(&id);
                 }
                 let outcome = if control.proceed().await {
-                    self.send_one(graph, request, &id, Some(journal), control, reads)
+                    self.send_one(graph, request, &id, Some(journal), control, slots)
                         .await
                 } else {
                     cancelled(&id)
@@ -696,7 +699,7 @@ impl ActionService {
         device_id: &str,
         journal: Option<&RunJournal>,
         control: &RunControl,
-        reads: &tokio::sync::Semaphore,
+        slots: &Slots,
     ) -> DeviceOutcome {
         let action = request.action;
         let justification = request.justification.clone();
@@ -713,7 +716,7 @@ impl ActionService {
             baseline: None,
         };
         // Reads a few at a time (Intune's read limit), however many devices wait for a write.
-        let reading = reads.acquire().await.ok();
+        let reading = slots.reads.acquire().await.ok();
         let review = match self.review(device_id).await {
             Ok(review) => review,
             Err(error) => {
@@ -820,21 +823,23 @@ impl ActionService {
 
         // The slot in Intune's write limit first: a request written ahead is one that leaves at
         // once, so a run stopped while waiting here leaves nothing unknown. Cancel ends the wait;
-        // a pause holds the device here.
+        // a pause holds the device here. A few writes at a time: when a window opens, a 429 from
+        // a tenant whose quota others share refuses a few writes, not a whole window's worth.
+        let writing = slots.writes.acquire().await.ok();
         if !control.proceed().await {
             let mut cancelled = cancelled(&device.id);
             cancelled.device_name = device.device_name.clone();
             return cancelled;
         }
-        tokio::select! {
-            () = self.limiter.acquire() => {}
-            () = control.cancelled() => {}
-        }
-        if control.is_cancelled() {
+        let slot = tokio::select! {
+            slot = self.limiter.acquire() => Some(slot),
+            () = control.cancelled() => None,
+        };
+        let Some(slot) = slot.filter(|_| !control.is_cancelled()) else {
             let mut cancelled = cancelled(&device.id);
             cancelled.device_name = device.device_name.clone();
             return cancelled;
-        }
+        };
 
         // Write-ahead: the request is journaled and audited, with the id it will carry, before
         // it leaves; if either cannot be written, nothing is sent.
@@ -864,6 +869,8 @@ impl ActionService {
         let sent = self
             .post(graph, action, &device.id, &client_request_id)
             .await;
+        self.limiter.finished(slot);
+        drop(writing);
         let (state, message, error, ids, reconciled) = match sent {
             Ok(ids) => (
                 SendState::Queued,
@@ -1079,6 +1086,12 @@ impl ActionService {
         })?;
         Ok(kept)
     }
+}
+
+/// How many devices of a run read, and how many write, at once.
+struct Slots {
+    reads: tokio::sync::Semaphore,
+    writes: tokio::sync::Semaphore,
 }
 
 /// A device the run did not send to because it was cancelled first.

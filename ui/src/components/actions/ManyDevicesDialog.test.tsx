@@ -232,6 +232,7 @@ describe("ManyDevicesDialog", () => {
 
   it("pauses, goes on and stops sending through Rust while the run shows where it stands", async () => {
     let tell: (o: DeviceOutcome) => void = () => {};
+    let follow: Parameters<Backend["onActionProgress"]>[0] = () => {};
     type Report = Awaited<ReturnType<Backend["sendAction"]>>;
     let finish: (report: Report) => void = () => {};
     const backend = renderDialog({
@@ -241,6 +242,10 @@ describe("ManyDevicesDialog", () => {
       },
       sendAction: vi.fn(() => new Promise<Report>((resolve) => (finish = resolve))),
       controlRun: vi.fn(() => Promise.resolve()),
+      onActionProgress: (callback) => {
+        follow = callback;
+        return () => {};
+      },
     });
     const dialog = await screen.findByRole("alertdialog", { hidden: true });
     await userEvent.type(
@@ -261,6 +266,31 @@ describe("ManyDevicesDialog", () => {
     );
     act(() => tell(outcome(0)));
     expect(await within(dialog).findByText(/About .* left at Intune's pace/)).toBeInTheDocument();
+    // The devices not settled yet wait in the list; a sent one says when the device did it.
+    const rows = () =>
+      within(within(dialog).getByRole("table", { name: "Each device's outcome", hidden: true }))
+        .getAllByRole("row", { hidden: true })
+        .map((r) => r.textContent);
+    expect(rows().filter((r) => r?.includes("Waiting"))).toHaveLength(9);
+    act(() =>
+      follow({
+        deviceId: FLEET[0]!.id,
+        deviceName: FLEET[0]!.deviceName,
+        action: "remoteLock",
+        result: {
+          actionName: "remoteLock",
+          actionState: "done",
+          started: null,
+          lastUpdated: null,
+          hasSecret: false,
+          errorCode: null,
+        },
+        finished: true,
+        pinKept: false,
+        message: "Done.",
+      }),
+    );
+    expect(await within(dialog).findByText("Done on the device")).toBeInTheDocument();
     expect(within(dialog).getByText(/the run goes on in the tray/)).toBeInTheDocument();
 
     await userEvent.click(within(dialog).getByRole("button", { name: "Pause", hidden: true }));

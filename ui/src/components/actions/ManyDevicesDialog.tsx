@@ -84,6 +84,9 @@ const STATE_LABEL: Record<DeviceOutcome["state"], string> = {
   cancelled: "Not sent (cancelled)",
 };
 
+/** A sent device's row once Rust's following saw it end on the device. */
+const ON_DEVICE_LABEL = { done: "Done on the device", failed: "Failed on the device" } as const;
+
 /** The results table's filter: every device, or those in one state. */
 type Shown = "all" | DeviceOutcome["state"];
 
@@ -183,6 +186,9 @@ export function ManyDevicesDialog({
   const [shown, setShown] = useState<Shown>("all");
   const [search, setSearch] = useState("");
   const [timeLeft, setTimeLeft] = useState<number | null>(null);
+  // Devices of the run not yet settled, and how the sent ones ended on the device.
+  const [waiting, setWaiting] = useState<{ deviceId: string; deviceName: string }[]>([]);
+  const [onDevice, setOnDevice] = useState<Record<string, "done" | "failed">>({});
   const [leaveOutWarned, setLeaveOutWarned] = useState(false);
   const [reason, setReason] = useState("");
   const [typed, setTyped] = useState("");
@@ -213,6 +219,18 @@ export function ManyDevicesDialog({
     };
   }, [backend, sending]);
   const waitLeft = waitUntil ? Math.max(0, Math.ceil((waitUntil - now) / 1000)) : 0;
+
+  // Rust follows each sent device to its end: the row says when the device did it.
+  const following = step.kind === "sending" || step.kind === "done";
+  const followedAction = step.kind === "done" ? step.report.action : (resume?.action ?? action);
+  useEffect(() => {
+    if (!following) return;
+    return backend.onActionProgress((update) => {
+      if (!update.finished || update.action !== followedAction) return;
+      const ended = update.result?.actionState === "done" ? "done" : "failed";
+      setOnDevice((all) => ({ ...all, [update.deviceId]: ended }));
+    });
+  }, [backend, following, followedAction]);
 
   // The time left at Intune's pace, as Rust's write limiter has it now, every few seconds.
   const remaining = step.kind === "sending" ? Math.max(0, step.total - outcomes.length) : 0;
@@ -326,6 +344,9 @@ export function ManyDevicesDialog({
     setError(null);
     setOutcomes([]);
     setMode("going");
+    setWaiting(
+      chosen.map((r) => ({ deviceId: r.deviceId, deviceName: r.device?.deviceName ?? r.deviceId })),
+    );
     setStep({ kind: "sending", total: chosen.length });
     try {
       const report = await backend.sendAction({
@@ -380,6 +401,15 @@ export function ManyDevicesDialog({
     () => filterOutcomes(allOutcomes, shown, search),
     [allOutcomes, shown, search],
   );
+  // Not settled yet: listed under "All" while the run goes on.
+  const visibleWaiting = useMemo(() => {
+    if (step.kind !== "sending" || shown !== "all") return [];
+    const settled = new Set(outcomes.map((o) => o.deviceId));
+    const text = search.trim().toLowerCase();
+    return waiting.filter(
+      (w) => !settled.has(w.deviceId) && (!text || w.deviceName.toLowerCase().includes(text)),
+    );
+  }, [step.kind, shown, outcomes, waiting, search]);
 
   const errorBar = error && (
     <MessageBar intent="error" id="many-error">
@@ -637,10 +667,25 @@ export function ManyDevicesDialog({
                   <Table size="small" aria-label="Each device's outcome">
                     <TableBody>
                       {visibleOutcomes.map((o) => (
-                        <TableRow key={o.deviceId} data-many-outcome={o.state}>
+                        <TableRow
+                          key={o.deviceId}
+                          data-many-outcome={o.state}
+                          data-on-device={onDevice[o.deviceId]}
+                        >
                           <TableCell>{o.deviceName || o.deviceId}</TableCell>
-                          <TableCell>{STATE_LABEL[o.state]}</TableCell>
+                          <TableCell>
+                            {o.state === "queued" && onDevice[o.deviceId]
+                              ? ON_DEVICE_LABEL[onDevice[o.deviceId]!]
+                              : STATE_LABEL[o.state]}
+                          </TableCell>
                           <TableCell className={styles.muted}>{o.message}</TableCell>
+                        </TableRow>
+                      ))}
+                      {visibleWaiting.map((w) => (
+                        <TableRow key={w.deviceId} data-many-outcome="waiting">
+                          <TableCell>{w.deviceName}</TableCell>
+                          <TableCell>Waiting</TableCell>
+                          <TableCell />
                         </TableRow>
                       ))}
                     </TableBody>
