@@ -138,7 +138,8 @@ export const commands = {
 	openSourcePage: (url: string) => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("open_source_page", { url })),
 	/**
 	 *  Requests written ahead whose answer was never recorded (the app was quit or crashed during a
-	 *  send): shown at start until the admin has checked each.
+	 *  send): shown at start until the admin has checked each, except those of a run offered for
+	 *  resuming.
 	 */
 	interruptedRequests: () => typedError<AuditEntry_Serialize[], ErrorReport_Serialize>(__TAURI_INVOKE("interrupted_requests")),
 	/**  The admin checked an interrupted request in the device's action results. */
