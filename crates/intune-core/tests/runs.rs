@@ -337,3 +337,40 @@ async fn a_run_whose_journal_cannot_be_written_is_not_started() {
     assert_eq!(error.kind(), intune_core::ErrorKind::Storage);
     assert!(rig.demo.sim().received().is_empty());
 }
+
+#[tokio::test]
+async fn devices_followed_at_once_share_a_budget_of_reads() {
+    let rig = rig().await;
+    let phones = rig.phones(2);
+    // One read a minute for every follower together: the second device waits for it.
+    let service = rig.start(50).with_follow_reads(1, Duration::from_secs(60));
+    let (first, second) = tokio::join!(
+        service.follow(
+            &phones[0],
+            ActionKind::RemoteLock,
+            None,
+            Duration::from_secs(1),
+            |_| {}
+        ),
+        service.follow(
+            &phones[1],
+            ActionKind::RemoteLock,
+            None,
+            Duration::from_secs(1),
+            |_| {}
+        ),
+    );
+    let updates = [first.expect("followed"), second.expect("followed")];
+    let read = updates.iter().filter(|u| !u.device_name.is_empty()).count();
+    assert_eq!(read, 1, "{updates:?}");
+    let waited = updates
+        .iter()
+        .find(|u| u.device_name.is_empty())
+        .expect("one was not read");
+    assert!(!waited.finished);
+    assert!(
+        waited.message.contains("share the reads"),
+        "{}",
+        waited.message
+    );
+}

@@ -30,9 +30,26 @@ impl ActionService {
         let deadline = tokio::time::Instant::now() + stop_after;
         let mut wait = self.follow.first_wait;
         let mut pin_kept = false;
+        let mut last: Option<FollowUpdate> = None;
         loop {
             // A read that fails for a passing reason (network, throttling, a server error) does
             // not end the following: it is tried again with the same growing pauses.
+            // Followers share a budget of reads: after a run of many, a thousand devices are
+            // followed at once, and their reads must leave room under Intune's request limit.
+            if tokio::time::timeout_at(deadline, self.follow_reads.acquire())
+                .await
+                .is_err()
+            {
+                return Ok(last.unwrap_or_else(|| FollowUpdate {
+                    device_id: device_id.to_string(),
+                    device_name: String::new(),
+                    action,
+                    result: None,
+                    finished: false,
+                    pin_kept,
+                    message: "Not read yet: many devices are being followed at once and share the reads Intune allows. Open the device later to see how it ended.".into(),
+                }));
+            }
             let details = match remote::details(&self.graph, device_id, &self.admin_center).await {
                 Ok(details) => details,
                 Err(error) if passing(&error) => {
@@ -90,6 +107,7 @@ impl ActionService {
             if now >= deadline {
                 return Ok(update);
             }
+            last = Some(update);
             tokio::time::sleep(wait.min(deadline - now)).await;
             wait = (wait * 3 / 2).min(self.follow.max_wait);
         }
