@@ -2,6 +2,7 @@
 
 pub mod bindings;
 mod commands;
+mod demo;
 mod instance;
 mod notify;
 mod quick_lock;

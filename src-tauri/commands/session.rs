@@ -5,7 +5,7 @@ use std::sync::Arc;
 use intune_core::connection::{
     self, Connection, ConnectionSummary, ProfileChoice, StartPlan, start_plan,
 };
-use intune_core::demo::{DEMO_PROFILE, demo_device_count};
+use intune_core::demo::DEMO_PROFILE;
 use intune_core::devices::pinned::PinnedDevices;
 use intune_core::devices::{Inventory, InventoryFile, RefreshMode};
 use intune_core::profile::ProfileFile;
@@ -48,7 +48,9 @@ async fn open_at_start(
 ) -> Result<Option<ConnectionSummary>, ErrorReport> {
     let connection = match start_plan(&state.profiles_file()?.load()?) {
         StartPlan::Welcome => return Ok(None),
-        StartPlan::Demo => Connection::start_demo(demo_device_count()).await?,
+        // A build without the demo starts on the sign-in screen.
+        StartPlan::Demo if !crate::demo::AVAILABLE => return Ok(None),
+        StartPlan::Demo => crate::demo::connect().await?,
         StartPlan::Resume(profile) => {
             match Connection::resume_verified(&profile, secret_store::native()?).await {
                 Ok(connection) => connection,
@@ -72,7 +74,7 @@ pub async fn start_demo(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<ConnectionSummary, ErrorReport> {
-    let connection = Connection::start_demo(demo_device_count()).await?;
+    let connection = crate::demo::connect().await?;
     activate(&app, &state, connection).await
 }
 
@@ -170,7 +172,7 @@ async fn switch_to(
     name: &str,
 ) -> Result<ConnectionSummary, ErrorReport> {
     let connection = if name.eq_ignore_ascii_case(DEMO_PROFILE) {
-        Connection::start_demo(demo_device_count()).await?
+        crate::demo::connect().await?
     } else {
         let profile = state.saved_profile(name)?;
         let connection = Connection::resume_verified(&profile, secret_store::native()?).await?;

@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use intune_core::connection::Connection;
-use intune_core::demo::{DEMO_DEVICES, DEMO_NOTICE, DEMO_PROFILE};
+use intune_core::demo::{DEMO_NOTICE, DEMO_PROFILE};
 use intune_core::devices::inventory::default_cache_dir;
 use intune_core::devices::{Inventory, InventoryFile};
 use intune_core::profile::{Profile, ProfileFile, default_config_dir};
@@ -51,11 +51,27 @@ pub fn profile(options: &Options) -> Result<Profile, ErrorReport> {
     }
 }
 
+/// The demo tenant, started for this command.
+#[cfg(feature = "demo")]
+async fn demo() -> Result<Connection, ErrorReport> {
+    eprintln!("{DEMO_NOTICE}");
+    Ok(intune_demo::connect(intune_demo::DEMO_DEVICES).await?)
+}
+
+#[cfg(not(feature = "demo"))]
+async fn demo() -> Result<Connection, ErrorReport> {
+    let _ = DEMO_NOTICE;
+    Err(Error::Unavailable {
+        what: "This build of intune-actions has no demo tenant".into(),
+        next: "Sign in to your own tenant (`intune-actions profiles add`, then `login`), or use a build with the demo.".into(),
+    }
+    .report())
+}
+
 /// Signed in to the chosen tenant: the demo, or a profile whose refresh token is in the keychain.
 pub async fn connect(options: &Options) -> Result<Connection, ErrorReport> {
     if options.wants_demo() {
-        eprintln!("{DEMO_NOTICE}");
-        return Ok(Connection::start_demo(DEMO_DEVICES).await?);
+        return demo().await;
     }
     let profile = profile(options)?;
     let store = secret_store::native()?;

@@ -43,7 +43,7 @@ impl Env {
 
 /// The demo fleet is the same in every run: pick devices from it here.
 fn demo_device(f: impl Fn(&tenant_sim::Device) -> bool) -> tenant_sim::Device {
-    let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES).expect("demo");
+    let demo = intune_demo::Demo::start(intune_demo::DEMO_DEVICES).expect("demo");
     demo.sim()
         .devices()
         .into_iter()
@@ -280,7 +280,7 @@ fn an_attempt_the_check_stops_on_every_device_is_still_audited() {
 #[test]
 fn a_list_from_a_file_says_what_it_matched_before_anything_is_sent() {
     let env = Env::new();
-    let demo = intune_core::demo::Demo::start(intune_core::demo::DEMO_DEVICES).expect("demo");
+    let demo = intune_demo::Demo::start(intune_demo::DEMO_DEVICES).expect("demo");
     let iphones: Vec<tenant_sim::Device> = demo
         .sim()
         .devices()

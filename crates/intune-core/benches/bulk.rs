@@ -97,7 +97,7 @@ fn run(devices: usize, window: Duration, scenario: &Scenario) -> bool {
         count: 1_000_000,
         window,
     };
-    let demo = intune_core::demo::Demo::with_config(SimConfig {
+    let demo = intune_demo::Demo::with_config(SimConfig {
         // Enough of every platform to find N Apple devices.
         devices: devices * 3,
         write_limit: RateLimit {

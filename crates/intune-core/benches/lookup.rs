@@ -20,7 +20,7 @@ const LATENCY_MS: u64 = 50;
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let demo = intune_core::demo::Demo::with_config(SimConfig {
+    let demo = intune_demo::Demo::with_config(SimConfig {
         devices: DEVICES,
         request_limit: RateLimit {
             count: 100_000,

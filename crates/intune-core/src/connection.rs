@@ -11,7 +11,6 @@ use crate::actions::{ActionService, Actor};
 use crate::app_only::{self, AppCredential, AppSignIn};
 use crate::audit::AuditLog;
 use crate::credential::Delegated;
-use crate::demo::Demo;
 use crate::graph::GraphClient;
 use crate::profile::{Profile, ProfileSet, SignInMethod};
 use crate::secret_store::{self, SecretStore, SessionMemory};
@@ -127,18 +126,26 @@ pub struct Connection {
     profile: Profile,
     auth: Auth,
     graph: GraphClient,
-    /// Keeps the simulated tenant running for as long as the connection to it lives.
-    demo: Option<Demo>,
+    /// The demo: the simulated tenant, kept running for as long as the connection to it lives.
+    demo: Option<InProcessTenant>,
+}
+
+/// A tenant running in this process (the demo tenant of the `intune-demo` crate).
+pub struct InProcessTenant {
+    pub devices: usize,
+    /// Whatever keeps it running; dropped with the connection.
+    pub keep_alive: Box<dyn std::any::Any + Send + Sync>,
 }
 
 impl Connection {
-    /// Starts the demo tenant and signs in to it.
-    pub async fn start_demo(devices: usize) -> Result<Connection> {
-        let demo = Demo::start(devices)?;
-        let http = crate::signin::http_client()?;
-        let session = demo.sign_in(&http).await?;
+    /// Signed in to a tenant running in this process: the demo.
+    pub fn in_process(
+        session: Arc<Session>,
+        http: oauth2::reqwest::Client,
+        tenant: InProcessTenant,
+    ) -> Result<Connection> {
         let mut connection = Connection::signed_in(session, http)?;
-        connection.demo = Some(demo);
+        connection.demo = Some(tenant);
         Ok(connection)
     }
 
@@ -391,7 +398,7 @@ impl Connection {
     pub fn inventory_source(&self) -> String {
         match &self.demo {
             // The demo's port changes every run; its fleet does not.
-            Some(demo) => format!("demo|{}|{}", crate::demo::DEMO_SEED, demo.device_count()),
+            Some(demo) => format!("demo|{}|{}", crate::demo::DEMO_SEED, demo.devices),
             None => format!("{}|{}", self.graph.root(), self.profile.tenant),
         }
     }

@@ -20,7 +20,7 @@ use tenant_sim::fleet::{AndroidMode, CheckIn, Platform};
 use tenant_sim::{Account, Faults, IntuneRole, RateLimit, ReceiptOutcome, RemoteTask, SimConfig};
 
 struct Rig {
-    demo: intune_core::demo::Demo,
+    demo: intune_demo::Demo,
     service: ActionService,
     dir: tempfile::TempDir,
     graph: intune_core::graph::GraphClient,

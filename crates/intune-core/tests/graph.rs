@@ -26,7 +26,7 @@ fn device_url(client: &GraphClient, id: &str, action: &str) -> String {
     )
 }
 
-fn first(demo: &intune_core::demo::Demo, f: impl Fn(&tenant_sim::Device) -> bool) -> String {
+fn first(demo: &intune_demo::Demo, f: impl Fn(&tenant_sim::Device) -> bool) -> String {
     demo.sim()
         .devices()
         .into_iter()
@@ -64,7 +64,7 @@ async fn throttled_writes_wait_for_retry_after_then_succeed() {
     };
     let waits = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&waits);
-    let demo = intune_core::demo::Demo::with_config(sim_config).expect("sim");
+    let demo = intune_demo::Demo::with_config(sim_config).expect("sim");
     // A client that reports its waits, as the UI's "throttled, N s left" does.
     let client = GraphClient::with_policy(
         demo.profile().cloud.graph_url(),
@@ -259,7 +259,7 @@ async fn a_link_to_another_host_is_not_followed_with_the_token() {
 }
 
 async fn credential(
-    demo: &intune_core::demo::Demo,
+    demo: &intune_demo::Demo,
 ) -> Arc<dyn intune_core::credential::TokenSource> {
     let http = intune_core::signin::http_client().expect("http");
     let session = demo.sign_in(&http).await.expect("signed in");

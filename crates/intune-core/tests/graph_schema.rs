@@ -99,7 +99,7 @@ fn devices_are_read_from_the_version_whose_enrollment_types_name_every_android_m
     assert_eq!(calls::LIST_DEVICES.version, calls::READ_DEVICE.version);
 }
 
-async fn service(config: SimConfig) -> (intune_core::demo::Demo, ActionService, tempfile::TempDir) {
+async fn service(config: SimConfig) -> (intune_demo::Demo, ActionService, tempfile::TempDir) {
     let (demo, client) = graph_for(config, quick_policy()).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let service = support::action_service(

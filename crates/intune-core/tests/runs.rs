@@ -19,7 +19,7 @@ use tenant_sim::fleet::{AndroidMode, Platform};
 use tenant_sim::{Faults, ReceiptOutcome, SimConfig};
 
 struct Rig {
-    demo: intune_core::demo::Demo,
+    demo: intune_demo::Demo,
     graph: intune_core::graph::GraphClient,
     dir: tempfile::TempDir,
 }

@@ -17,7 +17,7 @@ use tenant_sim::SimConfig;
 const DEVICES: &str = "/v1.0/deviceManagement/managedDevices";
 
 /// A signed-in client for a small tenant, after one successful read.
-async fn read_once() -> (intune_core::demo::Demo, GraphClient, String) {
+async fn read_once() -> (intune_demo::Demo, GraphClient, String) {
     let (demo, client) = graph_for(
         SimConfig {
             devices: 3,

@@ -21,9 +21,9 @@ pub fn sim_profile(sim: &SimHandle, tenant: &str, method: SignInMethod) -> Profi
 pub async fn graph_for(
     config: tenant_sim::SimConfig,
     policy: intune_core::graph::RetryPolicy,
-) -> (intune_core::demo::Demo, intune_core::graph::GraphClient) {
+) -> (intune_demo::Demo, intune_core::graph::GraphClient) {
     use std::sync::Arc;
-    let demo = intune_core::demo::Demo::with_config(config).expect("sim");
+    let demo = intune_demo::Demo::with_config(config).expect("sim");
     let http = intune_core::signin::http_client().expect("http");
     let session = demo.sign_in(&http).await.expect("signed in");
     let credential = Arc::new(intune_core::credential::Delegated::new(session, http));
