@@ -72,8 +72,8 @@ fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
     ctx: &'a Ctx<'a>,
 ) -> Outcome<'a> {
     Box::pin(async move {
-        let demo = intune_demo::Demo::start(intune_demo::DEMO_DEVICES)
-            .map_err(|e| e.to_string())?;
+        let demo =
+            intune_demo::Demo::start(intune_demo::DEMO_DEVICES).map_err(|e| e.to_string())?;
         let phones: Vec<tenant_sim::Device> = demo
             .sim()
             .devices()
@@ -1389,8 +1389,7 @@ fn demo_device(
     what: &str,
     wanted: impl Fn(&tenant_sim::Device) -> bool,
 ) -> Result<tenant_sim::Device, String> {
-    let demo = intune_demo::Demo::start(intune_demo::DEMO_DEVICES)
-        .map_err(|e| e.to_string())?;
+    let demo = intune_demo::Demo::start(intune_demo::DEMO_DEVICES).map_err(|e| e.to_string())?;
     demo.sim()
         .devices()
         .into_iter()

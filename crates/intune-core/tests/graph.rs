@@ -258,9 +258,7 @@ async fn a_link_to_another_host_is_not_followed_with_the_token() {
     );
 }
 
-async fn credential(
-    demo: &intune_demo::Demo,
-) -> Arc<dyn intune_core::credential::TokenSource> {
+async fn credential(demo: &intune_demo::Demo) -> Arc<dyn intune_core::credential::TokenSource> {
     let http = intune_core::signin::http_client().expect("http");
     let session = demo.sign_in(&http).await.expect("signed in");
     Arc::new(intune_core::credential::Delegated::new(session, http))
