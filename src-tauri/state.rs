@@ -255,14 +255,12 @@ impl AppState {
             .unwrap_or_default();
         let Some(tenant) = self.tenant.read().await.clone() else {
             return TrayView {
-                profiles: intune_core::connection::profile_choices(&saved, None),
+                profiles: crate::demo::profile_choices(&saved, None),
                 ..TrayView::default()
             };
         };
-        let profiles = intune_core::connection::profile_choices(
-            &saved,
-            Some(&tenant.connection.profile().name),
-        );
+        let profiles =
+            crate::demo::profile_choices(&saved, Some(&tenant.connection.profile().name));
         let summary = tenant.connection.summary();
         let who = summary
             .account

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use intune_core::connection::{
-    self, Connection, ConnectionSummary, ProfileChoice, StartPlan, start_plan,
+    Connection, ConnectionSummary, ProfileChoice, StartPlan, start_plan,
 };
 use intune_core::demo::DEMO_PROFILE;
 use intune_core::devices::pinned::PinnedDevices;
@@ -130,7 +130,7 @@ pub async fn profile_choices(
         .await
         .as_ref()
         .map(|t| t.connection.profile().name.clone());
-    Ok(connection::profile_choices(&set, current.as_deref()))
+    Ok(crate::demo::profile_choices(&set, current.as_deref()))
 }
 
 /// Switches to another profile (its saved sign-in) or to the demo. The tenant in use is replaced
