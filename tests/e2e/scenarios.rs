@@ -112,23 +112,8 @@ fn a_pasted_list_of_serials_is_matched_reviewed_confirmed_and_sent<'a>(
                 t.contains("ready")
             })
             .await?;
-        let label = ctx
-            .app
-            .wait_for_text("#many-effect", "what will be sent", |t| {
-                t.contains("devices")
-            })
-            .await?;
-        // "Remote lock: 30 devices. The screen locks; …"
-        let chosen: usize = label
-            .split(": ")
-            .nth(1)
-            .and_then(|t| t.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| format!("no count in {label:?}"))?;
+        let chosen = confirm_the_count(ctx).await?;
         check!(chosen > 10, "only {chosen} can be sent ({counts})");
-        ctx.app
-            .type_into("#many-typed-count", &chosen.to_string())
-            .await?;
         ctx.shot("many-review");
         ctx.app.click("#many-send").await?;
         let done = ctx
@@ -198,21 +183,7 @@ fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twic
             .take(60)
             .collect();
         check!(phones.len() == 60, "the tenant has {} phones", phones.len());
-        let applied = |id: &str| {
-            sim.received()
-                .iter()
-                .filter(|r| {
-                    r.device_id == id
-                        && r.action == "remoteLock"
-                        && matches!(
-                            r.outcome,
-                            tenant_sim::ReceiptOutcome::Applied
-                                | tenant_sim::ReceiptOutcome::AppliedThenDropped
-                                | tenant_sim::ReceiptOutcome::AppliedThenFailed
-                        )
-                })
-                .count()
-        };
+        let applied = |id: &str| sim.times_applied(id, "remoteLock");
         let locked = || phones.iter().map(|p| applied(&p.id)).sum::<usize>();
 
         sign_out_and_fill_in_a_tenant(ctx, &sim, "Contoso", &sim.tenant.client_id, "deviceCode")
@@ -241,22 +212,8 @@ fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twic
             })
             .await?;
         ctx.app.click("#many-review").await?;
-        let label = ctx
-            .app
-            .wait_for_text("#many-effect", "what will be sent", |t| {
-                t.contains("devices")
-            })
-            .await?;
-        let chosen: usize = label
-            .split(": ")
-            .nth(1)
-            .and_then(|t| t.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| format!("no count in {label:?}"))?;
+        let chosen = confirm_the_count(ctx).await?;
         check!(chosen > 20, "only {chosen} can be sent");
-        ctx.app
-            .type_into("#many-typed-count", &chosen.to_string())
-            .await?;
         ctx.app.click("#many-send").await?;
         ctx.app
             .wait_for_text("#many-progress", "the run under way", |t| {
@@ -339,19 +296,10 @@ fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twic
                 })
                 .await?;
             // Closed: the run goes on in the tray and says when it ends.
-            let mut closed = false;
-            for _ in 0..5 {
-                ctx.desktop.close_window("Intune Actions")?;
-                if wait_until(Duration::from_secs(2), || {
-                    !ctx.desktop
-                        .shows_window_titled("Intune Actions")
-                        .unwrap_or(true)
-                }) {
-                    closed = true;
-                    break;
-                }
-            }
-            check!(closed, "closing did not put the window away");
+            check!(
+                close_the_main_window(ctx)?,
+                "closing did not put the window away"
+            );
             let finished = format!("Remote lock of {chosen} devices finished");
             check!(
                 wait_until(Duration::from_secs(60), || notifications
@@ -387,6 +335,43 @@ fn a_run_killed_midway_is_resumed_at_the_next_start_and_no_device_is_locked_twic
     })
 }
 
+/// The review's count of devices to send ("Remote lock: 30 devices. The screen locks; …"), typed
+/// to confirm.
+async fn confirm_the_count(ctx: &Ctx<'_>) -> Result<usize, String> {
+    let label = ctx
+        .app
+        .wait_for_text("#many-effect", "what will be sent", |t| {
+            t.contains("devices")
+        })
+        .await?;
+    let chosen: usize = label
+        .split(": ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("no count in {label:?}"))?;
+    ctx.app
+        .type_into("#many-typed-count", &chosen.to_string())
+        .await?;
+    Ok(chosen)
+}
+
+/// Closes the main window as a person would: the close button, again if the first click went
+/// nowhere (a window just brought forward may not be listening yet). Whether it went away.
+fn close_the_main_window(ctx: &Ctx<'_>) -> Result<bool, String> {
+    for _ in 0..5 {
+        ctx.desktop.close_window("Intune Actions")?;
+        if wait_until(Duration::from_secs(2), || {
+            !ctx.desktop
+                .shows_window_titled("Intune Actions")
+                .unwrap_or(true)
+        }) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Closing the main window hides it in the tray: the first time, a notification says where the
 /// app went; never again (not even after a restart). The size the admin gave the window comes back
 /// at the next start.
@@ -410,21 +395,7 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             })
             .await?;
         ctx.desktop.resize_window("Intune Actions", 1000, 700)?;
-        // Closed as a person would: the close button, again if the first click went nowhere (a
-        // window just brought forward may not be listening yet).
-        let close = || -> Result<bool, String> {
-            for _ in 0..5 {
-                ctx.desktop.close_window("Intune Actions")?;
-                if wait_until(Duration::from_secs(2), || {
-                    !ctx.desktop
-                        .shows_window_titled("Intune Actions")
-                        .unwrap_or(true)
-                }) {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        };
+        let close = || close_the_main_window(ctx);
         check!(close()?, "closing did not put the window away");
         check!(
             wait_until(Duration::from_secs(10), || hints() == 1),

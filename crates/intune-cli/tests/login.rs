@@ -587,20 +587,7 @@ fn a_killed_run_is_resumed(keychain: &TestKeychain) -> Outcome {
     std::fs::write(&list, text).map_err(|e| e.to_string())?;
     let list = list.display().to_string();
 
-    let applied = |id: &str| {
-        sim.received()
-            .iter()
-            .filter(|r| {
-                r.device_id == id
-                    && matches!(
-                        r.outcome,
-                        tenant_sim::ReceiptOutcome::Applied
-                            | tenant_sim::ReceiptOutcome::AppliedThenDropped
-                            | tenant_sim::ReceiptOutcome::AppliedThenFailed
-                    )
-            })
-            .count()
-    };
+    let applied = |id: &str| sim.times_applied(id, "remoteLock");
     let mut child = cli.spawn(&["lock", "--from-file", &list, "--yes"], &[]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while phones.iter().map(|p| applied(&p.id)).sum::<usize>() < 12 {

@@ -183,14 +183,10 @@ fn run(devices: usize, window: Duration, scenario: &Scenario) -> bool {
     let mut applied: HashMap<&str, usize> = HashMap::new();
     let mut throttled = 0;
     for receipt in &receipts {
-        match receipt.outcome {
-            ReceiptOutcome::Applied
-            | ReceiptOutcome::AppliedThenDropped
-            | ReceiptOutcome::AppliedThenFailed => {
-                *applied.entry(receipt.device_id.as_str()).or_default() += 1;
-            }
-            ReceiptOutcome::Throttled => throttled += 1,
-            _ => {}
+        if receipt.outcome.applied() {
+            *applied.entry(receipt.device_id.as_str()).or_default() += 1;
+        } else if receipt.outcome == ReceiptOutcome::Throttled {
+            throttled += 1;
         }
     }
     let duplicates: usize = applied.values().map(|n| n.saturating_sub(1)).sum();

@@ -185,6 +185,12 @@ impl AuditLog {
         &self.path
     }
 
+    /// The data folder the audit folder is in, where a profile's other records go too (runs,
+    /// in-flight locks), each in a folder named by [`AuditLog::file_stem`].
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.path.parent().and_then(Path::parent)
+    }
+
     /// The file's name without `.jsonl`: the profile, hex-encoded.
     pub fn file_stem(&self) -> String {
         self.path

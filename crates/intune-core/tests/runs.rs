@@ -10,13 +10,14 @@ use std::time::Duration;
 use intune_core::actions::limiter::WriteLimiter;
 use intune_core::actions::pins::PinKeeper;
 use intune_core::actions::{
-    ActionKind, ActionService, RunControl, RunEvent, RunMode, RunStatus, SendRequest, SendState,
+    ActionKind, ActionService, RunControl, RunEvent, RunMode, RunReport, RunStatus, SendRequest,
+    SendState,
 };
 use intune_core::audit::{AuditEvent, AuditLog, AuditRecord};
 use intune_core::secret_store::SessionMemory;
 use support::{action_service, graph_for, quick_policy};
 use tenant_sim::fleet::{AndroidMode, Platform};
-use tenant_sim::{Faults, ReceiptOutcome, SimConfig};
+use tenant_sim::{Faults, SimConfig};
 
 struct Rig {
     demo: intune_demo::Demo,
@@ -88,22 +89,18 @@ impl Rig {
 
     /// Lock requests the tenant applied to `id` (answered or not): more than one is a duplicate.
     fn applied(&self, id: &str) -> usize {
-        self.demo
-            .sim()
-            .received()
-            .into_iter()
-            .filter(|r| {
-                r.device_id == id
-                    && r.action == "remoteLock"
-                    && matches!(
-                        r.outcome,
-                        ReceiptOutcome::Applied
-                            | ReceiptOutcome::AppliedThenDropped
-                            | ReceiptOutcome::AppliedThenFailed
-                    )
-            })
-            .count()
+        self.demo.sim().times_applied(id, "remoteLock")
     }
+}
+
+/// A run cancelled before anything left: every device is still to send.
+async fn cancelled_at_once(service: &ActionService, phones: &[String]) -> RunReport {
+    let control = RunControl::default();
+    control.set(RunMode::Cancelled);
+    service
+        .send(&lock(phones), &control, |_| {})
+        .await
+        .expect("the run")
 }
 
 fn lock(ids: &[String]) -> SendRequest {
@@ -248,12 +245,7 @@ async fn a_request_the_audit_shows_leaving_is_never_resent_even_without_its_jour
     let rig = rig().await;
     let phones = rig.phones(5);
     let service = rig.start(50);
-    let control = RunControl::default();
-    control.set(RunMode::Cancelled);
-    let report = service
-        .send(&lock(&phones), &control, |_| {})
-        .await
-        .expect("the run");
+    let report = cancelled_at_once(&service, &phones).await;
     assert_eq!(report.cancelled, 5, "cancelled before anything left");
     // Another window sent a lock to one of them meanwhile (or this run's journal line was lost).
     let other = rig
@@ -299,12 +291,7 @@ async fn lost_answers_in_a_resumed_run_are_looked_for_not_sent_again() {
     let rig = rig().await;
     let phones = rig.phones(12);
     let service = rig.start(50);
-    let control = RunControl::default();
-    control.set(RunMode::Cancelled);
-    let report = service
-        .send(&lock(&phones), &control, |_| {})
-        .await
-        .expect("the run");
+    let report = cancelled_at_once(&service, &phones).await;
     rig.demo.sim().set_faults(Faults {
         drop_after_rate: 0.3,
         drop_before_rate: 0.2,

@@ -77,6 +77,16 @@ impl SimHandle {
         sim::lock(&self.shared).received.clone()
     }
 
+    /// How many times the tenant acted on `action` (`remoteLock`, …) for the device: more than
+    /// once is a duplicate.
+    pub fn times_applied(&self, device_id: &str, action: &str) -> usize {
+        sim::lock(&self.shared)
+            .received
+            .iter()
+            .filter(|r| r.device_id == device_id && r.action == action && r.outcome.applied())
+            .count()
+    }
+
     /// Every access and refresh token issued so far: a test looks for them where they must not be.
     pub fn issued_tokens(&self) -> Vec<String> {
         sim::lock(&self.shared).auth.issued.clone()

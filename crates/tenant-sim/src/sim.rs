@@ -77,6 +77,18 @@ pub enum ReceiptOutcome {
     Throttled,
 }
 
+impl ReceiptOutcome {
+    /// The tenant acted on the request, whatever became of its answer.
+    pub fn applied(self) -> bool {
+        matches!(
+            self,
+            ReceiptOutcome::Applied
+                | ReceiptOutcome::AppliedThenDropped
+                | ReceiptOutcome::AppliedThenFailed
+        )
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {

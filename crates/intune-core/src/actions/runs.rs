@@ -382,11 +382,27 @@ impl RunStore {
     }
 
     /// Removes finished runs older than a month: their audit entries stay, only the journal goes.
+    /// Every run starts here, so only journals untouched for that long are read (a journal's last
+    /// line is written when its run ends).
     fn prune(&self) {
+        let keep = std::time::Duration::from_secs(KEEP_FINISHED_DAYS as u64 * 24 * 60 * 60);
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
         let cutoff = Utc::now() - chrono::Duration::days(KEEP_FINISHED_DAYS);
-        for run in self.list().unwrap_or_default() {
-            if run.ended.is_some_and(|(at, _)| at < cutoff) {
-                let _ = std::fs::remove_file(self.path(&run.header.id));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let untouched = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|at| at.elapsed().ok())
+                .is_some_and(|age| age > keep);
+            if untouched
+                && path.extension().is_some_and(|e| e == "jsonl")
+                && read(&path, false).is_ok_and(|run| run.ended.is_some_and(|(at, _)| at < cutoff))
+            {
+                let _ = std::fs::remove_file(&path);
             }
         }
     }
@@ -678,6 +694,46 @@ mod tests {
             .get("3f1c6a52-9d7e-4b1a-8c2d-5e6f7a8b9c0d")
             .expect_err("none");
         assert_eq!(unknown.kind(), crate::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn runs_finished_over_a_month_ago_are_removed_when_a_run_starts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = RunStore::new(dir.path().join("runs"));
+        let month_and_more = std::time::Duration::from_secs(40 * 24 * 60 * 60);
+        let mut old = header(&["a"]);
+        old.started = Utc::now() - chrono::Duration::days(40);
+        let journal = store.start(&old).expect("started");
+        journal
+            .write(&Line::Ended {
+                at: old.started,
+                how: RunEnd::Finished,
+            })
+            .expect("ended");
+        drop(journal);
+        let stopped = header(&["b"]);
+        drop(store.start(&stopped).expect("started"));
+        for id in [&old.id, &stopped.id] {
+            OpenOptions::new()
+                .append(true)
+                .open(store.path(id))
+                .and_then(|f| f.set_modified(std::time::SystemTime::now() - month_and_more))
+                .expect("aged");
+        }
+        let recent = header(&["c"]);
+        drop(store.start(&recent).expect("started"));
+        let left: Vec<String> = store
+            .list()
+            .expect("listed")
+            .into_iter()
+            .map(|r| r.header.id)
+            .collect();
+        assert!(!left.contains(&old.id), "the finished one is gone");
+        assert!(
+            left.contains(&stopped.id),
+            "an interrupted one is kept, however old"
+        );
+        assert!(left.contains(&recent.id));
     }
 
     #[tokio::test]

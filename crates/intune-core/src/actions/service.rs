@@ -487,9 +487,7 @@ impl ActionService {
     pub fn runs(&self) -> RunStore {
         let data = self
             .audit
-            .path()
-            .parent()
-            .and_then(std::path::Path::parent)
+            .data_dir()
             .unwrap_or_else(|| std::path::Path::new("."));
         RunStore::new(data.join("runs").join(self.audit.file_stem()))
     }
@@ -812,9 +810,7 @@ impl ActionService {
         // One request per device and action at a time, from any window or process.
         let in_flight = self
             .audit
-            .path()
-            .parent()
-            .and_then(std::path::Path::parent)
+            .data_dir()
             .map(|data| InFlight::new(data.join("in-flight").join(self.audit.file_stem())));
         let _claim = match in_flight.map(|f| f.claim(&device.id, action)).transpose() {
             Ok(Some(Some(claim))) => Some(claim),

@@ -75,6 +75,22 @@ function renderDialog(overrides: Partial<Backend> = {}) {
   return backend;
 }
 
+/** A serial pasted, matched (the fake matches the whole fleet) and reviewed; the dialog. */
+async function pasteAndReview() {
+  const dialog = await screen.findByRole("alertdialog", { hidden: true });
+  await userEvent.type(
+    within(dialog).getByRole("textbox", { name: /Serial numbers/, hidden: true }),
+    "SER1",
+  );
+  await userEvent.click(
+    within(dialog).getByRole("button", { name: "Match the list", hidden: true }),
+  );
+  await userEvent.click(
+    await within(dialog).findByRole("button", { name: /Review 12 devices/, hidden: true }),
+  );
+  return dialog;
+}
+
 describe("ManyDevicesDialog", () => {
   beforeEach(() => mockMediaQueries([]));
 
@@ -87,17 +103,7 @@ describe("ManyDevicesDialog", () => {
       deviceId: `id-${i}`,
     }));
     renderDialog({ reviewDevices: vi.fn(() => Promise.resolve(many)) });
-    const dialog = await screen.findByRole("alertdialog", { hidden: true });
-    await userEvent.type(
-      within(dialog).getByRole("textbox", { name: /Serial numbers/, hidden: true }),
-      "SER1",
-    );
-    await userEvent.click(
-      within(dialog).getByRole("button", { name: "Match the list", hidden: true }),
-    );
-    await userEvent.click(
-      await within(dialog).findByRole("button", { name: /Review 12 devices/, hidden: true }),
-    );
+    const dialog = await pasteAndReview();
     expect(
       await within(dialog).findByText(/Intune takes 200 of these every 20 s: about 40 s/),
     ).toBeInTheDocument();
@@ -247,17 +253,7 @@ describe("ManyDevicesDialog", () => {
         return () => {};
       },
     });
-    const dialog = await screen.findByRole("alertdialog", { hidden: true });
-    await userEvent.type(
-      within(dialog).getByRole("textbox", { name: /Serial numbers/, hidden: true }),
-      "SER1",
-    );
-    await userEvent.click(
-      within(dialog).getByRole("button", { name: "Match the list", hidden: true }),
-    );
-    await userEvent.click(
-      await within(dialog).findByRole("button", { name: /Review 12 devices/, hidden: true }),
-    );
+    const dialog = await pasteAndReview();
     await userEvent.click(
       await within(dialog).findByRole("checkbox", { name: /Leave out the 1/, hidden: true }),
     );
