@@ -472,30 +472,44 @@ impl Desktop {
         found
     }
 
-    /// Kills the app (SIGKILL: no chance to end anything), as a crash or a power cut would; the
-    /// number of processes killed. Only this suite's copies: their home is the test home.
-    pub fn kill_app(&self) -> Result<usize, String> {
+    /// The app's processes on this desktop (their home is the test home).
+    fn app_processes(&self) -> Vec<i32> {
         let home = format!("HOME={}", self.home.path().display());
-        let mut killed = 0;
-        for entry in std::fs::read_dir("/proc")
-            .map_err(|e| e.to_string())?
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
             .flatten()
-        {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-                continue;
-            };
-            let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
-            if !exe
-                .display()
-                .to_string()
-                .starts_with(crate::app::APP_BINARY)
-            {
-                continue;
-            }
-            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-            if !environ.split(|b| *b == 0).any(|v| v == home.as_bytes()) {
-                continue;
-            }
+            .filter_map(|entry| {
+                let pid = entry.file_name().to_string_lossy().parse::<i32>().ok()?;
+                let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+                if !exe
+                    .display()
+                    .to_string()
+                    .starts_with(crate::app::APP_BINARY)
+                {
+                    return None;
+                }
+                let environ = std::fs::read(entry.path().join("environ")).ok()?;
+                environ
+                    .split(|b| *b == 0)
+                    .any(|v| v == home.as_bytes())
+                    .then_some(pid)
+            })
+            .collect()
+    }
+
+    /// Whether the app still runs here (a Quit may take a moment to end the process, and a new
+    /// start before then hands over to it).
+    pub fn app_running(&self) -> bool {
+        !self.app_processes().is_empty()
+    }
+
+    /// Kills the app (SIGKILL: no chance to end anything), as a crash or a power cut would; the
+    /// number of processes killed.
+    pub fn kill_app(&self) -> Result<usize, String> {
+        let mut killed = 0;
+        for pid in self.app_processes() {
             let status = Command::new("kill")
                 .args(["-KILL", &pid.to_string()])
                 .status()

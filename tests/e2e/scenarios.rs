@@ -436,6 +436,10 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
                 .unwrap_or(true)),
             "Quit left the app running"
         );
+        check!(
+            wait_until(Duration::from_secs(15), || !ctx.desktop.app_running()),
+            "Quit closed the window but the app's process goes on"
+        );
         let name = "closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered";
         let driver = ctx.desktop.start_driver(&format!("{name}-2"))?;
         let again = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
