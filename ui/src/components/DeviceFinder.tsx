@@ -75,8 +75,12 @@ export function DeviceFinder({ generation, onOpen }: Props) {
   const openMany = useManyDevices();
   const grid = useRef<HTMLDivElement>(null);
 
+  const deferredText = useDeferredValue(text);
+  // Enter pressed before the answer for what was typed arrived: open the first match when it does,
+  // so a fast typist's Enter is not lost.
+  const openWhenReady = useRef(false);
   const query: DeviceQuery = {
-    text: useDeferredValue(text),
+    text: deferredText,
     platforms,
     ownership: ownership === "any" ? null : ownership,
     supervised: triValue(supervised),
@@ -126,12 +130,23 @@ export function DeviceFinder({ generation, onOpen }: Props) {
       event.preventDefault();
       setSelected(0);
       grid.current?.focus();
-    } else if (event.key === "Enter" && (total ?? 0) > 0) {
+    } else if (event.key === "Enter") {
       event.preventDefault();
-      setSelected(0);
-      open(0);
+      if (total === null || deferredText !== text) openWhenReady.current = true;
+      else if (total > 0) {
+        setSelected(0);
+        open(0);
+      }
     }
   }
+
+  const answered = total !== null && deferredText === text;
+  const first = answered ? results.deviceAt(0) : undefined;
+  useEffect(() => {
+    if (!openWhenReady.current || !answered) return;
+    openWhenReady.current = false;
+    if (first) onOpen(first);
+  }, [answered, first, onOpen]);
 
   const tri = (label: string, value: Tri, set: (t: Tri) => void) => (
     <Dropdown
@@ -180,6 +195,7 @@ export function DeviceFinder({ generation, onOpen }: Props) {
         onChange={(_, data) => {
           setText(data.value);
           setSelected(-1);
+          openWhenReady.current = false;
         }}
         onKeyDown={onSearchKey}
       />

@@ -215,6 +215,24 @@ describe("Workspace", () => {
     expect(within(panel).getByText("Pending")).toBeInTheDocument();
   });
 
+  it("opens the first match of an Enter pressed before the search answered", async () => {
+    let answer: () => void = () => {};
+    renderWorkspace({
+      searchDevices: vi.fn((query: DeviceQuery, offset: number, limit: number) =>
+        query.text === "c02ada"
+          ? new Promise<Awaited<ReturnType<typeof searchFleet>>>((resolve) => {
+              answer = () => resolve(searchFleet(query, offset, limit));
+            })
+          : searchFleet(query, offset, limit),
+      ),
+    });
+    const search = screen.getByRole("searchbox", { name: "Search devices" });
+    await userEvent.type(search, "c02ada{Enter}");
+    expect(screen.queryByRole("region", { name: "Ada's MacBook Pro" })).not.toBeInTheDocument();
+    await act(async () => answer());
+    expect(await screen.findByRole("region", { name: "Ada's MacBook Pro" })).toBeInTheDocument();
+  });
+
   it("moves through the results with the keyboard", async () => {
     renderWorkspace();
     await waitFor(() => expect(screen.getByText("3 devices")).toBeInTheDocument());
