@@ -56,6 +56,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::quick_lock_target,
             commands::desktop::hide_window,
             commands::desktop::show_main_window,
+            commands::desktop::start_reached,
             commands::desktop::pinned_devices,
             commands::desktop::set_device_pinned,
             commands::desktop::desktop_settings,

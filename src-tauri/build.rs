@@ -47,6 +47,7 @@ fn main() {
         "quick_lock_target",
         "hide_window",
         "show_main_window",
+        "start_reached",
         "pinned_devices",
         "set_device_pinned",
         "desktop_settings",

@@ -7,6 +7,7 @@ mod instance;
 mod notify;
 mod quick_lock;
 mod shortcut;
+mod startup;
 mod state;
 mod tray;
 mod window;
@@ -38,6 +39,7 @@ fn register_shortcut(app: &tauri::AppHandle) {
 }
 
 pub fn run() {
+    startup::begin();
     let mut context = tauri::generate_context!("tauri.conf.json");
     match instance::identifier(&context.config().identifier) {
         Ok(identifier) => context.config_mut().identifier = identifier,
@@ -77,6 +79,7 @@ pub fn run() {
             specta.mount_events(app);
             let log_dir = state::init_logging(app.handle());
             tracing::info!(version = %app.package_info().version, "Intune Actions started");
+            startup::step("logging ready");
             let cache_dir = app.path().app_cache_dir().ok();
             let config_dir = state::config_dir(app.handle());
             let data_dir = state::data_dir(app.handle());
@@ -84,9 +87,12 @@ pub fn run() {
                 log_dir, cache_dir, config_dir, data_dir,
             ));
             tray::create(app.handle())?;
+            startup::step("tray created");
             let args: Vec<String> = std::env::args().collect();
             window::create_at_start(app.handle(), window::StartMode::from_args(&args))?;
+            startup::step("windows created");
             register_shortcut(app.handle());
+            startup::step("shortcut registered");
             Ok(())
         })
         .on_window_event(window::keep_in_tray_on_close)

@@ -4,6 +4,7 @@ use intune_core::devices::pinned::TrayDevice;
 use intune_core::{ErrorReport, devices::remote};
 use tauri::{AppHandle, State, WebviewWindow};
 
+use crate::startup::{self, UiStage};
 use crate::state::AppState;
 use crate::{quick_lock, window};
 
@@ -21,6 +22,19 @@ pub fn hide_window(window: WebviewWindow) -> Result<(), ErrorReport> {
     window.hide().map_err(|e| {
         intune_core::Error::Internal(format!("the window could not be hidden: {e}")).report()
     })
+}
+
+/// A step of the start the web view reached, logged with the time since the app began (the
+/// start-up timings in the log, and the footprint benchmark, read it).
+#[tauri::command]
+#[specta::specta]
+pub fn start_reached(window: WebviewWindow, stage: UiStage) {
+    tracing::info!(
+        window = window.label(),
+        since_start_ms = startup::since_start_ms() as u64,
+        "start: {}",
+        stage.describe()
+    );
 }
 
 /// Brings the main window forward (from quick lock: "Open Intune Actions").

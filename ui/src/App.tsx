@@ -27,6 +27,7 @@ import { QuickLock } from "./components/QuickLock";
 import { SettingsPanel } from "./components/SettingsPanel";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
+import { reportStart } from "./startup";
 import { THEMES, useOsTheme } from "./theme";
 
 // The window is the page: no default body margin (it made everything move 16 px), no page scroll.
@@ -81,6 +82,7 @@ export function App() {
   const styles = useStyles();
   const backend = useBackend();
   const [session, setSession] = useState<Session>({ status: "checking" });
+  useEffect(() => reportStart(backend, "firstFrame"), [backend]);
 
   // The tray (or another window) switched profile: show the tenant Rust now uses, or why not.
   useEffect(

@@ -150,6 +150,11 @@ export const commands = {
 	hideWindow: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("hide_window")),
 	/**  Brings the main window forward (from quick lock: "Open Intune Actions"). */
 	showMainWindow: () => __TAURI_INVOKE<void>("show_main_window"),
+	/**
+	 *  A step of the start the web view reached, logged with the time since the app began (the
+	 *  start-up timings in the log, and the footprint benchmark, read it).
+	 */
+	startReached: (stage: UiStage) => __TAURI_INVOKE<void>("start_reached", { stage }),
 	pinnedDevices: () => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("pinned_devices")),
 	/**  Pins a device to the tray (or unpins it); the tray menu follows at once. */
 	setDevicePinned: (device: TrayDevice, pinned: boolean) => typedError<TrayDevice[], ErrorReport_Serialize>(__TAURI_INVOKE("set_device_pinned", { device, pinned })),
@@ -1350,6 +1355,13 @@ export type TrayDevice = {
 	deviceName: string,
 	serialNumber: string,
 };
+
+/**  A step of the start only the web view can see. */
+export type UiStage = 
+/**  The UI's first frame is on screen. */
+"firstFrame" | 
+/**  The device list is fetched and listed. */
+"devicesListed";
 
 export type Verdict = Verdict_Serialize | Verdict_Deserialize;
 

@@ -48,12 +48,14 @@ fn main() {
     });
 
     // 1. Full sync.
+    // The floor is one page after another: every page's latency, end to end. Reading partitions
+    // side by side (one per operating system) can beat it.
     let started = Instant::now();
-    let mut pages = 0;
     let devices = runtime
-        .block_on(remote::list(&client, None, |_| pages += 1))
+        .block_on(remote::list(&client, None, |_| {}))
         .expect("listed");
     let sync = started.elapsed();
+    let pages = DEVICES.div_ceil(1000);
     let floor = Duration::from_millis(LATENCY_MS * pages as u64);
     assert_eq!(devices.len(), DEVICES);
 
@@ -96,7 +98,7 @@ fn main() {
     println!("| measure | result | target |");
     println!("| --- | --- | --- |");
     println!(
-        "| full sync, {DEVICES} devices, {pages} pages x {LATENCY_MS} ms | {:.2} s ({:.2}x the {:.1} s floor) | within 1.3x of the floor |",
+        "| full sync, {DEVICES} devices, {pages} pages x {LATENCY_MS} ms | {:.2} s ({:.2}x the {:.1} s sequential floor) | within 1.3x of the floor |",
         sync.as_secs_f64(),
         sync.as_secs_f64() / floor.as_secs_f64(),
         floor.as_secs_f64()

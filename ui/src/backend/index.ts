@@ -49,6 +49,7 @@ import {
   type FieldProblem,
   type WritePace,
   type ProfileField,
+  type UiStage,
 } from "../bindings";
 
 export type {
@@ -74,6 +75,7 @@ export type {
   ProfileField,
   WritePace,
   RunMode,
+  UiStage,
 };
 export type ConnectionSummary = ConnectionSummary_Serialize;
 export type Device = Device_Serialize;
@@ -166,6 +168,8 @@ export interface Backend {
   onQuickLockOpened(callback: (deviceId: string | null) => void): () => void;
   hideWindow(): Promise<void>;
   showMainWindow(): Promise<void>;
+  /** Tells Rust a step of the start was reached, for the start-up timings in the log. */
+  startReached(stage: UiStage): Promise<void>;
   pinnedDevices(): Promise<TrayDevice[]>;
   setDevicePinned(device: TrayDevice, pinned: boolean): Promise<TrayDevice[]>;
   /** The saved profiles and the demo, the one in use marked. */
@@ -259,6 +263,7 @@ export const tauriBackend: Backend = {
     listen(events.quickLockOpened, (payload) => callback(payload.deviceId)),
   hideWindow: () => unwrap(commands.hideWindow()).then(() => undefined),
   showMainWindow: () => commands.showMainWindow(),
+  startReached: (stage) => commands.startReached(stage),
   pinnedDevices: () => unwrap(commands.pinnedDevices()),
   setDevicePinned: (device, pinned) => unwrap(commands.setDevicePinned(device, pinned)),
   profileChoices: () => unwrap(commands.profileChoices()),

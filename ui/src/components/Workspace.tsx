@@ -49,6 +49,7 @@ import { InterruptedRequests } from "./InterruptedRequests";
 import { StoppedRuns } from "./StoppedRuns";
 import { ManyDevicesHost, useManyDevices } from "./actions/ManyDevicesHost";
 import { SignInPanel } from "./SignInPanel";
+import { reportStart } from "../startup";
 
 const useStyles = makeStyles({
   // Permission names are long; the account menu wraps them instead of cutting them off.
@@ -119,6 +120,10 @@ function WorkspaceView({ summary, onSignedOut }: Props) {
   const openMany = useManyDevices();
   const [resumes, setResumes] = useState(0);
   const [inventory, setInventory] = useState<InventoryStatus | null>(null);
+  const listed = Boolean(inventory?.fetchedAt && !inventory.syncing && inventory.count > 0);
+  useEffect(() => {
+    if (listed) reportStart(backend, "devicesListed");
+  }, [listed, backend]);
   const [generation, setGeneration] = useState(0);
   const [device, setDevice] = useState<Device | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);

@@ -68,6 +68,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     onQuickLockOpened: () => () => {},
     hideWindow: unexpected("hideWindow"),
     showMainWindow: unexpected("showMainWindow"),
+    startReached: () => Promise.resolve(),
     pinnedDevices: () => Promise.resolve([]),
     setDevicePinned: unexpected("setDevicePinned"),
     profileChoices: () => Promise.resolve([{ name: "Demo tenant", current: true, isDemo: true }]),

@@ -32,28 +32,127 @@ pub struct Progress {
     pub total: Option<usize>,
 }
 
+/// The operating systems a full fetch reads side by side, one `operatingSystem eq` filter each
+/// (Intune honours `eq` on it: reference/intune-graph.md, "$filter, as it really behaves"). A
+/// device of any other system is found by the unfiltered read that runs beside them.
+const PARTITIONS: [&str; 5] = ["Windows", "iOS", "iPadOS", "macOS", "Android"];
+
 /// Every device matching `filter` (all when `None`), following `@odata.nextLink` to the end.
+///
+/// All devices of a fleet larger than one page are read as one chain of pages per operating
+/// system at once, beside the one unfiltered chain, so a large tenant is not held to one page
+/// after another. The partitions are the answer only when, together, they hold exactly as many
+/// distinct devices as Graph counted for the whole fleet and each holds only its own system's
+/// devices (a filter Graph ignored would return every device). Otherwise the unfiltered chain,
+/// which never stopped, is the answer: never slower than one chain, never incomplete.
 pub async fn list(
     client: &GraphClient,
     filter: Option<&str>,
-    mut progress: impl FnMut(Progress),
+    progress: impl FnMut(Progress),
 ) -> Result<Vec<Device>> {
-    let mut url = list_url(client, filter, PAGE_SIZE)?;
-    let mut devices = Vec::new();
-    let mut total = None;
-    loop {
-        let page: Page = client.get_json(&url, "a page of devices").await?;
-        total = total.or(page.count.map(|c| c as usize));
-        devices.extend(page.value.into_iter().filter_map(GraphDevice::into_device));
-        progress(Progress {
-            fetched: devices.len(),
-            total,
-        });
-        match page.next_link {
-            Some(next) => url = next,
-            None => return Ok(devices),
+    let progress = std::cell::RefCell::new(progress);
+    let first: Page = client
+        .get_json(&list_url(client, filter, PAGE_SIZE)?, "a page of devices")
+        .await?;
+    let total = first.count.map(|c| c as usize);
+    let devices: Vec<Device> = first
+        .value
+        .into_iter()
+        .filter_map(GraphDevice::into_device)
+        .collect();
+    (progress.borrow_mut())(Progress {
+        fetched: devices.len(),
+        total,
+    });
+    let Some(next) = first.next_link else {
+        return Ok(devices);
+    };
+    // How many each chain has read so far; the progress shows the one furthest on.
+    let read = std::cell::RefCell::new([0usize; PARTITIONS.len() + 1]);
+    let report = |chain: usize, count: usize| {
+        let fetched = {
+            let mut read = read.borrow_mut();
+            read[chain] = count;
+            read[0].max(read[1..].iter().sum())
+        };
+        (progress.borrow_mut())(Progress { fetched, total });
+    };
+    let unfiltered = chain(client, Some(next), devices, |n| report(0, n));
+    let (Some(total), None) = (total, filter) else {
+        return unfiltered.await;
+    };
+    let partitions = futures::future::try_join_all(PARTITIONS.iter().enumerate().map(|(i, os)| {
+        let report = &report;
+        async move {
+            let url = list_url(
+                client,
+                Some(&format!("operatingSystem eq '{os}'")),
+                PAGE_SIZE,
+            )?;
+            let first: Page = client.get_json(&url, "a page of devices").await?;
+            let devices = first
+                .value
+                .into_iter()
+                .filter_map(GraphDevice::into_device)
+                .collect();
+            chain(client, first.next_link, devices, |n| report(i + 1, n)).await
+        }
+    }));
+    futures::pin_mut!(unfiltered, partitions);
+    match futures::future::select(unfiltered, partitions).await {
+        futures::future::Either::Left((all, partitions)) => match all {
+            Ok(all) => Ok(all),
+            Err(error) => partitions
+                .await
+                .ok()
+                .and_then(|parts| whole_fleet(parts, total))
+                .ok_or(error),
+        },
+        futures::future::Either::Right((parts, unfiltered)) => {
+            match parts.map(|parts| whole_fleet(parts, total)) {
+                Ok(Some(all)) => Ok(all),
+                Ok(None) => {
+                    tracing::debug!(
+                        "the partitions by system do not hold every device: reading on"
+                    );
+                    unfiltered.await
+                }
+                Err(error) => {
+                    tracing::debug!(kind = ?error.kind(), "a partition could not be read: reading on");
+                    unfiltered.await
+                }
+            }
         }
     }
+}
+
+/// Follows `@odata.nextLink` from `next` to the end, after the devices already read.
+async fn chain(
+    client: &GraphClient,
+    mut next: Option<String>,
+    mut devices: Vec<Device>,
+    progress: impl Fn(usize),
+) -> Result<Vec<Device>> {
+    progress(devices.len());
+    while let Some(url) = next {
+        let page: Page = client.get_json(&url, "a page of devices").await?;
+        devices.extend(page.value.into_iter().filter_map(GraphDevice::into_device));
+        progress(devices.len());
+        next = page.next_link;
+    }
+    Ok(devices)
+}
+
+/// The partitions joined, when they are the whole fleet: each holds only its own system's devices,
+/// and together exactly `total` distinct devices.
+fn whole_fleet(parts: Vec<Vec<Device>>, total: usize) -> Option<Vec<Device>> {
+    let own_only = parts.iter().zip(PARTITIONS).all(|(part, os)| {
+        part.iter()
+            .all(|d| d.operating_system.eq_ignore_ascii_case(os))
+    });
+    let all: Vec<Device> = parts.into_iter().flatten().collect();
+    let distinct: HashSet<&str> = all.iter().map(|d| d.id.as_str()).collect();
+    (own_only && distinct.len() == total && all.len() == total).then_some(all)
 }
 
 /// The first page only: at most `top` devices.

@@ -378,41 +378,24 @@ impl DeviceIndex {
         let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
         // Built once per search: a SIMD substring finder per word.
         let finders: Vec<Finder> = words.iter().map(|w| Finder::new(w.as_bytes())).collect();
-        let mut matched = Vec::new();
-        let mut by_rank: [Vec<u32>; RANKS] = Default::default();
         let filtered = filters != DeviceQuery::default();
-        let mut visit = |order: u32| {
-            let position = self.by_name[order as usize];
-            if filtered && !query.matches_filters(&self.devices[position as usize], now) {
-                return;
-            }
-            let (hay, bounds) = self.haystack_at(order);
-            let rank = match finders.as_slice() {
-                [] => Rank::Other,
-                // One word: its first place in the haystack both decides the match and, since
-                // name and serial come first, most of the rank.
-                [finder] => match finder.find(hay.as_bytes()) {
-                    None => return,
-                    Some(at) => rank_found(hay, &relative(bounds), &text, at),
-                },
-                _ if finders.iter().all(|f| f.find(hay.as_bytes()).is_some()) => {
-                    rank(hay, &relative(bounds), &text)
-                }
-                _ => return,
-            };
-            matched.push(order);
-            // The walk follows name order, so each bucket stays in name order: no sort needed.
-            by_rank[rank as usize].push(position);
+        let sweep = Sweep {
+            index: self,
+            query,
+            now,
+            filtered,
+            text: &text,
+            finders: &finders,
         };
-        match &candidates {
-            Some(previous) => previous.matched.iter().for_each(|&order| visit(order)),
-            None => (0..self.by_name.len() as u32).for_each(visit),
-        }
+        let (matched, ranked) = match &candidates {
+            Some(previous) => sweep.run(&previous.matched),
+            None => sweep.run_all(),
+        };
         let hits = Arc::new(Hits {
             text,
             filters,
             matched,
-            ranked: by_rank.concat().into(),
+            ranked,
             sorted: Mutex::new(None),
         });
         *self
@@ -420,6 +403,112 @@ impl DeviceIndex {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&hits));
         Ok(hits)
+    }
+}
+
+/// Below this many devices to look at, one thread is quicker than starting more.
+const PARALLEL_FROM: usize = 16_384;
+
+/// One search's walk over the devices it must look at, in name order.
+struct Sweep<'a> {
+    index: &'a DeviceIndex,
+    query: &'a DeviceQuery,
+    now: DateTime<Utc>,
+    filtered: bool,
+    text: &'a str,
+    finders: &'a [Finder<'a>],
+}
+
+/// The devices a part of the walk matched (places in name order) and each rank's bucket.
+type Found = (Vec<u32>, [Vec<u32>; RANKS]);
+
+impl Sweep<'_> {
+    /// Every device: the first keystroke, the search's slowest case.
+    fn run_all(&self) -> (Vec<u32>, Arc<[u32]>) {
+        let all: Vec<u32> = (0..self.index.by_name.len() as u32).collect();
+        self.run(&all)
+    }
+
+    /// The walk, split into consecutive parts on every core when there is enough to share: each
+    /// part keeps name order, so joining the parts' buckets in order keeps it too.
+    fn run(&self, orders: &[u32]) -> (Vec<u32>, Arc<[u32]>) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(orders.len() / PARALLEL_FROM)
+            .max(1);
+        self.run_in(orders, threads)
+    }
+
+    fn run_in(&self, orders: &[u32], threads: usize) -> (Vec<u32>, Arc<[u32]>) {
+        let parts: Vec<Found> = if threads == 1 {
+            vec![self.part(orders)]
+        } else {
+            let chunk = orders.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let running: Vec<_> = orders
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || self.part(part)))
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|handle| {
+                        handle
+                            .join()
+                            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+                    })
+                    .collect()
+            })
+        };
+        let total: usize = parts.iter().map(|(m, _)| m.len()).sum();
+        let mut matched = Vec::with_capacity(total);
+        let mut ranked = Vec::with_capacity(total);
+        for (part, _) in &parts {
+            matched.extend_from_slice(part);
+        }
+        for rank in 0..RANKS {
+            for (_, by_rank) in &parts {
+                ranked.extend_from_slice(&by_rank[rank]);
+            }
+        }
+        (matched, ranked.into())
+    }
+
+    fn part(&self, orders: &[u32]) -> Found {
+        let index = self.index;
+        let mut matched = Vec::with_capacity(orders.len());
+        let mut by_rank: [Vec<u32>; RANKS] = Default::default();
+        for &order in orders {
+            let position = index.by_name[order as usize];
+            if self.filtered
+                && !self
+                    .query
+                    .matches_filters(&index.devices[position as usize], self.now)
+            {
+                continue;
+            }
+            let (hay, bounds) = index.haystack_at(order);
+            let rank = match self.finders {
+                [] => Rank::Other,
+                // One word: its first place in the haystack both decides the match and, since
+                // name and serial come first, most of the rank.
+                [finder] => match finder.find(hay.as_bytes()) {
+                    None => continue,
+                    Some(at) => rank_found(hay, &relative(bounds), self.text, at),
+                },
+                _ if self
+                    .finders
+                    .iter()
+                    .all(|f| f.find(hay.as_bytes()).is_some()) =>
+                {
+                    rank(hay, &relative(bounds), self.text)
+                }
+                _ => continue,
+            };
+            matched.push(order);
+            // The walk follows name order, so each bucket stays in name order: no sort needed.
+            by_rank[rank as usize].push(position);
+        }
+        (matched, by_rank)
     }
 }
 
@@ -800,6 +889,56 @@ pub(crate) mod tests {
                 .devices
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_walk_split_across_threads_gives_what_one_thread_gives() {
+        let fleet: Vec<Device> = (0..5_000)
+            .map(|n| {
+                let mut d = device(
+                    &format!("id-{n:05}"),
+                    &format!("{}-{n}", ["Ada Mac", "ADAM", "ben", "c0-Lab"][n % 4]),
+                    &format!("C0{n:05}"),
+                    &format!("user{}@contoso.com", n % 97),
+                );
+                if n % 3 == 0 {
+                    d.platform = Platform::Ios;
+                }
+                d
+            })
+            .collect();
+        let index = DeviceIndex::new(fleet);
+        let now = Utc::now();
+        let all: Vec<u32> = (0..index.len() as u32).collect();
+        for query in [
+            DeviceQuery::text("a"),
+            DeviceQuery::text("c0"),
+            DeviceQuery::text("c00017"),
+            DeviceQuery::text("ada user1"),
+            DeviceQuery {
+                platforms: vec![Platform::Ios],
+                ..DeviceQuery::text("0")
+            },
+        ] {
+            let text = query.normalised_text().expect("text");
+            let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+            let finders: Vec<Finder> = words.iter().map(|w| Finder::new(w.as_bytes())).collect();
+            let sweep = Sweep {
+                index: &index,
+                query: &query,
+                now,
+                filtered: !query.platforms.is_empty(),
+                text: &text,
+                finders: &finders,
+            };
+            let (one_matched, one_ranked) = sweep.run_in(&all, 1);
+            assert!(!one_matched.is_empty(), "{query:?} matches something");
+            for threads in [2, 3, 7] {
+                let (matched, ranked) = sweep.run_in(&all, threads);
+                assert_eq!(matched, one_matched, "{query:?} on {threads} threads");
+                assert_eq!(ranked, one_ranked, "{query:?} on {threads} threads");
+            }
+        }
     }
 
     #[test]

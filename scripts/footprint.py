@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+"""Footprint of the app beside a bare Tauri app, measured the same way for both.
+
+Run by scripts/bench, which builds the binaries. Everything runs on a private virtual display
+(Xvfb) with its own session bus and a tray host (trayer), each start in a fresh home folder, so
+the app opens its demo tenant as on a first start. What it measures, per start:
+
+- first paint: from spawning the process to its window being mapped with something drawn in it
+  (not one flat colour), read from the display itself, so no code in either app is involved;
+- interactive (the app only): to the log line the UI sends once the demo's devices are listed;
+- idle memory: PSS summed over the process and every process under it (WebKit's web and network
+  processes), some seconds after the start settled;
+- quick lock (the app only): from the trigger (a second launch with --quick-lock, or the global
+  shortcut pressed on the display's keyboard) to the quick lock window mapped and drawn;
+- tray memory: the same sum after the window was closed and the app sat in the tray a while.
+
+Prints one JSON document with every sample; scripts/bench turns it into the table.
+"""
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from Xlib import X, XK
+from Xlib import display as xdisplay
+from Xlib.error import XError
+from Xlib.ext import xtest
+from Xlib.protocol import event as xevent
+
+POLL = 0.002
+APP_TITLE = "Intune Actions"
+BARE_TITLE = "Bare Tauri"
+QUICK_LOCK_TITLE = "Quick lock – Intune Actions"
+DEVICES_LISTED = "start: devices listed"
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class Session:
+    """A virtual display, a session bus and a tray host, torn down together."""
+
+    def __init__(self):
+        self.children = []
+        number = next(n for n in range(140, 240) if not os.path.exists(f"/tmp/.X11-unix/X{n}"))
+        self.name = f":{number}"
+        self.children.append(
+            subprocess.Popen(
+                ["Xvfb", self.name, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        wait_for(lambda: os.path.exists(f"/tmp/.X11-unix/X{number}"), 10, "Xvfb did not start")
+        bus = subprocess.run(
+            ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        self.bus_address, self.bus_pid = bus[0], int(bus[1])
+        self.env = dict(os.environ)
+        for name in list(self.env):
+            if name.startswith(("INTUNE_ACTIONS_", "XDG_", "WAYLAND")):
+                del self.env[name]
+        self.env.update(
+            DISPLAY=self.name,
+            DBUS_SESSION_BUS_ADDRESS=self.bus_address,
+            WEBKIT_DISABLE_DMABUF_RENDERER="1",
+            LC_ALL="C.UTF-8",
+        )
+        if shutil.which("trayer"):
+            self.children.append(
+                subprocess.Popen(
+                    ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                     "--width", "200", "--height", "32"],
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        self.x = xdisplay.Display(self.name)
+        self.root = self.x.screen().root
+
+    def close(self):
+        self.x.close()
+        for child in reversed(self.children):
+            child.terminate()
+            try:
+                child.wait(5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        try:
+            os.kill(self.bus_pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+    def window(self, title):
+        """The mapped top-level window with this title, or None."""
+        try:
+            for child in self.root.query_tree().children:
+                if child.get_wm_name() == title and child.get_attributes().map_state == X.IsViewable:
+                    return child
+        except XError:
+            pass
+        return None
+
+    def drawn(self, window):
+        """Whether the top of the window shows more than one colour (text, a field, a button)."""
+        try:
+            geometry = window.get_geometry()
+            height = min(geometry.height, 160)
+            data = window.get_image(0, 0, geometry.width, height, X.ZPixmap, 0xFFFFFFFF).data
+        except XError:
+            return False
+        return len(data) >= 8 and data != data[:4] * (len(data) // 4)
+
+    def close_window(self, window):
+        """Asks the window to close, as a window manager's close button does."""
+        protocols = self.x.intern_atom("WM_PROTOCOLS")
+        delete = self.x.intern_atom("WM_DELETE_WINDOW")
+        message = xevent.ClientMessage(
+            window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
+        )
+        window.send_event(message)
+        self.x.flush()
+
+    def press(self, keys):
+        """Presses the keys together on the display's keyboard (XTEST), then lets them go."""
+        codes = [self.x.keysym_to_keycode(XK.string_to_keysym(k)) for k in keys]
+        for code in codes:
+            xtest.fake_input(self.x, X.KeyPress, code)
+        self.x.sync()
+        for code in reversed(codes):
+            xtest.fake_input(self.x, X.KeyRelease, code)
+        self.x.sync()
+
+
+def wait_for(check, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(POLL)
+    raise TimeoutError(what)
+
+
+def process_tree(pid):
+    """The process and every process under it."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError):
+            continue
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(parents.get(current, []))
+    return tree
+
+
+def memory_kib(pid):
+    """PSS (and RSS, for reference) summed over the process tree, in KiB."""
+    pss = rss = 0
+    processes = process_tree(pid)
+    for member in processes:
+        try:
+            with open(f"/proc/{member}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except OSError:
+            continue
+    return {"pss_kib": pss, "rss_kib": rss, "processes": len(processes)}
+
+
+class Started:
+    """One start of an app in a fresh home folder."""
+
+    def __init__(self, session, binary, title, home):
+        self.session, self.title, self.home = session, title, home
+        env = dict(session.env)
+        env.update(
+            HOME=home,
+            XDG_CONFIG_HOME=f"{home}/.config",
+            XDG_DATA_HOME=f"{home}/.local/share",
+            XDG_CACHE_HOME=f"{home}/.cache",
+        )
+        self.env = env
+        self.binary = binary
+        self.t0 = time.monotonic()
+        self.process = subprocess.Popen(
+            [binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def first_paint(self, timeout=60):
+        window = wait_for(lambda: self.session.window(self.title), timeout, f"{self.title}: no window")
+        mapped = time.monotonic() - self.t0
+        wait_for(lambda: self.session.drawn(window), timeout, f"{self.title}: nothing drawn")
+        return mapped, time.monotonic() - self.t0, window
+
+    def log_has(self, text):
+        for path in glob.glob(f"{self.home}/**/logs/*", recursive=True):
+            try:
+                with open(path, errors="replace") as file:
+                    if text in file.read():
+                        return True
+            except OSError:
+                continue
+        return False
+
+    def interactive(self, timeout=120):
+        wait_for(lambda: self.log_has(DEVICES_LISTED), timeout, "the devices were never listed")
+        return time.monotonic() - self.t0
+
+    def stop(self):
+        tree = process_tree(self.process.pid)
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for pid in tree[1:]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def quick_lock_latency(session, started, trigger):
+    """From the trigger to quick lock mapped and drawn; closes it again (it hides) afterwards."""
+    t0 = time.monotonic()
+    if trigger == "second-launch":
+        helper = subprocess.Popen(
+            [started.binary, "--quick-lock"],
+            env=started.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    else:
+        session.press(["Control_L", "Shift_L", "l"])
+        helper = None
+    window = wait_for(lambda: session.window(QUICK_LOCK_TITLE), 30, "quick lock never showed")
+    wait_for(lambda: session.drawn(window), 30, "quick lock was never drawn")
+    latency = time.monotonic() - t0
+    if helper:
+        helper.wait(30)
+    session.close_window(window)
+    wait_for(lambda: session.window(QUICK_LOCK_TITLE) is None, 10, "quick lock did not close")
+    return latency
+
+
+def one_start(session, kind, binary, settle, quick_locks, tray_secs):
+    home = tempfile.mkdtemp(prefix=f"footprint-{kind}-")
+    title = APP_TITLE if kind == "app" else BARE_TITLE
+    started = Started(session, binary, title, home)
+    sample = {}
+    try:
+        mapped, painted, window = started.first_paint()
+        sample.update(mapped_s=mapped, first_paint_s=painted)
+        if kind == "app":
+            sample["interactive_s"] = started.interactive()
+        time.sleep(settle)
+        sample["idle"] = memory_kib(started.process.pid)
+        if kind == "app" and quick_locks:
+            time.sleep(1)
+            for trigger in ("second-launch", "shortcut"):
+                sample[f"quick_lock_{trigger}_s"] = [
+                    quick_lock_latency(session, started, trigger) for _ in range(quick_locks)
+                ]
+                time.sleep(0.5)
+            time.sleep(settle)
+            sample["idle_after_quick_lock"] = memory_kib(started.process.pid)
+        if tray_secs is not None:
+            session.close_window(window)
+            wait_for(lambda: session.window(title) is None, 10, f"{title} did not close")
+            time.sleep(tray_secs)
+            sample["tray"] = memory_kib(started.process.pid)
+            sample["tray_secs"] = tray_secs
+    finally:
+        started.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    return sample
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--app", required=True)
+    parser.add_argument("--bare", required=True)
+    parser.add_argument("--samples", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=10, help="seconds before idle memory")
+    parser.add_argument("--quick-locks", type=int, default=5, help="per trigger, per start")
+    parser.add_argument("--tray-secs", type=float, default=600, help="in the tray before memory")
+    parser.add_argument("--tray-samples", type=int, default=1, help="starts that also sit in the tray")
+    args = parser.parse_args()
+
+    session = Session()
+    results = {"app": [], "bare": []}
+    try:
+        # Alternate the two apps, so a noisy moment on a shared machine hits both alike.
+        for index in range(args.samples):
+            tray = args.tray_secs if index >= args.samples - args.tray_samples else None
+            for kind, binary in (("bare", args.bare), ("app", args.app)):
+                log(f"footprint: {kind}, start {index + 1} of {args.samples}"
+                    + (f", then {tray:.0f} s in the tray" if tray is not None else ""))
+                results[kind].append(
+                    one_start(session, kind, binary, args.settle, args.quick_locks, tray)
+                )
+                time.sleep(1)
+    finally:
+        session.close()
+    json.dump(results, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
