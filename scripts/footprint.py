@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -301,17 +302,145 @@ def one_start(session, kind, binary, settle, quick_locks, tray_secs):
     return sample
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--app", required=True)
-    parser.add_argument("--bare", required=True)
-    parser.add_argument("--samples", type=int, default=5)
-    parser.add_argument("--settle", type=float, default=10, help="seconds before idle memory")
-    parser.add_argument("--quick-locks", type=int, default=5, help="per trigger, per start")
-    parser.add_argument("--tray-secs", type=float, default=600, help="in the tray before memory")
-    parser.add_argument("--tray-samples", type=int, default=1, help="starts that also sit in the tray")
-    args = parser.parse_args()
+def spread(values, scale=1.0, unit="", digits=0):
+    """Median with the smallest and largest: "412 ms (398–440)"."""
+    values = [v * scale for v in values]
+    if not values:
+        return "n/a"
+    median = statistics.median(values)
+    text = f"{median:,.{digits}f}{unit}"
+    if len(values) > 1:
+        text += f" ({min(values):,.{digits}f}–{max(values):,.{digits}f}, n={len(values)})"
+    return text
 
+
+def ratio_cell(ours, floor, goal):
+    if not ours or not floor:
+        return "n/a", "n/a"
+    ratio = statistics.median(ours) / statistics.median(floor)
+    return f"{ratio:.2f}x", ("yes" if ratio <= goal else "**no**")
+
+
+def report(args):
+    """The markdown table from the measurements, the sizes and the lookup bench's table."""
+    with open(args.results) as file:
+        results = json.load(file)
+    with open(args.sizes) as file:
+        sizes = json.load(file)
+    app, bare = results["app"], results["bare"]
+
+    def column(samples, key, sub=None):
+        values = []
+        for sample in samples:
+            value = sample.get(key)
+            if value is None:
+                continue
+            if sub:
+                value = value[sub]
+            values.extend(value if isinstance(value, list) else [value])
+        return values
+
+    rows = []
+
+    def size_row(what, key):
+        ours, floor = sizes["app"].get(key), sizes["bare"].get(key)
+        if ours is None or floor is None:
+            return
+        ratio, met = ratio_cell([ours], [floor], 2.0)
+        rows.append((what, f"{floor / 1e6:.2f} MB", f"{ours / 1e6:.2f} MB", ratio, "within 2x", met))
+
+    size_row("release binary, stripped", "stripped")
+    size_row("installer (.deb)", "deb")
+    for what, key, goal in (
+        ("start to window mapped", "mapped_s", None),
+        ("start to first paint", "first_paint_s", 1.3),
+    ):
+        ours, floor = column(app, key), column(bare, key)
+        ratio, met = ratio_cell(ours, floor, goal or 99)
+        rows.append((what, spread(floor, 1000, " ms"), spread(ours, 1000, " ms"), ratio,
+                     f"within {goal}x" if goal else "", met if goal else ""))
+    rows.append(("start to interactive (the demo's 500 devices listed)", "n/a",
+                 spread(column(app, "interactive_s"), 1000, " ms"), "", "", ""))
+    for what, key, goal in (
+        ("idle memory after start, window open (PSS, all processes)", "idle", 1.3),
+        ("memory after quick lock was used (PSS)", "idle_after_quick_lock", None),
+        ("memory in the tray, window closed (PSS)", "tray", None),
+    ):
+        ours = column(app, key, "pss_kib")
+        floor = column(bare, key, "pss_kib")
+        ratio, met = ratio_cell(ours, floor, goal or 99)
+        rows.append((what, spread(floor, 1 / 1024, " MiB", 1), spread(ours, 1 / 1024, " MiB", 1),
+                     ratio if floor else "", f"within {goal}x" if goal else "", met if goal else ""))
+    tray_secs = column(app, "tray_secs")
+    open_pss, tray_pss = column(app, "idle", "pss_kib"), column(app, "tray", "pss_kib")
+    if open_pss and tray_pss:
+        less = statistics.median(tray_pss) < statistics.median(open_pss)
+        rows.append((f"tray ({tray_secs[0]:.0f} s, window closed) below window open", "", "",
+                     "", "less", "yes" if less else "**no**"))
+    for trigger in ("second-launch", "shortcut"):
+        latencies = column(app, f"quick_lock_{trigger}_s")
+        if latencies:
+            met = "yes" if statistics.median(latencies) <= 0.150 else "**no**"
+            rows.append((f"quick lock shown, from the {trigger.replace('-', ' ')}", "n/a",
+                         spread(latencies, 1000, " ms"), "", "150 ms", met))
+    lines = ["| measure | bare Tauri | Intune Actions | ratio | goal | met |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    print("\n".join(lines))
+
+
+START = "<!-- footprint:start (scripts/bench writes from here) -->"
+END = "<!-- footprint:end -->"
+
+
+def splice(args):
+    """Puts the footprint table and both lookup runs between the markers in BENCHMARKS.md."""
+    with open(args.table) as file:
+        table = file.read().strip()
+    lookups = []
+    for path in args.lookup:
+        with open(path) as file:
+            lines = [line for line in file.read().splitlines() if line.startswith("| ")]
+        lookups.append(lines)
+    merged = []
+    if lookups:
+        # One table: the measures of the first run, each run's result side by side.
+        header = ["| measure | target | " + " | ".join(f"run {i + 1}" for i in range(len(lookups))) + " |",
+                  "| --- | --- | " + " | ".join("---" for _ in lookups) + " |"]
+        merged += header
+        for row_index, line in enumerate(lookups[0][2:], start=2):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            results = []
+            for run in lookups:
+                other = run[row_index].strip("|").split("|") if row_index < len(run) else ["", "n/a"]
+                results.append(other[1].strip())
+            merged.append(f"| {cells[0]} | {cells[2]} | " + " | ".join(results) + " |")
+    block = "\n".join([
+        START,
+        f"Measured {args.date} by `scripts/bench`: release builds, each app started in a fresh home "
+        "folder on a private Xvfb display with a tray host; median (smallest–largest, number of "
+        "samples). The ratio is Intune Actions over the bare app.",
+        "",
+        table,
+        "",
+        "Device lookup at 100,000 devices (`cargo bench -p intune-core --bench lookup`), two runs:",
+        "",
+        *merged,
+        END,
+    ])
+    with open(args.file) as file:
+        text = file.read()
+    if START in text and END in text:
+        before = text[: text.index(START)]
+        after = text[text.index(END) + len(END):]
+        text = before + block + after
+    else:
+        text = text.rstrip("\n") + "\n\n## Footprint beside a bare Tauri app\n" + block + "\n"
+    with open(args.file, "w") as file:
+        file.write(text)
+
+
+def measure(args):
     session = Session()
     results = {"app": [], "bare": []}
     try:
@@ -329,6 +458,29 @@ def main():
         session.close()
     json.dump(results, sys.stdout, indent=1)
     print()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("measure", help="start both apps and measure; JSON on stdout")
+    run.add_argument("--app", required=True)
+    run.add_argument("--bare", required=True)
+    run.add_argument("--samples", type=int, default=5)
+    run.add_argument("--settle", type=float, default=10, help="seconds before idle memory")
+    run.add_argument("--quick-locks", type=int, default=5, help="per trigger, per start")
+    run.add_argument("--tray-secs", type=float, default=600, help="in the tray before memory")
+    run.add_argument("--tray-samples", type=int, default=1, help="starts that also sit in the tray")
+    table = commands.add_parser("report", help="the markdown table from measure's JSON")
+    table.add_argument("--results", required=True)
+    table.add_argument("--sizes", required=True)
+    write = commands.add_parser("splice", help="write the tables into BENCHMARKS.md")
+    write.add_argument("--file", required=True)
+    write.add_argument("--table", required=True)
+    write.add_argument("--lookup", nargs="*", default=[])
+    write.add_argument("--date", required=True)
+    args = parser.parse_args()
+    {"measure": measure, "report": report, "splice": splice}[args.command](args)
 
 
 if __name__ == "__main__":

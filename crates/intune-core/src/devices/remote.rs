@@ -50,7 +50,8 @@ pub async fn list(
     filter: Option<&str>,
     progress: impl FnMut(Progress),
 ) -> Result<Vec<Device>> {
-    let progress = std::cell::RefCell::new(progress);
+    // Mutexes, not cells: the fetch runs on a multi-threaded runtime, so its future must be Send.
+    let progress = std::sync::Mutex::new(progress);
     let first: Page = client
         .get_json(&list_url(client, filter, PAGE_SIZE)?, "a page of devices")
         .await?;
@@ -60,7 +61,9 @@ pub async fn list(
         .into_iter()
         .filter_map(GraphDevice::into_device)
         .collect();
-    (progress.borrow_mut())(Progress {
+    (progress
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))(Progress {
         fetched: devices.len(),
         total,
     });
@@ -68,14 +71,21 @@ pub async fn list(
         return Ok(devices);
     };
     // How many each chain has read so far; the progress shows the one furthest on.
-    let read = std::cell::RefCell::new([0usize; PARTITIONS.len() + 1]);
+    let read = std::sync::Mutex::new([0usize; PARTITIONS.len() + 1]);
     let report = |chain: usize, count: usize| {
         let fetched = {
-            let mut read = read.borrow_mut();
+            let mut read = read
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             read[chain] = count;
             read[0].max(read[1..].iter().sum())
         };
-        (progress.borrow_mut())(Progress { fetched, total });
+        (progress
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))(Progress {
+            fetched,
+            total,
+        });
     };
     let unfiltered = chain(client, Some(next), devices, |n| report(0, n));
     let (Some(total), None) = (total, filter) else {
