@@ -23,7 +23,7 @@ fn autostart() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 }
 
 /// The saved (or default) quick lock shortcut; a failure is reported in the settings, not fatal.
-fn register_shortcut(app: &tauri::AppHandle) {
+pub(crate) fn register_shortcut(app: &tauri::AppHandle) {
     let state = app.state::<state::AppState>();
     let saved = state
         .config_dir
@@ -86,22 +86,30 @@ pub fn run() {
             app.manage(state::AppState::new(
                 log_dir, cache_dir, config_dir, data_dir,
             ));
+            let args: Vec<String> = std::env::args().collect();
+            let mode = window::StartMode::from_args(&args);
+            window::create_at_start(app.handle(), mode)?;
+            startup::step("windows created");
             tray::create(app.handle())?;
             startup::step("tray created");
-            let args: Vec<String> = std::env::args().collect();
-            window::create_at_start(app.handle(), window::StartMode::from_args(&args))?;
-            startup::step("windows created");
-            register_shortcut(app.handle());
-            startup::step("shortcut registered");
+            if mode == window::StartMode::Window {
+                startup::after_first_paint_at_latest(app.handle());
+            } else {
+                startup::after_first_paint(app.handle());
+            }
             Ok(())
         })
         .on_window_event(window::keep_in_tray_on_close)
         .build(context)
         .expect("the desktop app could not start; run it from a terminal to see why")
-        .run(|app, event| {
-            if let tauri::RunEvent::Exit = event {
-                clear_copied_secret(app);
-            }
+        .run(|app, event| match event {
+            // The last window went (the main one is let go while hidden): the app lives on in
+            // the tray. Only Quit (an exit code) ends it.
+            tauri::RunEvent::ExitRequested {
+                code: None, api, ..
+            } => api.prevent_exit(),
+            tauri::RunEvent::Exit => clear_copied_secret(app),
+            _ => {}
         });
 }
 

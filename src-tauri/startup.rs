@@ -3,9 +3,11 @@
 //! footprint benchmark can see when the device list is up.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+use tauri::AppHandle;
 
 static STARTED: OnceLock<Instant> = OnceLock::new();
 
@@ -40,4 +42,34 @@ impl UiStage {
             UiStage::DevicesListed => "devices listed",
         }
     }
+}
+
+/// If the UI never says it painted (a broken page), what waits for it is done anyway after this.
+const FIRST_PAINT_AT_LATEST: Duration = Duration::from_secs(5);
+
+static AFTER_PAINT_DONE: AtomicBool = AtomicBool::new(false);
+
+/// What need not delay the first paint, done once after it: registering the global shortcut
+/// (about 100 ms of the main thread here, measured with `INTUNE_ACTIONS_LOG=debug`) and building
+/// quick lock hidden. Called when the main window's UI reports its first frame, at once when
+/// the app starts without a window to paint, and at the latest after a few seconds.
+pub fn after_first_paint(app: &AppHandle) {
+    if AFTER_PAINT_DONE.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    crate::register_shortcut(app);
+    step("shortcut registered");
+    crate::quick_lock::prepare(app);
+}
+
+/// Makes sure [`after_first_paint`] happens even if the UI never reports its first frame.
+pub fn after_first_paint_at_latest(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(FIRST_PAINT_AT_LATEST).await;
+        let main_thread = app.clone();
+        if let Err(error) = app.run_on_main_thread(move || after_first_paint(&main_thread)) {
+            tracing::warn!(%error, "could not finish the start");
+        }
+    });
 }

@@ -44,6 +44,9 @@ pub struct AppState {
     pub opened: Mutex<bool>,
     /// The secret last copied to the clipboard: cleared on quit if the clipboard still holds it.
     pub copied: std::sync::Mutex<Option<intune_core::Secret>>,
+    /// Counts each time the main window is shown: a release planned while it was hidden is
+    /// dropped when it has been shown since.
+    pub main_shown: std::sync::atomic::AtomicU64,
 }
 
 pub struct SignInUnderWay {
@@ -202,6 +205,7 @@ impl AppState {
             sign_in: Mutex::new(None),
             opened: Mutex::new(false),
             copied: std::sync::Mutex::new(None),
+            main_shown: Default::default(),
         }
     }
 

@@ -1,6 +1,9 @@
 //! The windows: the main one is brought back by the tray or a second launch; every window is
 //! hidden (not closed) on close so the tray keeps working.
 
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
 use intune_core::settings::SettingsFile;
 use tauri::{AppHandle, Manager, WebviewWindowBuilder, Window, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
@@ -38,11 +41,33 @@ impl StartMode {
     }
 }
 
+/// How long the main window stays hidden before its web view is let go: its web process holds
+/// most of the app's memory (BENCHMARKS.md), and the tray, quick lock and the work under way do
+/// not need it. Shown again, it is built anew. `INTUNE_ACTIONS_RELEASE_AFTER_SECS` changes it.
+const RELEASE_AFTER: Duration = Duration::from_secs(300);
+pub const RELEASE_AFTER_ENV: &str = "INTUNE_ACTIONS_RELEASE_AFTER_SECS";
+
+fn release_after() -> Duration {
+    std::env::var(RELEASE_AFTER_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .map_or(RELEASE_AFTER, Duration::from_secs)
+}
+
 /// Creates the windows at start, as the start mode asks.
 pub fn create_at_start(app: &AppHandle, mode: StartMode) -> tauri::Result<()> {
     if mode == StartMode::QuickLock {
         crate::quick_lock::open(app, None);
     }
+    create_main(app, mode == StartMode::Window)?;
+    if mode == StartMode::Tray {
+        // The hidden main window opens the session for the tray; it is let go in time.
+        release_later(app);
+    }
+    Ok(())
+}
+
+fn create_main(app: &AppHandle, visible: bool) -> tauri::Result<()> {
     let config = app
         .config()
         .app
@@ -52,14 +77,20 @@ pub fn create_at_start(app: &AppHandle, mode: StartMode) -> tauri::Result<()> {
         .cloned()
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     WebviewWindowBuilder::from_config(app, &config)?
-        .visible(mode == StartMode::Window)
+        .visible(visible)
         .build()?;
     Ok(())
 }
 
 pub fn show_main(app: &AppHandle) {
+    if let Some(state) = app.try_state::<AppState>() {
+        state.main_shown.fetch_add(1, Ordering::SeqCst);
+    }
     let Some(window) = app.get_webview_window(MAIN) else {
-        tracing::error!("the main window is missing");
+        tracing::info!("the main window was let go while hidden: building it again");
+        if let Err(error) = create_main(app, true) {
+            tracing::error!(%error, "could not build the main window again");
+        }
         return;
     };
     // Each step can fail on exotic window managers; the others are still worth trying.
@@ -91,7 +122,47 @@ pub fn keep_in_tray_on_close(window: &Window, event: &WindowEvent) {
             tracing::warn!(%error, "could not keep the window's size and place");
         }
         hint_once(window.app_handle());
+        release_later(window.app_handle());
     }
+}
+
+/// Lets the hidden main window go after [`RELEASE_AFTER`], unless it was shown since or a run of
+/// many devices is going on in it (its progress lives in that page: asked again later).
+fn release_later(app: &AppHandle) {
+    let app = app.clone();
+    let Some(shown) = app
+        .try_state::<AppState>()
+        .map(|s| s.main_shown.load(Ordering::SeqCst))
+    else {
+        return;
+    };
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(release_after()).await;
+            let state = app.state::<AppState>();
+            if state.main_shown.load(Ordering::SeqCst) != shown {
+                return;
+            }
+            let Some(window) = app.get_webview_window(MAIN) else {
+                return;
+            };
+            if window.is_visible().unwrap_or(true) {
+                return;
+            }
+            let running = match state.tenant.read().await.as_ref() {
+                Some(tenant) => tenant.run_going(MAIN).is_some(),
+                None => false,
+            };
+            if running {
+                continue;
+            }
+            tracing::info!("the main window was hidden a while: its web view is let go");
+            if let Err(error) = window.destroy() {
+                tracing::warn!(%error, "could not let the hidden main window go");
+            }
+            return;
+        }
+    });
 }
 
 fn hint_once(app: &AppHandle) {

@@ -28,13 +28,20 @@ pub fn hide_window(window: WebviewWindow) -> Result<(), ErrorReport> {
 /// start-up timings in the log, and the footprint benchmark, read it).
 #[tauri::command]
 #[specta::specta]
-pub fn start_reached(window: WebviewWindow, stage: UiStage) {
+pub async fn start_reached(app: AppHandle, window: WebviewWindow, stage: UiStage) {
     tracing::info!(
         window = window.label(),
         since_start_ms = startup::since_start_ms() as u64,
         "start: {}",
         stage.describe()
     );
+    if stage == UiStage::FirstFrame && window.label() == window::MAIN {
+        let main_thread = app.clone();
+        if let Err(error) = app.run_on_main_thread(move || startup::after_first_paint(&main_thread))
+        {
+            tracing::warn!(%error, "could not finish the start");
+        }
+    }
 }
 
 /// Brings the main window forward (from quick lock: "Open Intune Actions").
