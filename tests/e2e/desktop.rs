@@ -613,6 +613,11 @@ impl Desktop {
     /// A tauri-driver of the test's own: whatever state a failed test leaves it in (a session that
     /// never ended, an app that hangs) goes away with it.
     pub fn start_driver(&self, test: &str) -> Result<Driver, String> {
+        self.start_driver_with(test, &[])
+    }
+
+    /// A driver whose app gets these variables on top of the suite's environment.
+    pub fn start_driver_with(&self, test: &str, env: &[(&str, &str)]) -> Result<Driver, String> {
         let driver = tauri_driver_path().ok_or(TAURI_DRIVER_MISSING)?;
         let port = free_port()?;
         let native_port = free_port()?;
@@ -623,6 +628,7 @@ impl Desktop {
             .command(driver)
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
+            .envs(env.iter().copied())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log)
             .spawn()

@@ -441,7 +441,11 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             "Quit closed the window but the app's process goes on"
         );
         let name = "closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered";
-        let driver = ctx.desktop.start_driver(&format!("{name}-2"))?;
+        // This start lets its hidden main window go after 2 s instead of 5 minutes.
+        let driver = ctx.desktop.start_driver_with(
+            &format!("{name}-2"),
+            &[("INTUNE_ACTIONS_RELEASE_AFTER_SECS", "2")],
+        )?;
         let again = crate::app::App::launch(ctx.desktop, &driver, name, &[]).await?;
         again
             .wait_for_text("h1", "the main window", |t| t == "Intune Actions")
@@ -460,6 +464,70 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             notifications.shown()
         );
         again.quit().await;
+        check!(
+            wait_until(Duration::from_secs(15), || !ctx.desktop.app_running()),
+            "the app did not end with its session"
+        );
+
+        // Hidden a while, the main window's web view is let go; the app stays in the tray and
+        // builds the window again when asked. Started directly (WebDriver ends an app whose
+        // window goes), letting go after 2 s instead of 5 minutes.
+        let mut direct = ctx
+            .desktop
+            .command(APP_BINARY)
+            .env("INTUNE_ACTIONS_RELEASE_AFTER_SECS", "2")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the app: {e}"))?;
+        let titled = |title: &str| {
+            ctx.desktop
+                .window_titles()
+                .map(|titles| titles.iter().any(|t| t == title))
+        };
+        check!(
+            wait_until(Duration::from_secs(30), || ctx
+                .desktop
+                .shows_window_titled("Intune Actions")
+                .unwrap_or(false)),
+            "the app started directly showed no window"
+        );
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        check!(close()?, "closing did not put the window away");
+        check!(
+            wait_until(Duration::from_secs(20), || !titled("Intune Actions")
+                .unwrap_or(true)),
+            "the hidden main window was not let go: {:?}",
+            ctx.desktop.window_titles()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        check!(
+            direct.try_wait().ok().flatten().is_none(),
+            "the app ended with its last window"
+        );
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up", "Up"])?;
+        check!(
+            wait_until(Duration::from_secs(20), || ctx
+                .desktop
+                .shows_window_titled("Intune Actions")
+                .unwrap_or(false)),
+            "Open Intune Actions did not build the window again: {:?}",
+            ctx.desktop.window_titles()
+        );
+        let size = ctx.desktop.window_size("Intune Actions")?;
+        check!(size == (1000, 700), "the window came back at {size:?}");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        ctx.desktop.screenshot_screen("main-window-built-again");
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up"])?;
+        let ended = wait_until(Duration::from_secs(15), || {
+            direct.try_wait().ok().flatten().is_some()
+        });
+        if !ended {
+            let _ = direct.kill();
+        }
+        check!(ended, "Quit did not end the app");
         Ok(())
     })
 }
