@@ -397,8 +397,12 @@ def report(args):
         rows.append(("the UI's first frame, as the app logs it (`start: first frame`)", "n/a",
                      spread(ui_frame, 1000, " ms"), "", "", ""))
     tray_secs = column(app, "tray_secs") or column(bare, "tray_secs")
-    tray_what = (f"memory after {tray_secs[0] / 60:.0f} min in the tray (PSS)" if tray_secs
-                 else "memory after a stay in the tray (PSS)")
+    if tray_secs and tray_secs[0] >= 60:
+        tray_what = f"memory after {tray_secs[0] / 60:.0f} min in the tray (PSS)"
+    elif tray_secs:
+        tray_what = f"memory after {tray_secs[0]:.0f} s in the tray (PSS)"
+    else:
+        tray_what = "memory after a stay in the tray (PSS)"
     for what, key, goal in (
         ("idle memory after start, window open (PSS, all processes)", "idle", 1.3),
         ("window closed, in the tray (PSS)", "closed", None),
