@@ -193,7 +193,7 @@ pub async fn list_devices(
             None => MAX_PAGE,
         }
         .min(MAX_PAGE);
-        let offset = match query.get("$skiptoken") {
+        let (offset, listing) = match query.get("$skiptoken") {
             Some(token) => decode_skiptoken(token).ok_or_else(|| {
                 GraphError::new(
                     StatusCode::BAD_REQUEST,
@@ -201,20 +201,47 @@ pub async fn list_devices(
                     "The $skiptoken is not valid.",
                 )
             })?,
-            None => 0,
+            None => (0, None),
         };
         let mut sim = lock(&shared);
-        let matching: Vec<usize> = sim
-            .devices
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| {
-                filter
-                    .as_ref()
-                    .is_none_or(|f| f.matches(&d.to_graph(api, false)))
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let kept = listing.and_then(|id| sim.listings.get(&id).cloned());
+        let matching: std::sync::Arc<Vec<usize>> = match kept {
+            Some(kept) => kept,
+            None => std::sync::Arc::new(
+                sim.devices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| {
+                        filter.as_ref().is_none_or(|f| {
+                            // Only what the filter names: building whole devices for every
+                            // device of every page was the sim's own cost, not Graph's.
+                            let named: serde_json::Map<String, Value> = f
+                                .properties()
+                                .into_iter()
+                                .filter_map(|p| {
+                                    d.graph_property(api, p, false).map(|v| (p.to_string(), v))
+                                })
+                                .collect();
+                            f.matches(&named)
+                        })
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+            ),
+        };
+        // A filtered list with more pages keeps what it matched for them.
+        let listing = match (listing, &filter) {
+            (Some(id), _) => Some(id),
+            (None, Some(_)) if offset + page < matching.len() => {
+                let id = sim.listings.keys().next_back().map_or(1, |last| last + 1);
+                sim.listings.insert(id, std::sync::Arc::clone(&matching));
+                while sim.listings.len() > crate::sim::LISTINGS_KEPT {
+                    sim.listings.pop_first();
+                }
+                Some(id)
+            }
+            _ => None,
+        };
         let value: Vec<Value> = matching
             .iter()
             .skip(offset)
@@ -242,8 +269,13 @@ pub async fn list_devices(
             body["@odata.count"] = json!(matching.len());
         }
         if offset + page < matching.len() {
-            body["@odata.nextLink"] =
-                json!(next_link(&sim.base_url, &version, &query, offset + page));
+            body["@odata.nextLink"] = json!(next_link(
+                &sim.base_url,
+                &version,
+                &query,
+                offset + page,
+                listing
+            ));
         }
         body["value"] = Value::Array(value);
         Ok(json_body(&mut sim, &faults, &headers, body))
@@ -252,7 +284,13 @@ pub async fn list_devices(
     finish(&shared, &headers, result)
 }
 
-fn next_link(base: &str, version: &str, query: &HashMap<String, String>, offset: usize) -> String {
+fn next_link(
+    base: &str,
+    version: &str,
+    query: &HashMap<String, String>,
+    offset: usize,
+    listing: Option<u64>,
+) -> String {
     let mut url = url::Url::parse(&format!("{base}/{version}/deviceManagement/managedDevices"))
         .expect("the base URL parses");
     {
@@ -262,17 +300,23 @@ fn next_link(base: &str, version: &str, query: &HashMap<String, String>, offset:
                 pairs.append_pair(key, value);
             }
         }
-        pairs.append_pair(
-            "$skiptoken",
-            &URL_SAFE_NO_PAD.encode(format!("offset:{offset}")),
-        );
+        let token = match listing {
+            Some(id) => format!("offset:{offset};listing:{id}"),
+            None => format!("offset:{offset}"),
+        };
+        pairs.append_pair("$skiptoken", &URL_SAFE_NO_PAD.encode(token));
     }
     url.to_string()
 }
 
-fn decode_skiptoken(token: &str) -> Option<usize> {
+/// The offset a `$skiptoken` names, and the filtered listing it continues, if any.
+fn decode_skiptoken(token: &str) -> Option<(usize, Option<u64>)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
-    text.strip_prefix("offset:")?.parse().ok()
+    let rest = text.strip_prefix("offset:")?;
+    match rest.split_once(";listing:") {
+        Some((offset, listing)) => Some((offset.parse().ok()?, Some(listing.parse().ok()?))),
+        None => Some((rest.parse().ok()?, None)),
+    }
 }
 
 pub async fn get_device(

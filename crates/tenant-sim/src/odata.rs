@@ -41,6 +41,20 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// The properties the filter names.
+    pub fn properties(&self) -> Vec<&str> {
+        match self {
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                let mut names = a.properties();
+                names.extend(b.properties());
+                names
+            }
+            Expr::Clause { property, .. } => vec![property.as_str()],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct ODataError(pub String);

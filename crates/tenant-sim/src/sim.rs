@@ -33,7 +33,14 @@ pub struct Sim {
     pub received: Vec<Receipt>,
     pub stats: Stats,
     pub rng: ChaCha8Rng,
+    /// The devices a filtered list matched, kept for its next pages (its `$skiptoken` names the
+    /// listing): a page after the first is then a slice, as with Graph, not a new pass over the
+    /// whole fleet. The newest few are kept.
+    pub listings: std::collections::BTreeMap<u64, std::sync::Arc<Vec<usize>>>,
 }
+
+/// How many filtered listings keep their matches for their next pages.
+pub const LISTINGS_KEPT: usize = 64;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -140,6 +147,7 @@ impl Sim {
             received: Vec::new(),
             stats: Stats::default(),
             rng,
+            listings: Default::default(),
         }
     }
 

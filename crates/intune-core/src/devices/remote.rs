@@ -40,11 +40,13 @@ const PARTITIONS: [&str; 5] = ["Windows", "iOS", "iPadOS", "macOS", "Android"];
 /// Every device matching `filter` (all when `None`), following `@odata.nextLink` to the end.
 ///
 /// All devices of a fleet larger than one page are read as one chain of pages per operating
-/// system at once, beside the one unfiltered chain, so a large tenant is not held to one page
-/// after another. The partitions are the answer only when, together, they hold exactly as many
-/// distinct devices as Graph counted for the whole fleet and each holds only its own system's
-/// devices (a filter Graph ignored would return every device). Otherwise the unfiltered chain,
-/// which never stopped, is the answer: never slower than one chain, never incomplete.
+/// system at once, so a large tenant is not held to one page after another. The partitions are
+/// the answer only when, together, they hold exactly as many distinct devices as Graph counted
+/// for the whole fleet and each holds only its own system's devices (a filter Graph ignored would
+/// return every device). Otherwise the unfiltered chain is read on from its second page: never
+/// incomplete, and slower than one chain only by the partitions' time. (Reading the unfiltered
+/// chain beside the partitions, to take whichever ended first, parsed every page twice: slower
+/// on 2 cores, measured in BENCHMARKS.md.)
 pub async fn list(
     client: &GraphClient,
     filter: Option<&str>,
@@ -70,8 +72,11 @@ pub async fn list(
     let Some(next) = first.next_link else {
         return Ok(devices);
     };
-    // How many each chain has read so far; the progress shows the one furthest on.
-    let read = std::sync::Mutex::new([0usize; PARTITIONS.len() + 1]);
+    // How many each chain has read so far (the unfiltered one has its first page); the progress
+    // shows the unfiltered chain or the partitions together, whichever is further on.
+    let mut first_read = [0usize; PARTITIONS.len() + 1];
+    first_read[0] = devices.len();
+    let read = std::sync::Mutex::new(first_read);
     let report = |chain: usize, count: usize| {
         let fetched = {
             let mut read = read
@@ -87,9 +92,8 @@ pub async fn list(
             total,
         });
     };
-    let unfiltered = chain(client, Some(next), devices, |n| report(0, n));
     let (Some(total), None) = (total, filter) else {
-        return unfiltered.await;
+        return chain(client, Some(next), devices, |n| report(0, n)).await;
     };
     let partitions = futures::future::try_join_all(PARTITIONS.iter().enumerate().map(|(i, os)| {
         let report = &report;
@@ -107,33 +111,22 @@ pub async fn list(
                 .collect();
             chain(client, first.next_link, devices, |n| report(i + 1, n)).await
         }
-    }));
-    futures::pin_mut!(unfiltered, partitions);
-    match futures::future::select(unfiltered, partitions).await {
-        futures::future::Either::Left((all, partitions)) => match all {
-            Ok(all) => Ok(all),
-            Err(error) => partitions
-                .await
-                .ok()
-                .and_then(|parts| whole_fleet(parts, total))
-                .ok_or(error),
-        },
-        futures::future::Either::Right((parts, unfiltered)) => {
-            match parts.map(|parts| whole_fleet(parts, total)) {
-                Ok(Some(all)) => Ok(all),
-                Ok(None) => {
-                    tracing::debug!(
-                        "the partitions by system do not hold every device: reading on"
-                    );
-                    unfiltered.await
-                }
-                Err(error) => {
-                    tracing::debug!(kind = ?error.kind(), "a partition could not be read: reading on");
-                    unfiltered.await
-                }
-            }
+    }))
+    .await;
+    match partitions.map(|parts| whole_fleet(parts, total)) {
+        Ok(Some(all)) => return Ok(all),
+        Ok(None) => {
+            tracing::debug!("the partitions by system do not hold every device: reading on")
+        }
+        Err(error) => {
+            tracing::debug!(kind = ?error.kind(), "a partition could not be read: reading on")
         }
     }
+    // The unfiltered chain from its second page; the progress is its own again.
+    *read
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Default::default();
+    chain(client, Some(next), devices, |n| report(0, n)).await
 }
 
 /// Follows `@odata.nextLink` from `next` to the end, after the devices already read.
