@@ -58,11 +58,7 @@ pub async fn list(
         .get_json(&list_url(client, filter, PAGE_SIZE)?, "a page of devices")
         .await?;
     let total = first.count.map(|c| c as usize);
-    let devices: Vec<Device> = first
-        .value
-        .into_iter()
-        .filter_map(GraphDevice::into_device)
-        .collect();
+    let devices = usable(first.value);
     (progress
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner))(Progress {
@@ -104,11 +100,7 @@ pub async fn list(
                 PAGE_SIZE,
             )?;
             let first: Page = client.get_json(&url, "a page of devices").await?;
-            let devices = first
-                .value
-                .into_iter()
-                .filter_map(GraphDevice::into_device)
-                .collect();
+            let devices = usable(first.value);
             chain(client, first.next_link, devices, |n| report(i + 1, n)).await
         }
     }))
@@ -129,6 +121,14 @@ pub async fn list(
     chain(client, Some(next), devices, |n| report(0, n)).await
 }
 
+/// A page's devices, leaving out entries without an id (nothing could act on them).
+fn usable(value: Vec<GraphDevice>) -> Vec<Device> {
+    value
+        .into_iter()
+        .filter_map(GraphDevice::into_device)
+        .collect()
+}
+
 /// Follows `@odata.nextLink` from `next` to the end, after the devices already read.
 async fn chain(
     client: &GraphClient,
@@ -139,7 +139,7 @@ async fn chain(
     progress(devices.len());
     while let Some(url) = next {
         let page: Page = client.get_json(&url, "a page of devices").await?;
-        devices.extend(page.value.into_iter().filter_map(GraphDevice::into_device));
+        devices.extend(usable(page.value));
         progress(devices.len());
         next = page.next_link;
     }
@@ -162,11 +162,7 @@ fn whole_fleet(parts: Vec<Vec<Device>>, total: usize) -> Option<Vec<Device>> {
 async fn first_page(client: &GraphClient, filter: Option<&str>, top: usize) -> Result<Vec<Device>> {
     let url = list_url(client, filter, top)?;
     let page: Page = client.get_json(&url, "a page of devices").await?;
-    Ok(page
-        .value
-        .into_iter()
-        .filter_map(GraphDevice::into_device)
-        .collect())
+    Ok(usable(page.value))
 }
 
 fn list_url(client: &GraphClient, filter: Option<&str>, top: usize) -> Result<String> {
