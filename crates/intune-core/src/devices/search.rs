@@ -214,6 +214,9 @@ pub struct DeviceIndex {
     fields: Vec<[u32; FIELDS + 1]>,
     /// Device positions sorted by name, then id.
     by_name: Vec<u32>,
+    /// For each place in name order: which characters its fields hold, so a search for one
+    /// character (the first keystroke, which looks at every device) tests bits, not text.
+    chars: Vec<CharSet>,
     /// The last search: a page of the same query reuses it, and typing one more character only
     /// narrows it.
     last: Mutex<Option<Arc<Hits>>>,
@@ -271,10 +274,13 @@ impl DeviceIndex {
         });
         let mut text = String::new();
         let mut fields = Vec::with_capacity(devices.len());
+        let mut chars = Vec::with_capacity(devices.len());
         for &position in &by_name {
             let hay = haystack(&devices[position as usize]);
             let start = text.len() as u32;
-            fields.push(field_bounds(&hay).map(|b| start + b));
+            let bounds = field_bounds(&hay);
+            chars.push(CharSet::of(&hay, &bounds));
+            fields.push(bounds.map(|b| start + b));
             text.push_str(&hay);
             text.push(SEPARATOR);
         }
@@ -284,6 +290,7 @@ impl DeviceIndex {
             text,
             fields,
             by_name,
+            chars,
             last: Mutex::new(None),
         }
     }
@@ -386,6 +393,7 @@ impl DeviceIndex {
             filtered,
             text: &text,
             finders: &finders,
+            one_char: one_char_bit(&text),
         };
         let (matched, ranked) = match &candidates {
             Some(previous) => sweep.run(&previous.matched),
@@ -417,6 +425,8 @@ struct Sweep<'a> {
     filtered: bool,
     text: &'a str,
     finders: &'a [Finder<'a>],
+    /// The text's bit in [`CharSet`] when it is one character that has one.
+    one_char: Option<u64>,
 }
 
 /// The devices a part of the walk matched (places in name order) and each rank's bucket.
@@ -486,29 +496,126 @@ impl Sweep<'_> {
             {
                 continue;
             }
-            let (hay, bounds) = index.haystack_at(order);
-            let rank = match self.finders {
-                [] => Rank::Other,
-                // One word: its first place in the haystack both decides the match and, since
-                // name and serial come first, most of the rank.
-                [finder] => match finder.find(hay.as_bytes()) {
-                    None => continue,
-                    Some(at) => rank_found(hay, &relative(bounds), self.text, at),
+            let rank = match (self.one_char, self.finders) {
+                (Some(bit), _) => match index.chars[order as usize].rank(bit) {
+                    OneChar::Absent => continue,
+                    OneChar::Ranked(rank) => rank,
+                    OneChar::CheckText => {
+                        let (hay, bounds) = index.haystack_at(order);
+                        rank(hay, &relative(bounds), self.text)
+                    }
                 },
-                _ if self
-                    .finders
-                    .iter()
-                    .all(|f| f.find(hay.as_bytes()).is_some()) =>
-                {
-                    rank(hay, &relative(bounds), self.text)
-                }
-                _ => continue,
+                (None, finders) => match self.rank_text(order, finders) {
+                    Some(rank) => rank,
+                    None => continue,
+                },
             };
             matched.push(order);
             // The walk follows name order, so each bucket stays in name order: no sort needed.
             by_rank[rank as usize].push(position);
         }
         (matched, by_rank)
+    }
+
+    /// How the haystack at a place in name order matches the text's words, if it does.
+    fn rank_text(&self, order: u32, finders: &[Finder]) -> Option<Rank> {
+        let (hay, bounds) = self.index.haystack_at(order);
+        Some(match finders {
+            [] => Rank::Other,
+            // One word: its first place in the haystack both decides the match and, since
+            // name and serial come first, most of the rank.
+            [finder] => rank_found(
+                hay,
+                &relative(bounds),
+                self.text,
+                finder.find(hay.as_bytes())?,
+            ),
+            _ if finders.iter().all(|f| f.find(hay.as_bytes()).is_some()) => {
+                rank(hay, &relative(bounds), self.text)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Characters a [`CharSet`] keeps a bit for: letters and digits (the haystack is lower case), then
+/// the punctuation names, serials and addresses use. Any other character is searched as text.
+const PUNCTUATION: &str = "-._@'()&,+/:#!$%*;=?[]~";
+
+/// A character's bit in a [`CharSet`].
+fn char_bit(c: char) -> Option<u64> {
+    let at = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        '0'..='9' => 26 + (c as u32 - '0' as u32),
+        _ => 36 + PUNCTUATION.find(c)? as u32,
+    };
+    Some(1 << at)
+}
+
+/// The bit of a text that is one character with a bit.
+fn one_char_bit(text: &str) -> Option<u64> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => char_bit(c),
+        _ => None,
+    }
+}
+
+/// The characters of one device's haystack, as [`rank`] needs them for a one-character text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CharSet {
+    /// In any field.
+    anywhere: u64,
+    /// In the name or the serial.
+    name_or_serial: u64,
+    /// Leading the name or the serial.
+    leading: u64,
+    /// A field [`rank`] compares whole (name, serial, UPN, email, ids) is one character long, so
+    /// one character may equal it: such devices are ranked from their text.
+    short_field: bool,
+}
+
+/// What a [`CharSet`] says about one character.
+#[derive(Debug, PartialEq)]
+enum OneChar {
+    Absent,
+    Ranked(Rank),
+    CheckText,
+}
+
+impl CharSet {
+    fn of(hay: &str, bounds: &[u32; FIELDS + 1]) -> Self {
+        let field = |i: usize| {
+            let start = bounds[i] as usize;
+            let end = (bounds[i + 1] as usize).saturating_sub(1).max(start);
+            hay.get(start..end).unwrap_or("")
+        };
+        let bits = |text: &str| text.chars().filter_map(char_bit).fold(0, |all, b| all | b);
+        let leading = |text: &str| text.chars().next().and_then(char_bit).unwrap_or(0);
+        let (name, serial) = (field(0), field(1));
+        CharSet {
+            anywhere: (0..FIELDS).fold(0, |all, i| all | bits(field(i))),
+            name_or_serial: bits(name) | bits(serial),
+            leading: leading(name) | leading(serial),
+            short_field: [0, 1, 2, 3, 6, 7]
+                .into_iter()
+                .any(|i| field(i).chars().count() == 1),
+        }
+    }
+
+    /// [`rank`] of the one character whose bit this is.
+    fn rank(&self, bit: u64) -> OneChar {
+        if self.anywhere & bit == 0 {
+            OneChar::Absent
+        } else if self.short_field {
+            OneChar::CheckText
+        } else if self.leading & bit != 0 {
+            OneChar::Ranked(Rank::Prefix)
+        } else if self.name_or_serial & bit != 0 {
+            OneChar::Ranked(Rank::NameOrSerial)
+        } else {
+            OneChar::Ranked(Rank::Other)
+        }
     }
 }
 
@@ -930,6 +1037,7 @@ pub(crate) mod tests {
                 filtered: !query.platforms.is_empty(),
                 text: &text,
                 finders: &finders,
+                one_char: one_char_bit(&text),
             };
             let (one_matched, one_ranked) = sweep.run_in(&all, 1);
             assert!(!one_matched.is_empty(), "{query:?} matches something");
@@ -988,6 +1096,51 @@ pub(crate) mod tests {
             let page = typed.page(&query, 1, 2, now).expect("page");
             assert_eq!(page.total as usize, expected.len());
         }
+    }
+
+    #[test]
+    fn one_character_from_the_character_sets_ranks_as_the_text_does() {
+        let mut fleet = vec![
+            device("id-1", "MAC-ADA-001", "C02ADA", "ada@contoso.com"),
+            device("id-2", "Ben's iPhone (2)", "F2LX", "ben.c02@contoso.com"),
+            device("q", "a", "7", "x"),
+            device("id-4", "Café Mac", "É9", "zoë+mac@contoso.com"),
+            device("id-5", "", "", ""),
+            device("id-6", "z", "Z", "#@contoso.com"),
+            device("id-7", "lab_42/mac", "-", "lab~42@contoso.com"),
+        ];
+        fleet[4].model = "Pixel 8".into();
+        fleet[4].user_display_name = "Ümit".into();
+        let index = DeviceIndex::new(fleet.clone());
+        let now = Utc::now();
+        let mut tried_bits = 0;
+        for c in "abcdefghijklmnopqrstuvwxyz0123456789-._@'()&,+/:#!$%*;=?[]~ éëü|".chars() {
+            let text = c.to_string();
+            tried_bits += usize::from(one_char_bit(&text).is_some());
+            let mut expected: Vec<Device> = fleet
+                .iter()
+                .filter(|d| haystack(d).contains(c))
+                .cloned()
+                .collect();
+            rank_devices(&mut expected, &DeviceQuery::text(&text)).expect("ranks");
+            let expected: Vec<&str> = expected.iter().map(|d| d.id.as_str()).collect();
+            // A fresh index each time: a longer text would otherwise narrow the last one.
+            let found = DeviceIndex::new(fleet.clone());
+            let found: Vec<String> = found
+                .search(&DeviceQuery::text(&text), now)
+                .expect("search")
+                .iter()
+                .map(|d| d.id.clone())
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+            // Typed after another search, too.
+            index.search(&DeviceQuery::text("zz"), now).expect("search");
+            let again = index
+                .search(&DeviceQuery::text(&text), now)
+                .expect("search");
+            assert_eq!(again.len(), expected.len(), "{text:?} after another search");
+        }
+        assert_eq!(tried_bits, 59, "every character with a bit was tried");
     }
 
     #[test]
