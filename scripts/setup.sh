@@ -9,6 +9,8 @@ BUILD_PACKAGES=(build-essential pkg-config libssl-dev libxdo-dev libwebkit2gtk-4
 # a system tray the app's icon sits in, and openbox as a window manager where a test needs one.
 TEST_PACKAGES=(xvfb xauth dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools imagemagick xclip xdotool
   x11-utils trayer openbox)
+# The installer test (scripts/installer-test) reads which libraries the app links with dpkg-shlibdeps.
+INSTALLER_PACKAGES=(dpkg-dev)
 # The footprint benchmark (scripts/bench) reads the virtual display from Python.
 BENCH_PACKAGES=(python3-xlib)
 TAURI_DRIVER_VERSION="^2"
