@@ -62,6 +62,10 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::desktop_settings,
             commands::desktop::set_start_in_tray_at_login,
             commands::desktop::set_quick_lock_shortcut,
+            commands::desktop::update_status,
+            commands::desktop::check_for_updates,
+            commands::desktop::install_update,
+            commands::desktop::set_updates_on,
         ])
         .events(collect_events![
             commands::devices::InventoryChanged,
@@ -70,7 +74,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::actions::DeviceSent,
             crate::quick_lock::QuickLockOpened,
             commands::session::SessionChanged,
-            commands::signin::SignInProgress
+            commands::signin::SignInProgress,
+            crate::updates::UpdatesChanged
         ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()

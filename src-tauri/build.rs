@@ -53,6 +53,10 @@ fn main() {
         "desktop_settings",
         "set_start_in_tray_at_login",
         "set_quick_lock_shortcut",
+        "update_status",
+        "check_for_updates",
+        "install_update",
+        "set_updates_on",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

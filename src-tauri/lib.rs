@@ -10,6 +10,7 @@ mod shortcut;
 mod startup;
 mod state;
 mod tray;
+mod updates;
 mod window;
 
 use tauri::Manager;
@@ -66,6 +67,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(shortcut::plugin())
         .plugin(autostart())
+        .plugin(updates::plugin())
         .plugin(
             // Quick lock always opens centred on top; only the main window keeps its place and
             // size. Whether it shows is decided at start (`--quick-lock` keeps it in the tray).
@@ -86,6 +88,7 @@ pub fn run() {
             app.manage(state::AppState::new(
                 log_dir, cache_dir, config_dir, data_dir,
             ));
+            app.manage(updates::Updates::default());
             let args: Vec<String> = std::env::args().collect();
             let mode = window::StartMode::from_args(&args);
             window::create_at_start(app.handle(), mode)?;

@@ -60,6 +60,7 @@ pub fn after_first_paint(app: &AppHandle) {
     crate::register_shortcut(app);
     step("shortcut registered");
     crate::quick_lock::prepare(app);
+    crate::updates::look_daily(app);
 }
 
 /// Makes sure [`after_first_paint`] happens even if the UI never reports its first frame.

@@ -115,6 +115,15 @@ impl Tenant {
             .cloned()
     }
 
+    /// A run of many devices is going on in some window.
+    pub fn any_run_going(&self) -> bool {
+        !self
+            .runs_going
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_empty()
+    }
+
     pub fn run_ended(&self, window: &str) {
         self.runs_going
             .lock()

@@ -2,10 +2,11 @@
 
 use intune_core::devices::pinned::TrayDevice;
 use intune_core::{ErrorReport, devices::remote};
-use tauri::{AppHandle, State, WebviewWindow};
+use tauri::{AppHandle, Manager, State, WebviewWindow};
 
 use crate::startup::{self, UiStage};
 use crate::state::AppState;
+use crate::updates::{self, UpdateStatus};
 use crate::{quick_lock, window};
 
 /// The device quick lock was opened on from the tray, if any (taken once).
@@ -164,4 +165,45 @@ fn current_settings(app: &AppHandle, state: &AppState) -> DesktopSettings {
             .to_string(),
         shortcut_problem: state.shortcut_problem(),
     }
+}
+
+/// Where the app's own updates stand.
+#[tauri::command]
+#[specta::specta]
+pub fn update_status(app: AppHandle) -> UpdateStatus {
+    updates::turned_off(&app).unwrap_or_else(|| app.state::<updates::Updates>().status())
+}
+
+/// Looks for an update now ("Check now" in the settings).
+#[tauri::command]
+#[specta::specta]
+pub async fn check_for_updates(app: AppHandle) -> UpdateStatus {
+    updates::look(&app).await
+}
+
+/// Installs the update that is ready, then restarts into it: only ever from the admin's click.
+#[tauri::command]
+#[specta::specta]
+pub async fn install_update(app: AppHandle) -> Result<(), ErrorReport> {
+    updates::install(&app)
+        .await
+        .map_err(|why| intune_core::Error::Internal(why).report())
+}
+
+/// Turns looking for updates on or off for this admin (a machine policy overrides it).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_updates_on(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on: bool,
+) -> Result<UpdateStatus, ErrorReport> {
+    if let Some(dir) = &state.config_dir {
+        let file = intune_core::settings::SettingsFile::in_dir(dir);
+        let mut settings = file.load();
+        settings.updates_off = !on;
+        file.save(&settings)?;
+    }
+    tracing::info!(on, "setting changed: look for updates");
+    Ok(updates::look(&app).await)
 }

@@ -207,6 +207,16 @@ impl App {
         Ok(path)
     }
 
+    /// Whether anything matches `css` now (no waiting).
+    pub async fn exists(&self, css: &str) -> Result<bool, String> {
+        let found = bounded(
+            &format!("looking for {css}"),
+            self.client.find_all(Locator::Css(css)),
+        )
+        .await?;
+        Ok(!found.is_empty())
+    }
+
     /// Ends the session, which quits the app, without giving up this handle (a test that
     /// restarts the app goes on with a new one).
     pub async fn quit(&self) {

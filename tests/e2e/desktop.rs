@@ -64,6 +64,8 @@ impl Desktop {
             ("GDK_BACKEND".into(), "x11".into()),
             ("NO_AT_BRIDGE".into(), "1".into()),
             ("INTUNE_ACTIONS_LOG".into(), "info".into()),
+            // No test but the updates one looks for updates (this machine has no internet).
+            ("INTUNE_ACTIONS_UPDATES".into(), "off".into()),
         ]
     }
 
@@ -701,7 +703,7 @@ pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
     ready()
 }
 
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

@@ -8,6 +8,7 @@ mod app;
 mod desktop;
 mod notifications;
 mod scenarios;
+mod updates;
 
 use std::future::Future;
 use std::pin::Pin;

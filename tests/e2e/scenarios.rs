@@ -8,6 +8,10 @@ use crate::{Ctx, Outcome, Scenario, check};
 
 pub const ALL: &[(&str, Scenario)] = &[
     (
+        "an_update_signed_with_the_app_key_is_offered_and_one_signed_with_another_is_refused",
+        crate::updates::an_update_signed_with_the_app_key_is_offered_and_one_signed_with_another_is_refused,
+    ),
+    (
         "main_window_names_the_product",
         main_window_names_the_product,
     ),

@@ -25,6 +25,7 @@ import { useBackend } from "./backend/context";
 import { AboutPanel } from "./components/AboutPanel";
 import { QuickLock } from "./components/QuickLock";
 import { SettingsPanel } from "./components/SettingsPanel";
+import { UpdateOffer } from "./components/Updates";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
 import { reportStart } from "./startup";
@@ -128,6 +129,7 @@ export function App() {
           <AboutDialog />
         </header>
         <main className={signedIn ? `${styles.main} ${styles.workspace}` : styles.main}>
+          <UpdateOffer />
           {session.status === "checking" && <Spinner label="Opening your tenant…" />}
           {session.status === "signedOut" && (
             <div className={styles.signedOut}>

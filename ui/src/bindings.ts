@@ -163,6 +163,14 @@ export const commands = {
 	setStartInTrayAtLogin: (enabled: boolean) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_start_in_tray_at_login", { enabled })),
 	/**  Sets the global shortcut that opens quick lock (empty: none), and keeps it for next time. */
 	setQuickLockShortcut: (shortcut: string) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_quick_lock_shortcut", { shortcut })),
+	/**  Where the app's own updates stand. */
+	updateStatus: () => __TAURI_INVOKE<UpdateStatus_Serialize>("update_status"),
+	/**  Looks for an update now ("Check now" in the settings). */
+	checkForUpdates: () => __TAURI_INVOKE<UpdateStatus_Serialize>("check_for_updates"),
+	/**  Installs the update that is ready, then restarts into it: only ever from the admin's click. */
+	installUpdate: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("install_update")),
+	/**  Turns looking for updates on or off for this admin (a machine policy overrides it). */
+	setUpdatesOn: (on: boolean) => typedError<UpdateStatus_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_updates_on", { on })),
 };
 
 /** Events */
@@ -174,6 +182,7 @@ export const events = {
 	sendWaiting: makeEvent<SendWaiting, SendWaiting>("send-waiting"),
 	sessionChanged: makeEvent<SessionChanged_Serialize, SessionChanged_Deserialize>("session-changed"),
 	signInProgress: makeEvent<SignInProgress, SignInProgress>("sign-in-progress"),
+	updatesChanged: makeEvent<UpdatesChanged_Serialize, UpdatesChanged_Deserialize>("updates-changed"),
 };
 
 /* Types */
@@ -1362,6 +1371,46 @@ export type UiStage =
 "firstFrame" | 
 /**  The device list is fetched and listed. */
 "devicesListed";
+
+/**  Where the app's updates stand, for the settings and the offer in the main window. */
+export type UpdateStatus = UpdateStatus_Serialize | UpdateStatus_Deserialize;
+
+/**  Where the app's updates stand, for the settings and the offer in the main window. */
+export type UpdateStatus_Deserialize = 
+/**
+ *  Not looked for: `by` says what turned updates off; `policy` when the computer's policy
+ *  did (the admin's setting cannot turn them back on).
+ */
+{ state: "off"; by: string; policy: boolean } | { state: "notChecked" } | { state: "checking" } | { state: "upToDate"; checkedAt: string } | 
+/**  Downloaded and its signature checked: installs when the admin agrees. */
+{ state: "ready"; version: string; notes: string; published?: string | null } | 
+/**  Offered but not trusted: nothing was installed. */
+{ state: "refused"; version: string; why: string } | 
+/**  Could not look or download (offline, the server failing); looked for again tomorrow. */
+{ state: "failed"; why: string } | { state: "installing"; version: string };
+
+/**  Where the app's updates stand, for the settings and the offer in the main window. */
+export type UpdateStatus_Serialize = 
+/**
+ *  Not looked for: `by` says what turned updates off; `policy` when the computer's policy
+ *  did (the admin's setting cannot turn them back on).
+ */
+{ state: "off"; by: string; policy: boolean } | { state: "notChecked" } | { state: "checking" } | { state: "upToDate"; checkedAt: string } | 
+/**  Downloaded and its signature checked: installs when the admin agrees. */
+{ state: "ready"; version: string; notes: string; published: string | null } | 
+/**  Offered but not trusted: nothing was installed. */
+{ state: "refused"; version: string; why: string } | 
+/**  Could not look or download (offline, the server failing); looked for again tomorrow. */
+{ state: "failed"; why: string } | { state: "installing"; version: string };
+
+/**  Sent to the main window whenever [`UpdateStatus`] changes. */
+export type UpdatesChanged = UpdatesChanged_Serialize | UpdatesChanged_Deserialize;
+
+/**  Sent to the main window whenever [`UpdateStatus`] changes. */
+export type UpdatesChanged_Deserialize = UpdateStatus_Deserialize;
+
+/**  Sent to the main window whenever [`UpdateStatus`] changes. */
+export type UpdatesChanged_Serialize = UpdateStatus_Serialize;
 
 export type Verdict = Verdict_Serialize | Verdict_Deserialize;
 

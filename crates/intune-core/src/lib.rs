@@ -15,6 +15,7 @@ pub mod graph;
 pub mod issued_for;
 pub mod json_file;
 pub mod logging;
+pub mod policy;
 pub mod profile;
 pub mod secret;
 pub mod secret_store;

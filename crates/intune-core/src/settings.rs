@@ -14,6 +14,8 @@ pub struct Settings {
     pub close_hint_shown: bool,
     /// The global shortcut that opens quick lock; `None` is the default, empty is off.
     pub quick_lock_shortcut: Option<String>,
+    /// The admin turned off looking for updates (a machine-wide policy can too; see `policy`).
+    pub updates_off: bool,
 }
 
 pub struct SettingsFile {
@@ -53,9 +55,11 @@ mod tests {
         file.save(&Settings {
             close_hint_shown: true,
             quick_lock_shortcut: Some(String::new()),
+            updates_off: true,
         })
         .expect("save");
         assert!(file.load().close_hint_shown);
+        assert!(file.load().updates_off);
         assert_eq!(file.load().quick_lock_shortcut.as_deref(), Some(""));
         std::fs::write(dir.path().join("settings.json"), "{not json").expect("write");
         assert_eq!(file.load(), Settings::default());

@@ -50,6 +50,7 @@ import {
   type WritePace,
   type ProfileField,
   type UiStage,
+  type UpdateStatus_Serialize,
 } from "../bindings";
 
 export type {
@@ -102,6 +103,7 @@ export type ListMatch = ListMatch_Serialize;
 export type ReviewRow = ReviewRow_Serialize;
 export type DeviceSearch = DeviceSearch_Serialize;
 export type InventoryStatus = InventoryStatus_Serialize;
+export type UpdateStatus = UpdateStatus_Serialize;
 
 /** Every call rejects with an `ErrorReport` when Rust says no. */
 export interface Backend {
@@ -203,6 +205,15 @@ export interface Backend {
   onSessionChanged(
     callback: (summary: ConnectionSummary | null, error: ErrorReport | null) => void,
   ): () => void;
+  /** Where the app's own updates stand (Rust looks after the start and daily). */
+  updateStatus(): Promise<UpdateStatus>;
+  /** Looks for an update now. */
+  checkForUpdates(): Promise<UpdateStatus>;
+  /** Installs the update that is ready and restarts into it: only from the admin's click. */
+  installUpdate(): Promise<void>;
+  /** Turns looking for updates on or off for this admin (a machine policy wins). */
+  setUpdatesOn(on: boolean): Promise<UpdateStatus>;
+  onUpdatesChanged(callback: (status: UpdateStatus) => void): () => void;
 }
 
 type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -285,6 +296,11 @@ export const tauriBackend: Backend = {
   switchProfile: (name) => unwrap(commands.switchProfile(name)),
   onSessionChanged: (callback) =>
     listen(events.sessionChanged, (payload) => callback(payload.summary, payload.error)),
+  updateStatus: () => commands.updateStatus(),
+  checkForUpdates: () => commands.checkForUpdates(),
+  installUpdate: () => unwrap(commands.installUpdate()).then(() => undefined),
+  setUpdatesOn: (on) => unwrap(commands.setUpdatesOn(on)),
+  onUpdatesChanged: (callback) => listen(events.updatesChanged, callback),
 };
 
 /** Starts listening at once and stops cleanly even if stopped before the listener is ready. */

@@ -1,5 +1,6 @@
 import {
   Button,
+  Divider,
   Field,
   Input,
   makeStyles,
@@ -14,6 +15,7 @@ import { useEffect, useState } from "react";
 import { toErrorReport, type DesktopSettings, type ErrorReport } from "../backend";
 import { useBackend } from "../backend/context";
 import { label, record } from "../shortcut";
+import { UpdateSettings } from "./Updates";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -139,6 +141,8 @@ export function SettingsPanel() {
         </MessageBar>
       )}
       {error && <ErrorBar error={error} />}
+      <Divider />
+      <UpdateSettings />
     </div>
   );
 }

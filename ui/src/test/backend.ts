@@ -88,6 +88,11 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     setStartInTrayAtLogin: unexpected("setStartInTrayAtLogin"),
     setQuickLockShortcut: unexpected("setQuickLockShortcut"),
     onSessionChanged: () => () => {},
+    updateStatus: () => Promise.resolve({ state: "notChecked" }),
+    checkForUpdates: unexpected("checkForUpdates"),
+    installUpdate: unexpected("installUpdate"),
+    setUpdatesOn: unexpected("setUpdatesOn"),
+    onUpdatesChanged: () => () => {},
     ...overrides,
   };
 }
