@@ -207,6 +207,70 @@ impl App {
         Ok(path)
     }
 
+    /// Types keys into whatever has the focus, as a keyboard would (WebDriver's special keys,
+    /// e.g. `"\u{E004}"` for Tab, `"\u{E007}"` for Enter, `"\u{E00C}"` for Escape).
+    /// Sent through WebDriver's key actions, which go where the focus is: sending keys to an
+    /// element would focus (even click) it first.
+    pub async fn press(&self, keys: &str) -> Result<(), String> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for value in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        bounded(
+            &format!("pressing {keys:?}"),
+            self.client.perform_actions(actions),
+        )
+        .await
+    }
+
+    /// Whether the element with the focus matches `css`.
+    pub async fn focus_is(&self, css: &str) -> Result<bool, String> {
+        let answer = bounded(
+            "reading the focus",
+            self.client.execute(
+                "const f = document.activeElement; return !!f && f.matches(arguments[0]);",
+                vec![serde_json::Value::String(css.into())],
+            ),
+        )
+        .await?;
+        Ok(answer.as_bool().unwrap_or(false))
+    }
+
+    /// Describes the focused element, for a failure message.
+    pub async fn focus_description(&self) -> String {
+        let script = "const f = document.activeElement; if (!f) return 'nothing';                       return f.tagName + (f.id ? '#' + f.id : '') + ' ' +                       JSON.stringify((f.getAttribute('aria-label') || f.textContent || '').trim().slice(0, 60));";
+        match bounded("describing the focus", self.client.execute(script, vec![])).await {
+            Ok(value) => value.as_str().unwrap_or("?").to_string(),
+            Err(error) => error,
+        }
+    }
+
+    /// Presses Tab until the focus is on `css`, as a keyboard user moves through the window;
+    /// fails after `limit` presses. The focused element must show that it has the focus.
+    pub async fn tab_to(&self, css: &str, limit: usize) -> Result<(), String> {
+        for _ in 0..=limit {
+            if self.focus_is(css).await? {
+                // Fluent UI marks keyboard focus with this attribute (its focus outline).
+                let visible = self
+                    .focus_is(":focus-visible, [data-fui-focus-visible]")
+                    .await?;
+                return if visible {
+                    Ok(())
+                } else {
+                    Err(format!("{css} has the focus but does not show it"))
+                };
+            }
+            self.press("\u{E004}").await?;
+        }
+        Err(format!(
+            "{limit} presses of Tab did not reach {css}; the focus is on {}",
+            self.focus_description().await
+        ))
+    }
+
     /// Whether anything matches `css` now (no waiting).
     pub async fn exists(&self, css: &str) -> Result<bool, String> {
         let found = bounded(

@@ -6,6 +6,7 @@
 
 mod app;
 mod desktop;
+mod keyboard;
 mod notifications;
 mod scenarios;
 mod updates;

@@ -8,6 +8,10 @@ use crate::{Ctx, Outcome, Scenario, check};
 
 pub const ALL: &[(&str, Scenario)] = &[
     (
+        "find_a_mac_lock_it_and_reveal_its_pin_from_the_keyboard_alone",
+        crate::keyboard::find_a_mac_lock_it_and_reveal_its_pin_from_the_keyboard_alone,
+    ),
+    (
         "an_update_signed_with_the_app_key_is_offered_and_one_signed_with_another_is_refused",
         crate::updates::an_update_signed_with_the_app_key_is_offered_and_one_signed_with_another_is_refused,
     ),
@@ -1432,7 +1436,7 @@ fn demo_search_by_serial_shows_the_device<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
 }
 
 /// The demo fleet is the same in every run: a device the test needs, picked from it here.
-fn demo_device(
+pub(crate) fn demo_device(
     what: &str,
     wanted: impl Fn(&tenant_sim::Device) -> bool,
 ) -> Result<tenant_sim::Device, String> {

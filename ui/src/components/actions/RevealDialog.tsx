@@ -16,7 +16,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { CopyRegular, EyeOffRegular } from "@fluentui/react-icons";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import {
   toErrorReport,
@@ -34,6 +34,8 @@ const useStyles = makeStyles({
   value: {
     fontFamily: tokens.fontFamilyMonospace,
     fontSize: tokens.fontSizeHero700,
+    // Its own line height: the text default is for body size and would cut the digits off.
+    lineHeight: tokens.lineHeightHero700,
     letterSpacing: "0.08em",
     display: "flex",
     flexWrap: "wrap",
@@ -128,6 +130,15 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
   }
 
   const field = useFirstField<HTMLTextAreaElement>(open);
+  // The button that had the focus goes away as the secret shows (and comes back as it hides):
+  // the focus moves to Copy, then back to the justification, never out of the dialog.
+  const copyButton = useRef<HTMLButtonElement>(null);
+  const wasShown = useRef(false);
+  useEffect(() => {
+    if (shown) copyButton.current?.focus();
+    else if (wasShown.current && open) field.current?.focus();
+    wasShown.current = shown !== null;
+  }, [shown, open, field]);
   const canReveal = !busy && justification.trim() !== "";
   function onKeyDown(event: React.KeyboardEvent) {
     if (isPrimaryKey(event) && canReveal && !shown) void reveal();
@@ -155,7 +166,12 @@ export function RevealDialog({ device, kind, open, onClose, onRevealed }: Props)
                   {shown.producedAt && `, ${new Date(shown.producedAt).toLocaleString()}`}.
                 </Text>
                 <div className={styles.row}>
-                  <Button icon={<CopyRegular />} onClick={() => void copy()} id="revealed-copy">
+                  <Button
+                    ref={copyButton}
+                    icon={<CopyRegular />}
+                    onClick={() => void copy()}
+                    id="revealed-copy"
+                  >
                     {copied ? "Copied: cleared from the clipboard in 30 s" : "Copy"}
                   </Button>
                   <Button icon={<EyeOffRegular />} onClick={() => setShown(null)}>
