@@ -66,6 +66,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::check_for_updates,
             commands::desktop::install_update,
             commands::desktop::set_updates_on,
+            commands::desktop::appearance,
+            commands::desktop::set_appearance,
         ])
         .events(collect_events![
             commands::devices::InventoryChanged,
@@ -75,7 +77,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::quick_lock::QuickLockOpened,
             commands::session::SessionChanged,
             commands::signin::SignInProgress,
-            crate::updates::UpdatesChanged
+            crate::updates::UpdatesChanged,
+            commands::desktop::AppearanceChanged
         ])
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()

@@ -57,6 +57,8 @@ fn main() {
         "check_for_updates",
         "install_update",
         "set_updates_on",
+        "appearance",
+        "set_appearance",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -1,8 +1,11 @@
 //! The desktop around the device work: quick lock, pinning devices to the tray, windows.
 
 use intune_core::devices::pinned::TrayDevice;
+use intune_core::settings::Appearance;
 use intune_core::{ErrorReport, devices::remote};
+use serde::Serialize;
 use tauri::{AppHandle, Manager, State, WebviewWindow};
+use tauri_specta::Event;
 
 use crate::startup::{self, UiStage};
 use crate::state::AppState;
@@ -91,6 +94,45 @@ pub struct DesktopSettings {
     pub quick_lock_shortcut: String,
     /// Why the shortcut is not working, when it is not.
     pub shortcut_problem: Option<String>,
+    pub appearance: Appearance,
+}
+
+/// Sent to every window when the admin picks another appearance.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct AppearanceChanged(pub Appearance);
+
+/// The colours every window uses (quick lock too).
+#[tauri::command]
+#[specta::specta]
+pub fn appearance(state: State<'_, AppState>) -> Appearance {
+    saved_settings(&state).appearance
+}
+
+/// Picks the app's colours (or the system's again), for every window at once.
+#[tauri::command]
+#[specta::specta]
+pub fn set_appearance(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    appearance: Appearance,
+) -> Result<DesktopSettings, ErrorReport> {
+    if let Some(dir) = &state.config_dir {
+        let file = intune_core::settings::SettingsFile::in_dir(dir);
+        let mut settings = file.load();
+        settings.appearance = appearance;
+        file.save(&settings)?;
+    }
+    tracing::info!(?appearance, "setting changed: appearance");
+    let _ = AppearanceChanged(appearance).emit(&app);
+    Ok(current_settings(&app, &state))
+}
+
+fn saved_settings(state: &AppState) -> intune_core::settings::Settings {
+    state
+        .config_dir
+        .as_ref()
+        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
+        .unwrap_or_default()
 }
 
 #[tauri::command]
@@ -154,16 +196,13 @@ pub fn set_quick_lock_shortcut(
 
 fn current_settings(app: &AppHandle, state: &AppState) -> DesktopSettings {
     use tauri_plugin_autostart::ManagerExt;
-    let saved = state
-        .config_dir
-        .as_ref()
-        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
-        .unwrap_or_default();
+    let saved = saved_settings(state);
     DesktopSettings {
         start_in_tray_at_login: app.autolaunch().is_enabled().unwrap_or(false),
         quick_lock_shortcut: crate::shortcut::effective(saved.quick_lock_shortcut.as_deref())
             .to_string(),
         shortcut_problem: state.shortcut_problem(),
+        appearance: saved.appearance,
     }
 }
 

@@ -271,6 +271,64 @@ impl App {
         ))
     }
 
+    /// What axe-core finds serious or critical on the page as it is now, one line per rule with
+    /// where (its CSS targets). axe is loaded into the page once, from the UI's node_modules.
+    pub async fn accessibility_problems(&self) -> Result<Vec<String>, String> {
+        let loaded = bounded(
+            "checking for axe",
+            self.client
+                .execute("return typeof window.axe !== 'undefined';", vec![]),
+        )
+        .await?;
+        if loaded.as_bool() != Some(true) {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("ui/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {} (npm ci in ui/): {e}", path.display()))?;
+            bounded("loading axe", self.client.execute(&source, vec![])).await?;
+        }
+        // Run once nothing animates (a dialog fading in would be measured half transparent), and
+        // without tabster's focus sentinels: Fluent's invisible, aria-hidden elements that hand
+        // the focus on, which axe reports as hidden focusable content.
+        let run = "const done = arguments[arguments.length - 1];\
+                   const animating = () => document.getAnimations().some(a => a.playState === 'running');\
+                   const settle = (tries) => animating() && tries > 0 ? setTimeout(() => settle(tries - 1), 100) : check();\
+                   const check = () => axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'], ancestry: true }).then(r => done(\
+                     r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+                       .map(v => v.id + ' (' + v.impact + '): ' + v.help + ', at ' +\
+                         v.nodes.slice(0, 4).map(n => n.ancestry.join(' ')).join(' | ') +\
+                         (v.nodes.length > 4 ? ' and ' + (v.nodes.length - 4) + ' more' : '') +\
+                         '; first: ' + v.nodes[0].html.slice(0, 160) + ' ' +\
+                         (v.nodes[0].failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240))))\
+                   .catch(e => done(['axe could not run: ' + e]));\
+                   settle(30);";
+        let found = bounded("running axe", self.client.execute_async(run, vec![])).await?;
+        Ok(found
+            .as_array()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|l| l.as_str().unwrap_or("?").to_string())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Scrolls the element into the middle of its scrolling area.
+    pub async fn scroll_into_view(&self, css: &str) -> Result<(), String> {
+        let element = self.find(css).await?;
+        let element = serde_json::to_value(&element).map_err(|e| e.to_string())?;
+        bounded(
+            &format!("scrolling to {css}"),
+            self.client.execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![element],
+            ),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Whether anything matches `css` now (no waiting).
     pub async fn exists(&self, css: &str) -> Result<bool, String> {
         let found = bounded(

@@ -4,6 +4,7 @@
 //! the app under its own tauri-driver, and stops them all. Screenshots go to `test-artifacts/e2e/`
 //! (`E2E_ARTIFACTS` overrides): always on failure, and for every test with `E2E_SCREENSHOTS=1`.
 
+mod accessibility;
 mod app;
 mod desktop;
 mod keyboard;

@@ -8,6 +8,10 @@ use crate::{Ctx, Outcome, Scenario, check};
 
 pub const ALL: &[(&str, Scenario)] = &[
     (
+        "every_screen_passes_an_accessibility_check_in_light_dark_and_high_contrast",
+        crate::accessibility::every_screen_passes_an_accessibility_check_in_light_dark_and_high_contrast,
+    ),
+    (
         "find_a_mac_lock_it_and_reveal_its_pin_from_the_keyboard_alone",
         crate::keyboard::find_a_mac_lock_it_and_reveal_its_pin_from_the_keyboard_alone,
     ),
@@ -1027,6 +1031,12 @@ fn settings_start_in_the_tray_at_login_and_the_shortcut_opens_quick_lock<'a>(
 /// Each with what the test desktop holds before the app starts.
 pub const STARTED_WITH: &[(&str, &[&str], Prepare, Scenario)] = &[
     (
+        "quick_lock_passes_an_accessibility_check_in_light_dark_and_high_contrast",
+        &["--quick-lock"],
+        crate::accessibility::quick_lock_starts_light,
+        crate::accessibility::quick_lock_passes_an_accessibility_check_in_light_dark_and_high_contrast,
+    ),
+    (
         "quick_lock_finds_a_phone_locks_it_and_notifies",
         &["--quick-lock"],
         nothing_saved,
@@ -1511,7 +1521,7 @@ fn no_secret_in_any_file(ctx: &Ctx<'_>, secrets: &[String]) -> Result<(), String
     Ok(())
 }
 
-async fn open_by_serial(ctx: &Ctx<'_>, serial: &str) -> Result<(), String> {
+pub(crate) async fn open_by_serial(ctx: &Ctx<'_>, serial: &str) -> Result<(), String> {
     open_by_serial_in(ctx, serial, "500 devices").await
 }
 

@@ -29,7 +29,7 @@ import { UpdateOffer } from "./components/Updates";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
 import { reportStart } from "./startup";
-import { THEMES, useOsTheme } from "./theme";
+import { THEMES, useTheme } from "./theme";
 
 // The window is the page: no default body margin (it made everything move 16 px), no page scroll.
 const useGlobalStyles = makeStaticStyles({
@@ -79,7 +79,7 @@ type Session =
 
 export function App() {
   useGlobalStyles();
-  const theme = useOsTheme();
+  const theme = useTheme();
   const styles = useStyles();
   const backend = useBackend();
   const [session, setSession] = useState<Session>({ status: "checking" });

@@ -171,11 +171,16 @@ export const commands = {
 	installUpdate: () => typedError<null, ErrorReport_Serialize>(__TAURI_INVOKE("install_update")),
 	/**  Turns looking for updates on or off for this admin (a machine policy overrides it). */
 	setUpdatesOn: (on: boolean) => typedError<UpdateStatus_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_updates_on", { on })),
+	/**  The colours every window uses (quick lock too). */
+	appearance: () => __TAURI_INVOKE<Appearance>("appearance"),
+	/**  Picks the app's colours (or the system's again), for every window at once. */
+	setAppearance: (appearance: Appearance) => typedError<DesktopSettings_Serialize, ErrorReport_Serialize>(__TAURI_INVOKE("set_appearance", { appearance })),
 };
 
 /** Events */
 export const events = {
 	actionProgress: makeEvent<ActionProgress_Serialize, ActionProgress_Deserialize>("action-progress"),
+	appearanceChanged: makeEvent<AppearanceChanged, AppearanceChanged>("appearance-changed"),
 	deviceSent: makeEvent<DeviceSent_Serialize, DeviceSent_Deserialize>("device-sent"),
 	inventoryChanged: makeEvent<InventoryChanged_Serialize, InventoryChanged_Deserialize>("inventory-changed"),
 	quickLockOpened: makeEvent<QuickLockOpened_Serialize, QuickLockOpened_Deserialize>("quick-lock-opened"),
@@ -283,6 +288,14 @@ export type Ambiguous_Serialize = {
 	text: string,
 	devices: Device_Serialize[],
 };
+
+/**  The app's colours: the operating system's choice, or one the admin picked. */
+export type Appearance = 
+/**  Light, dark or high contrast as the system is set, following its changes. */
+"system" | "light" | "dark" | "highContrast";
+
+/**  Sent to every window when the admin picks another appearance. */
+export type AppearanceChanged = Appearance;
 
 export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
 
@@ -474,6 +487,7 @@ export type DesktopSettings_Deserialize = {
 	quickLockShortcut: string,
 	/**  Why the shortcut is not working, when it is not. */
 	shortcutProblem?: string | null,
+	appearance: Appearance,
 };
 
 /**  The desktop preferences, as the settings dialog shows them. */
@@ -484,6 +498,7 @@ export type DesktopSettings_Serialize = {
 	quickLockShortcut: string,
 	/**  Why the shortcut is not working, when it is not. */
 	shortcutProblem: string | null,
+	appearance: Appearance,
 };
 
 /**  One device. Field names are part of the CLI's documented `--json` output: never rename them. */

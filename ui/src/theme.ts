@@ -4,7 +4,10 @@ import {
   webLightTheme,
   type Theme,
 } from "@fluentui/react-components";
-import { useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
+
+import type { Appearance } from "./backend";
+import { useBackend } from "./backend/context";
 
 export type ThemeName = "light" | "dark" | "highContrast";
 
@@ -40,4 +43,24 @@ function subscribe(onChange: () => void): () => void {
 /** Follows the OS's light, dark and high-contrast settings as they change. */
 export function useOsTheme(): ThemeName {
   return useSyncExternalStore(subscribe, currentTheme);
+}
+
+/** The theme every window uses: the one the admin picked in the settings, else the OS's. */
+export function useTheme(): ThemeName {
+  const backend = useBackend();
+  const os = useOsTheme();
+  const [picked, setPicked] = useState<Appearance>("system");
+  useEffect(() => {
+    let live = true;
+    const stop = backend.onAppearanceChanged((next) => live && setPicked(next));
+    backend.appearance().then(
+      (first) => live && setPicked(first),
+      () => {},
+    );
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [backend]);
+  return picked === "system" ? os : picked;
 }

@@ -16,6 +16,20 @@ pub struct Settings {
     pub quick_lock_shortcut: Option<String>,
     /// The admin turned off looking for updates (a machine-wide policy can too; see `policy`).
     pub updates_off: bool,
+    pub appearance: Appearance,
+}
+
+/// The app's colours: the operating system's choice, or one the admin picked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Appearance {
+    /// Light, dark or high contrast as the system is set, following its changes.
+    #[default]
+    System,
+    Light,
+    Dark,
+    HighContrast,
 }
 
 pub struct SettingsFile {
@@ -56,10 +70,12 @@ mod tests {
             close_hint_shown: true,
             quick_lock_shortcut: Some(String::new()),
             updates_off: true,
+            appearance: Appearance::HighContrast,
         })
         .expect("save");
         assert!(file.load().close_hint_shown);
         assert!(file.load().updates_off);
+        assert_eq!(file.load().appearance, Appearance::HighContrast);
         assert_eq!(file.load().quick_lock_shortcut.as_deref(), Some(""));
         std::fs::write(dir.path().join("settings.json"), "{not json").expect("write");
         assert_eq!(file.load(), Settings::default());

@@ -51,10 +51,12 @@ import {
   type ProfileField,
   type UiStage,
   type UpdateStatus_Serialize,
+  type Appearance,
 } from "../bindings";
 
 export type {
   About,
+  Appearance,
   ActionKind,
   DesktopSettings,
   AuditEvent,
@@ -214,6 +216,10 @@ export interface Backend {
   /** Turns looking for updates on or off for this admin (a machine policy wins). */
   setUpdatesOn(on: boolean): Promise<UpdateStatus>;
   onUpdatesChanged(callback: (status: UpdateStatus) => void): () => void;
+  /** The colours the admin picked for every window ("system": the OS's). */
+  appearance(): Promise<Appearance>;
+  setAppearance(appearance: Appearance): Promise<DesktopSettings>;
+  onAppearanceChanged(callback: (appearance: Appearance) => void): () => void;
 }
 
 type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -301,6 +307,9 @@ export const tauriBackend: Backend = {
   installUpdate: () => unwrap(commands.installUpdate()).then(() => undefined),
   setUpdatesOn: (on) => unwrap(commands.setUpdatesOn(on)),
   onUpdatesChanged: (callback) => listen(events.updatesChanged, callback),
+  appearance: () => commands.appearance(),
+  setAppearance: (appearance) => unwrap(commands.setAppearance(appearance)),
+  onAppearanceChanged: (callback) => listen(events.appearanceChanged, callback),
 };
 
 /** Starts listening at once and stops cleanly even if stopped before the listener is ready. */

@@ -57,8 +57,13 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
     cursor: "pointer",
   },
-  active: { backgroundColor: tokens.colorNeutralBackground1Selected },
+  // Text colours made for the selected background (black on the highlight in high contrast).
+  active: {
+    backgroundColor: tokens.colorNeutralBackground1Selected,
+    color: tokens.colorNeutralForeground1Selected,
+  },
   muted: { color: tokens.colorNeutralForeground3 },
+  activeMuted: { color: tokens.colorNeutralForeground2Selected },
   buttons: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
 });
 
@@ -242,13 +247,20 @@ export function QuickLock({ summary }: Props) {
             value={text}
             onChange={(_, data) => setText(data.value)}
             onKeyDown={onKey}
-            aria-controls="quick-results"
+            aria-controls={shown.length > 0 ? "quick-results" : undefined}
+            aria-activedescendant={shown.length > 0 ? `quick-option-${active}` : undefined}
           />
           {shown.length > 0 && (
-            <ul className={styles.results} id="quick-results" role="listbox">
+            <ul
+              className={styles.results}
+              id="quick-results"
+              role="listbox"
+              aria-label="Matching devices"
+            >
               {shown.map((d, i) => (
                 <li
                   key={d.id}
+                  id={`quick-option-${i}`}
                   role="option"
                   aria-selected={i === active}
                   className={i === active ? `${styles.row} ${styles.active}` : styles.row}
@@ -256,7 +268,7 @@ export function QuickLock({ summary }: Props) {
                   data-quick-device={d.id}
                 >
                   <Text weight="semibold">{d.deviceName}</Text>
-                  <Text className={styles.muted} size={200}>
+                  <Text className={i === active ? styles.activeMuted : styles.muted} size={200}>
                     {platformLabel(d.platform)} · {d.serialNumber} · {d.userPrincipalName} ·{" "}
                     {ago(d.lastSync)}
                   </Text>

@@ -1,4 +1,4 @@
-import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { makeStyles, mergeClasses, tokens, useMergedRefs } from "@fluentui/react-components";
 import { ArrowSortDownRegular, ArrowSortUpRegular } from "@fluentui/react-icons";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import {
@@ -131,17 +131,23 @@ function savedWidths(): ColumnWidths {
 }
 
 const useStyles = makeStyles({
+  // The grid is what scrolls, under a header that stays: the element that has the keyboard
+  // focus (arrows, Page Up/Down) is the one that scrolls.
   grid: {
-    display: "flex",
-    flexDirection: "column",
     flexGrow: 1,
     minHeight: 0,
+    overflowY: "auto",
+    position: "relative",
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
     backgroundColor: tokens.colorNeutralBackground1,
     ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
   },
   header: {
+    position: "sticky",
+    top: 0,
+    zIndex: 2,
+    backgroundColor: tokens.colorNeutralBackground1,
     display: "grid",
     gap: tokens.spacingHorizontalS,
     padding: `0 ${tokens.spacingHorizontalM}`,
@@ -182,7 +188,7 @@ const useStyles = makeStyles({
     ":hover": { backgroundColor: tokens.colorNeutralStroke1 },
     ":focus-visible": { backgroundColor: tokens.colorStrokeFocus2, outline: "none" },
   },
-  scroller: { flexGrow: 1, overflowY: "auto", minHeight: 0, position: "relative" },
+  list: { position: "relative" },
   row: {
     position: "absolute",
     left: 0,
@@ -192,11 +198,17 @@ const useStyles = makeStyles({
     alignItems: "center",
     padding: `0 ${tokens.spacingHorizontalM}`,
     cursor: "pointer",
-    ":hover": { backgroundColor: tokens.colorSubtleBackgroundHover },
+    // Each background with the text colour made for it: in high contrast both change (black on
+    // the highlight colour), and the text would otherwise stay white on cyan.
+    ":hover": {
+      backgroundColor: tokens.colorSubtleBackgroundHover,
+      color: tokens.colorNeutralForeground1Hover,
+    },
   },
   checked: { backgroundColor: tokens.colorBrandBackground2 },
   selected: {
     backgroundColor: tokens.colorSubtleBackgroundSelected,
+    color: tokens.colorNeutralForeground1Selected,
     boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
   },
   // One line height for every cell, so monospaced serials sit on the same line as the names.
@@ -243,12 +255,22 @@ export function ResultsTable({
 }: Props) {
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
+  const gridRefs = useMergedRefs(scroller, gridRef);
+  const header = useRef<HTMLDivElement>(null);
+  // Rows start below the sticky header: the virtualiser counts it as the list's offset.
+  const [headerHeight, setHeaderHeight] = useState(ROW_HEIGHT);
+  useLayoutEffect(() => {
+    const height = header.current?.offsetHeight;
+    if (height) setHeaderHeight(height);
+  }, []);
   const total = results.total ?? 0;
   // eslint-disable-next-line react-hooks/incompatible-library -- not memoised on purpose: the virtualiser re-renders this table as it scrolls.
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
+    scrollMargin: headerHeight,
+    scrollPaddingStart: headerHeight,
     overscan: 12,
     initialRect: { width: 800, height: 600 },
   });
@@ -289,7 +311,10 @@ export function ResultsTable({
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (total === 0) return;
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+    const page = Math.max(
+      1,
+      Math.floor(((scroller.current?.clientHeight ?? 600) - headerHeight) / ROW_HEIGHT) - 1,
+    );
     const moves: Record<string, number> = {
       ArrowDown: selected + 1,
       ArrowUp: selected - 1,
@@ -319,7 +344,7 @@ export function ResultsTable({
   const activeId = selected >= 0 && selected < total ? `device-row-${selected}` : undefined;
   return (
     <div
-      ref={gridRef}
+      ref={gridRefs}
       className={styles.grid}
       role="grid"
       aria-label="Matching devices"
@@ -329,7 +354,7 @@ export function ResultsTable({
       id="device-results"
       onKeyDown={onKeyDown}
     >
-      <div className={styles.header} style={tracks} role="row" aria-rowindex={1}>
+      <div ref={header} className={styles.header} style={tracks} role="row" aria-rowindex={1}>
         {columns.map((column, i) => (
           <HeaderCell
             key={column.title}
@@ -341,7 +366,7 @@ export function ResultsTable({
           />
         ))}
       </div>
-      <div ref={scroller} className={styles.scroller}>
+      <div className={styles.list}>
         <div style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {items.map((item) => {
             const device = results.deviceAt(item.index);
@@ -359,7 +384,11 @@ export function ResultsTable({
                   device && checked.has(device.id) && styles.checked,
                   item.index === selected && styles.selected,
                 )}
-                style={{ top: `${item.start}px`, height: `${ROW_HEIGHT}px`, ...tracks }}
+                style={{
+                  top: `${item.start - headerHeight}px`,
+                  height: `${ROW_HEIGHT}px`,
+                  ...tracks,
+                }}
                 onClick={(event) => {
                   if (event.ctrlKey || event.metaKey || event.shiftKey) {
                     event.preventDefault();

@@ -11,6 +11,7 @@ const SETTINGS: DesktopSettings = {
   startInTrayAtLogin: false,
   quickLockShortcut: "CommandOrControl+Shift+L",
   shortcutProblem: null,
+  appearance: "system",
 };
 
 function renderPanel(overrides: Partial<Backend>) {
@@ -25,6 +26,19 @@ function renderPanel(overrides: Partial<Backend>) {
 
 describe("SettingsPanel", () => {
   beforeEach(() => mockMediaQueries([]));
+
+  it("picks the appearance for every window through Rust", async () => {
+    const backend = renderPanel({
+      setAppearance: vi.fn((appearance: DesktopSettings["appearance"]) =>
+        Promise.resolve({ ...SETTINGS, appearance }),
+      ),
+    });
+    const system = await screen.findByRole("radio", { name: "As the system is set" });
+    expect(system).toBeChecked();
+    await userEvent.click(screen.getByRole("radio", { name: "High contrast" }));
+    expect(backend.setAppearance).toHaveBeenCalledWith("highContrast");
+    expect(await screen.findByRole("radio", { name: "High contrast" })).toBeChecked();
+  });
 
   it("turns the start in the tray at login on through Rust", async () => {
     const backend = renderPanel({

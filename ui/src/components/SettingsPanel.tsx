@@ -6,13 +6,15 @@ import {
   makeStyles,
   MessageBar,
   MessageBarBody,
+  Radio,
+  RadioGroup,
   Spinner,
   Switch,
   tokens,
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 
-import { toErrorReport, type DesktopSettings, type ErrorReport } from "../backend";
+import { toErrorReport, type Appearance, type DesktopSettings, type ErrorReport } from "../backend";
 import { useBackend } from "../backend/context";
 import { label, record } from "../shortcut";
 import { UpdateSettings } from "./Updates";
@@ -25,6 +27,13 @@ const useStyles = makeStyles({
 });
 
 const DEFAULT_SHORTCUT = "CommandOrControl+Shift+L";
+
+const APPEARANCES: [Appearance, string][] = [
+  ["system", "As the system is set"],
+  ["light", "Light"],
+  ["dark", "Dark"],
+  ["highContrast", "High contrast"],
+];
 
 /** The desktop preferences: start in the tray at login, the quick lock shortcut. */
 export function SettingsPanel() {
@@ -86,6 +95,18 @@ export function SettingsPanel() {
   if (!settings) return error ? <ErrorBar error={error} /> : <Spinner size="tiny" />;
   return (
     <div className={styles.root}>
+      <Field label="Appearance">
+        <RadioGroup
+          id="appearance"
+          layout="horizontal"
+          value={settings.appearance}
+          onChange={(_, data) => void change(() => backend.setAppearance(data.value as Appearance))}
+        >
+          {APPEARANCES.map(([value, name]) => (
+            <Radio key={value} value={value} label={name} id={`appearance-${value}`} />
+          ))}
+        </RadioGroup>
+      </Field>
       <Switch
         id="start-in-tray"
         checked={settings.startInTrayAtLogin}

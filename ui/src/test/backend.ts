@@ -93,6 +93,9 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     installUpdate: unexpected("installUpdate"),
     setUpdatesOn: unexpected("setUpdatesOn"),
     onUpdatesChanged: () => () => {},
+    appearance: () => Promise.resolve("system"),
+    setAppearance: unexpected("setAppearance"),
+    onAppearanceChanged: () => () => {},
     ...overrides,
   };
 }

@@ -172,7 +172,7 @@ export function ConfirmActionDialog({ device, verdict, open, onClose, onSent }: 
             </Text>
           </DialogActions>
           <DialogActions>
-            <Button appearance="secondary" onClick={onClose} disabled={sending}>
+            <Button appearance="secondary" onClick={onClose} disabled={sending} id="confirm-cancel">
               Cancel
             </Button>
             <Button

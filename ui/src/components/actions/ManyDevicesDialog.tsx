@@ -706,7 +706,9 @@ export function ManyDevicesDialog({
           <DialogActions>
             {step.kind === "list" && (
               <>
-                <Button onClick={onClose}>Cancel</Button>
+                <Button onClick={onClose} id="many-cancel">
+                  Cancel
+                </Button>
                 <Button
                   id="many-match"
                   disabled={busy || !text.trim()}
