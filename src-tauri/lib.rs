@@ -26,11 +26,7 @@ fn autostart() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 /// The saved (or default) quick lock shortcut; a failure is reported in the settings, not fatal.
 pub(crate) fn register_shortcut(app: &tauri::AppHandle) {
     let state = app.state::<state::AppState>();
-    let saved = state
-        .config_dir
-        .as_ref()
-        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
-        .unwrap_or_default();
+    let saved = state.settings();
     let text = shortcut::effective(saved.quick_lock_shortcut.as_deref()).to_string();
     let problem = shortcut::apply(app, &text).err();
     if let Some(problem) = &problem {

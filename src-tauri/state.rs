@@ -219,6 +219,28 @@ impl AppState {
     }
 
     /// The profiles file (shared with the command line).
+    /// The saved preferences; the defaults without a config folder or file.
+    pub fn settings(&self) -> intune_core::settings::Settings {
+        self.config_dir
+            .as_ref()
+            .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
+            .unwrap_or_default()
+    }
+
+    /// Changes the saved preferences (kept for this run only without a config folder).
+    pub fn change_settings(
+        &self,
+        change: impl FnOnce(&mut intune_core::settings::Settings),
+    ) -> Result<(), ErrorReport> {
+        let Some(dir) = &self.config_dir else {
+            return Ok(());
+        };
+        let file = intune_core::settings::SettingsFile::in_dir(dir);
+        let mut settings = file.load();
+        change(&mut settings);
+        Ok(file.save(&settings)?)
+    }
+
     pub fn profiles_file(&self) -> Result<ProfileFile, ErrorReport> {
         self.config_dir
             .as_deref()

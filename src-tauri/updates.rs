@@ -25,7 +25,7 @@ const FIRST_LOOK_AFTER: Duration = Duration::from_secs(5);
 const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Where the app's updates stand, for the settings and the offer in the main window.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
 #[serde(
     tag = "state",
     rename_all = "camelCase",
@@ -38,6 +38,7 @@ pub enum UpdateStatus {
         by: String,
         policy: bool,
     },
+    #[default]
     NotChecked,
     Checking,
     UpToDate {
@@ -67,20 +68,11 @@ pub enum UpdateStatus {
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct UpdatesChanged(pub UpdateStatus);
 
+#[derive(Default)]
 pub struct Updates {
     status: Mutex<UpdateStatus>,
     ready: Mutex<Option<(Update, Vec<u8>)>>,
     looking: tokio::sync::Mutex<()>,
-}
-
-impl Default for Updates {
-    fn default() -> Self {
-        Updates {
-            status: Mutex::new(UpdateStatus::NotChecked),
-            ready: Mutex::new(None),
-            looking: tokio::sync::Mutex::new(()),
-        }
-    }
 }
 
 impl Updates {
@@ -120,16 +112,13 @@ pub fn turned_off(app: &AppHandle) -> Option<UpdateStatus> {
             policy: true,
         });
     }
-    let state = app.state::<AppState>();
-    let saved = state
-        .config_dir
-        .as_ref()
-        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
-        .unwrap_or_default();
-    saved.updates_off.then(|| UpdateStatus::Off {
-        by: "turned off in the settings".into(),
-        policy: false,
-    })
+    app.state::<AppState>()
+        .settings()
+        .updates_off
+        .then(|| UpdateStatus::Off {
+            by: "turned off in the settings".into(),
+            policy: false,
+        })
 }
 
 /// Looks a little after the start, then every day, while the app runs.

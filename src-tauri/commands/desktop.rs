@@ -105,7 +105,7 @@ pub struct AppearanceChanged(pub Appearance);
 #[tauri::command]
 #[specta::specta]
 pub fn appearance(state: State<'_, AppState>) -> Appearance {
-    saved_settings(&state).appearance
+    state.settings().appearance
 }
 
 /// Picks the app's colours (or the system's again), for every window at once.
@@ -116,23 +116,10 @@ pub fn set_appearance(
     state: State<'_, AppState>,
     appearance: Appearance,
 ) -> Result<DesktopSettings, ErrorReport> {
-    if let Some(dir) = &state.config_dir {
-        let file = intune_core::settings::SettingsFile::in_dir(dir);
-        let mut settings = file.load();
-        settings.appearance = appearance;
-        file.save(&settings)?;
-    }
+    state.change_settings(|s| s.appearance = appearance)?;
     tracing::info!(?appearance, "setting changed: appearance");
     let _ = AppearanceChanged(appearance).emit(&app);
     Ok(current_settings(&app, &state))
-}
-
-fn saved_settings(state: &AppState) -> intune_core::settings::Settings {
-    state
-        .config_dir
-        .as_ref()
-        .map(|dir| intune_core::settings::SettingsFile::in_dir(dir).load())
-        .unwrap_or_default()
 }
 
 #[tauri::command]
@@ -185,18 +172,13 @@ pub fn set_quick_lock_shortcut(
     let problem = crate::shortcut::apply(&app, &shortcut).err();
     tracing::info!(shortcut = %shortcut.trim(), problem = ?problem, "setting changed: quick lock shortcut");
     state.set_shortcut_problem(problem);
-    if let Some(dir) = &state.config_dir {
-        let file = intune_core::settings::SettingsFile::in_dir(dir);
-        let mut settings = file.load();
-        settings.quick_lock_shortcut = Some(shortcut.trim().to_string());
-        file.save(&settings)?;
-    }
+    state.change_settings(|s| s.quick_lock_shortcut = Some(shortcut.trim().to_string()))?;
     Ok(current_settings(&app, &state))
 }
 
 fn current_settings(app: &AppHandle, state: &AppState) -> DesktopSettings {
     use tauri_plugin_autostart::ManagerExt;
-    let saved = saved_settings(state);
+    let saved = state.settings();
     DesktopSettings {
         start_in_tray_at_login: app.autolaunch().is_enabled().unwrap_or(false),
         quick_lock_shortcut: crate::shortcut::effective(saved.quick_lock_shortcut.as_deref())
@@ -237,12 +219,7 @@ pub async fn set_updates_on(
     state: State<'_, AppState>,
     on: bool,
 ) -> Result<UpdateStatus, ErrorReport> {
-    if let Some(dir) = &state.config_dir {
-        let file = intune_core::settings::SettingsFile::in_dir(dir);
-        let mut settings = file.load();
-        settings.updates_off = !on;
-        file.save(&settings)?;
-    }
+    state.change_settings(|s| s.updates_off = !on)?;
     tracing::info!(on, "setting changed: look for updates");
     Ok(updates::look(&app).await)
 }
