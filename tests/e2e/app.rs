@@ -32,6 +32,12 @@ async fn bounded<T, E: std::fmt::Display>(
 
 pub const APP_BINARY: &str = env!("CARGO_BIN_EXE_intune-actions-desktop");
 
+/// Calls back once no animation runs on the page, or after 30 checks 100 ms apart.
+const STILL: &str = "const done = arguments[arguments.length - 1];\
+    const animating = () => document.getAnimations().some(a => a.playState === 'running');\
+    const settle = (tries) => animating() && tries > 0 ? setTimeout(() => settle(tries - 1), 100) : done(true);\
+    settle(30);";
+
 /// What of an element a wait reads: its text, or an input's value.
 #[derive(Clone, Copy)]
 enum Read {
@@ -90,7 +96,20 @@ impl App {
                 .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]),
         )
         .await?;
+        // A person clicks what stands still: a dialog still growing in would move the target
+        // away from where the click lands.
+        self.until_still().await?;
         bounded(&format!("clicking {css}"), element.click()).await
+    }
+
+    /// Waits (up to 3 s) until nothing on the page animates.
+    async fn until_still(&self) -> Result<(), String> {
+        bounded(
+            "waiting for animations to end",
+            self.client.execute_async(STILL, vec![]),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Clicks the element with this role whose text is exactly `text` (a menu item, an option).
@@ -291,17 +310,15 @@ impl App {
         // without tabster's focus sentinels: Fluent's invisible, aria-hidden elements that hand
         // the focus on, which axe reports as hidden focusable content.
         let run = "const done = arguments[arguments.length - 1];\
-                   const animating = () => document.getAnimations().some(a => a.playState === 'running');\
-                   const settle = (tries) => animating() && tries > 0 ? setTimeout(() => settle(tries - 1), 100) : check();\
-                   const check = () => axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'], ancestry: true }).then(r => done(\
+                   axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'], ancestry: true }).then(r => done(\
                      r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
                        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ', at ' +\
                          v.nodes.slice(0, 4).map(n => n.ancestry.join(' ')).join(' | ') +\
                          (v.nodes.length > 4 ? ' and ' + (v.nodes.length - 4) + ' more' : '') +\
                          '; first: ' + v.nodes[0].html.slice(0, 160) + ' ' +\
                          (v.nodes[0].failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240))))\
-                   .catch(e => done(['axe could not run: ' + e]));\
-                   settle(30);";
+                   .catch(e => done(['axe could not run: ' + e]));";
+        self.until_still().await?;
         let found = bounded("running axe", self.client.execute_async(run, vec![])).await?;
         Ok(found
             .as_array()
