@@ -16,11 +16,38 @@ pub async fn audit(
     screen: &str,
     problems: &mut Vec<String>,
 ) -> Result<(), String> {
-    ctx.shot(&format!("{theme}-{screen}"));
+    // axe waits until nothing animates: the screenshot after it shows a dialog fully in.
     for problem in app.accessibility_problems().await? {
         problems.push(format!("{theme} · {screen}: {problem}"));
     }
+    ctx.shot(&format!("{theme}-{screen}"));
     Ok(())
+}
+
+/// Checks the screen as it is in each theme, switching through the app's appearance setting
+/// (for screens that cover the settings, like a sign-in in progress), then back to the system's.
+pub async fn audit_in_every_theme(
+    ctx: &Ctx<'_>,
+    screen: &str,
+    problems: &mut Vec<String>,
+) -> Result<(), String> {
+    for theme in THEMES {
+        ctx.app
+            .invoke("set_appearance", serde_json::json!({ "appearance": theme }))
+            .await?;
+        ctx.app
+            .wait_for_text(&format!("[data-theme='{theme}']"), "the new theme", |_| {
+                true
+            })
+            .await?;
+        audit(ctx, ctx.app, theme, screen, problems).await?;
+    }
+    ctx.app
+        .invoke(
+            "set_appearance",
+            serde_json::json!({ "appearance": "system" }),
+        )
+        .await
 }
 
 async fn dialog_closed_with_escape(app: &App) -> Result<(), String> {
@@ -39,7 +66,21 @@ pub fn every_screen_passes_an_accessibility_check_in_light_dark_and_high_contras
         })?;
         let app = ctx.app;
         let mut problems = Vec::new();
-        for theme in THEMES {
+        // Each theme at the window's default size, then light again at the smallest size the
+        // window allows (760x520), where names truncate and panels squeeze.
+        let passes = THEMES
+            .iter()
+            .map(|theme| (*theme, None))
+            .chain([("light", Some((760, 520)))]);
+        for (theme, size) in passes {
+            let pass = match size {
+                Some((width, height)) => {
+                    ctx.desktop.resize_window("Intune Actions", width, height)?;
+                    format!("{theme}-{width}x{height}")
+                }
+                None => theme.to_string(),
+            };
+            let pass = pass.as_str();
             app.click("#settings-open").await?;
             app.click(&format!("#appearance-{theme}")).await?;
             app.wait_for_text(
@@ -48,7 +89,7 @@ pub fn every_screen_passes_an_accessibility_check_in_light_dark_and_high_contras
                 |t| t == "Intune Actions",
             )
             .await?;
-            audit(ctx, app, theme, "settings", &mut problems).await?;
+            audit(ctx, app, pass, "settings", &mut problems).await?;
             app.click("#settings-close").await?;
             app.wait_until_gone("[role='dialog']").await?;
 
@@ -59,46 +100,46 @@ pub fn every_screen_passes_an_accessibility_check_in_light_dark_and_high_contras
                 |t| !t.is_empty(),
             )
             .await?;
-            audit(ctx, app, theme, "device-list-and-panel", &mut problems).await?;
+            audit(ctx, app, pass, "device-list-and-panel", &mut problems).await?;
 
             app.click("[data-send='remoteLock']").await?;
             app.wait_for_text("#confirm-effect", "the confirmation", |t| !t.is_empty())
                 .await?;
-            audit(ctx, app, theme, "confirm-lock", &mut problems).await?;
+            audit(ctx, app, pass, "confirm-lock", &mut problems).await?;
             app.click("#confirm-cancel").await?;
             app.wait_until_gone("[role='alertdialog']").await?;
 
             app.click("[data-reveal='fileVaultKey']").await?;
             app.wait_for_text("[role='dialog']", "the reveal dialog", |t| !t.is_empty())
                 .await?;
-            audit(ctx, app, theme, "reveal", &mut problems).await?;
+            audit(ctx, app, pass, "reveal", &mut problems).await?;
             app.click("#reveal-close").await?;
             app.wait_until_gone("[role='dialog']").await?;
 
             app.click("#many-open").await?;
             app.wait_for_text("[role='alertdialog']", "many devices", |t| !t.is_empty())
                 .await?;
-            audit(ctx, app, theme, "many-devices", &mut problems).await?;
+            audit(ctx, app, pass, "many-devices", &mut problems).await?;
             app.click("#many-cancel").await?;
             app.wait_until_gone("[role='alertdialog']").await?;
 
             app.click("#about-open").await?;
             app.wait_for_text("[role='dialog']", "about", |t| !t.is_empty())
                 .await?;
-            audit(ctx, app, theme, "about", &mut problems).await?;
+            audit(ctx, app, pass, "about", &mut problems).await?;
             dialog_closed_with_escape(app).await?;
 
             app.click("#tab-audit").await?;
             app.wait_for_text("#audit-verify", "the audit", |_| true)
                 .await?;
-            audit(ctx, app, theme, "audit", &mut problems).await?;
+            audit(ctx, app, pass, "audit", &mut problems).await?;
             app.click("#tab-devices").await?;
 
             app.click("#account-menu").await?;
             app.click("#add-tenant").await?;
             app.wait_for_text("[role='dialog']", "adding a tenant", |t| !t.is_empty())
                 .await?;
-            audit(ctx, app, theme, "add-a-tenant", &mut problems).await?;
+            audit(ctx, app, pass, "add-a-tenant", &mut problems).await?;
             dialog_closed_with_escape(app).await?;
 
             // Signed out: the first run's welcome, then back to the demo.
@@ -106,11 +147,11 @@ pub fn every_screen_passes_an_accessibility_check_in_light_dark_and_high_contras
             app.click("#sign-out").await?;
             app.wait_for_text("#start-demo", "the welcome", |_| true)
                 .await?;
-            ctx.shot(&format!("{theme}-welcome"));
+            ctx.shot(&format!("{pass}-welcome"));
             // axe counts a label scrolled out of view as missing (and the welcome is taller than
             // the window): it checks the page with the sign-in form in view.
             app.scroll_into_view("#profile-tenant").await?;
-            audit(ctx, app, theme, "welcome-add-a-tenant", &mut problems).await?;
+            audit(ctx, app, pass, "welcome-add-a-tenant", &mut problems).await?;
             app.click("#start-demo").await?;
         }
         check!(

@@ -346,6 +346,24 @@ impl App {
         .map(|_| ())
     }
 
+    /// Calls one of the app's commands as the UI would (for what a test sets up rather than
+    /// exercises, e.g. the appearance while a modal sign-in hides the settings).
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> Result<(), String> {
+        let script = "const done = arguments[arguments.length - 1];\
+                      window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])\
+                        .then(() => done(null), e => done(JSON.stringify(e)));";
+        let answer = bounded(
+            &format!("calling {command}"),
+            self.client
+                .execute_async(script, vec![serde_json::json!(command), args]),
+        )
+        .await?;
+        match answer.as_str() {
+            None => Ok(()),
+            Some(error) => Err(format!("{command} failed: {error}")),
+        }
+    }
+
     /// Whether anything matches `css` now (no waiting).
     pub async fn exists(&self, css: &str) -> Result<bool, String> {
         let found = bounded(

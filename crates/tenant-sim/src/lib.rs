@@ -92,6 +92,14 @@ impl SimHandle {
         sim::lock(&self.shared).auth.issued.clone()
     }
 
+    /// The admin approves a pending device-code sign-in in the browser (as
+    /// `POST /_sim/devicecode/approve`); `false` when no such code is pending.
+    pub fn approve_device_code(&self, user_code: &str) -> bool {
+        sim::lock(&self.shared)
+            .auth
+            .decide_device_code(user_code, true, None)
+    }
+
     /// Expires every access token now, so the next Graph call makes the client refresh.
     pub fn expire_access_tokens(&self) {
         sim::lock(&self.shared).auth.expire_access_tokens();

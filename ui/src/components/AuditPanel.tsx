@@ -58,6 +58,11 @@ const useStyles = makeStyles({
   },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: { color: tokens.colorNeutralForeground3 },
+  empty: {
+    color: tokens.colorNeutralForeground3,
+    margin: 0,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM}`,
+  },
 });
 
 const EVENTS: { value: AuditEvent | ""; label: string }[] = [
@@ -175,7 +180,7 @@ export function AuditPanel() {
       {view && (
         <div className={styles.scroller}>
           {view.entries.length === 0 ? (
-            <Text className={styles.muted} as="p">
+            <Text className={styles.empty} as="p">
               No entry {text || event ? "matches" : "yet: actions and reveals are recorded here"}.
             </Text>
           ) : (

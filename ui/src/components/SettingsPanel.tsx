@@ -20,9 +20,15 @@ import { label, record } from "../shortcut";
 import { UpdateSettings } from "./Updates";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  // The right padding keeps the buttons clear of the scrollbar when a small window scrolls.
+  root: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalL,
+    paddingRight: tokens.spacingHorizontalM,
+  },
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
-  shortcut: { flexGrow: 1 },
+  shortcut: { flexGrow: 1, minWidth: 0 },
   recording: { fontFamily: tokens.fontFamilyMonospace },
 });
 
