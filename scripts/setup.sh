@@ -10,7 +10,7 @@ BUILD_PACKAGES=(build-essential pkg-config libssl-dev libxdo-dev libwebkit2gtk-4
 TEST_PACKAGES=(xvfb xauth dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools imagemagick xclip xdotool
   x11-utils trayer openbox)
 # The installer test (scripts/installer-test) reads which libraries the app links with dpkg-shlibdeps.
-INSTALLER_PACKAGES=(dpkg-dev)
+INSTALLER_PACKAGES=(dpkg-dev mmdebstrap curl util-linux)
 # The footprint benchmark (scripts/bench) reads the virtual display from Python.
 BENCH_PACKAGES=(python3-xlib)
 TAURI_DRIVER_VERSION="^2"
