@@ -54,14 +54,61 @@ pub fn open(app: &AppHandle, device_id: Option<String>) {
 /// in the tray): opening it is then only showing it (measured in BENCHMARKS.md: a few tens of ms
 /// instead of about half a second to build a web view and load the UI).
 pub fn prepare(app: &AppHandle) {
-    if app.get_webview_window(QUICK_LOCK).is_some() {
-        return;
+    // On the main thread: there the main window's web view can be read at once (Linux).
+    let handle = app.clone();
+    let built = app.run_on_main_thread(move || {
+        if handle.get_webview_window(QUICK_LOCK).is_some() {
+            return;
+        }
+        crate::startup::step("quick lock being prepared");
+        match sharing_the_main_web_process(&handle, builder(&handle))
+            .visible(false)
+            .focused(false)
+            .build()
+        {
+            Ok(_) => crate::startup::step("quick lock prepared"),
+            Err(error) => tracing::warn!(%error, "could not prepare the quick lock window"),
+        }
+    });
+    if let Err(error) = built {
+        tracing::warn!(%error, "could not prepare the quick lock window");
     }
-    crate::startup::step("quick lock being prepared");
-    match builder(app).visible(false).focused(false).build() {
-        Ok(_) => crate::startup::step("quick lock prepared"),
-        Err(error) => tracing::warn!(%error, "could not prepare the quick lock window"),
+}
+
+/// WebKitGTK gives every web view its own web process unless it is related to another one. Quick
+/// lock's page is small and shares the main window's (measured in BENCHMARKS.md: about 30 MiB
+/// less in the tray); a page in trouble would take both windows with it, which the main
+/// window's own would anyway. Elsewhere the system's web view shares its processes by itself.
+#[cfg(target_os = "linux")]
+fn sharing_the_main_web_process<'a>(
+    app: &'a AppHandle,
+    builder: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
+) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+    use std::cell::RefCell;
+    thread_local! {
+        static MAIN_VIEW: RefCell<Option<webkit2gtk::WebView>> = const { RefCell::new(None) };
     }
+    let Some(main) = app.get_webview_window(crate::window::MAIN) else {
+        return builder;
+    };
+    // Called on the main thread, `with_webview` runs the closure before it returns.
+    let read =
+        main.with_webview(|view| MAIN_VIEW.with(|slot| *slot.borrow_mut() = Some(view.inner())));
+    match (read, MAIN_VIEW.with(|slot| slot.borrow_mut().take())) {
+        (Ok(()), Some(view)) => builder.with_related_view(view),
+        _ => {
+            tracing::debug!("quick lock gets a web process of its own");
+            builder
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sharing_the_main_web_process<'a>(
+    _app: &'a AppHandle,
+    builder: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
+) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+    builder
 }
 
 fn builder(app: &AppHandle) -> WebviewWindowBuilder<'_, tauri::Wry, AppHandle> {
