@@ -18,6 +18,7 @@ Prints one JSON document with every sample; scripts/bench turns it into the tabl
 """
 
 import argparse
+import datetime
 import json
 import os
 import shutil
@@ -270,9 +271,20 @@ class Started:
                 pass
 
 
+QUICK_LOCK_ON_SCREEN = "quick lock on screen"
+
+
+def logged_at(line):
+    """The wall-clock time at the start of a log line ("2026-12-02T01:01:22.403832Z  INFO …")."""
+    stamp = line.split()[0].replace("Z", "+00:00")
+    return datetime.datetime.fromisoformat(stamp).timestamp()
+
+
 def quick_lock_latency(session, started, trigger):
-    """From the trigger to quick lock mapped and drawn; closes it again (it hides) afterwards."""
-    t0 = time.monotonic()
+    """From the trigger to quick lock's window drawn, and to its search field on screen (the page
+    says so in the log: a window can be drawn with only a spinner in it); closes it again (it
+    hides) afterwards."""
+    t0, wall = time.monotonic(), time.time()
     if trigger == "second-launch":
         helper = subprocess.Popen(
             [started.binary, "--quick-lock"],
@@ -285,12 +297,22 @@ def quick_lock_latency(session, started, trigger):
         helper = None
     window = wait_for(lambda: session.window(QUICK_LOCK_TITLE), 30, "quick lock never showed")
     wait_for(lambda: session.drawn(window), 30, "quick lock was never drawn")
-    latency = time.monotonic() - t0
+    drawn = time.monotonic() - t0
+
+    def on_screen():
+        times = [logged_at(line) for line in started.log_text().splitlines()
+                 if QUICK_LOCK_ON_SCREEN in line]
+        later = [at for at in times if at >= wall]
+        return min(later) if later else None
+
+    ready = wait_for(on_screen, 30, "quick lock's search field never came") - wall
     if helper:
         helper.wait(30)
     session.close_window(window)
     wait_for(lambda: session.window(QUICK_LOCK_TITLE) is None, 10, "quick lock did not close")
-    return latency
+    # Its last report may land after the window went: none is taken for the next trigger's.
+    time.sleep(0.3)
+    return drawn, ready
 
 
 def one_start(session, kind, binary, settle, quick_locks, tray_secs):
@@ -317,9 +339,10 @@ def one_start(session, kind, binary, settle, quick_locks, tray_secs):
         sample["closed"] = memory_kib(started.process.pid)
         if kind == "app" and quick_locks:
             for trigger in ("second-launch", "shortcut"):
-                sample[f"quick_lock_{trigger}_s"] = [
-                    quick_lock_latency(session, started, trigger) for _ in range(quick_locks)
-                ]
+                timings = [quick_lock_latency(session, started, trigger)
+                           for _ in range(quick_locks)]
+                sample[f"quick_lock_{trigger}_drawn_s"] = [drawn for drawn, _ in timings]
+                sample[f"quick_lock_{trigger}_s"] = [ready for _, ready in timings]
                 time.sleep(0.5)
             time.sleep(settle)
             sample["closed_after_quick_lock"] = memory_kib(started.process.pid)
@@ -427,10 +450,22 @@ def report(args):
                      "yes" if less else "**no**"))
     for trigger in ("second-launch", "shortcut"):
         latencies = column(app, f"quick_lock_{trigger}_s")
+        drawn = column(app, f"quick_lock_{trigger}_drawn_s")
+        how = trigger.replace("-", " ")
+        if drawn:
+            rows.append((f"quick lock's window drawn, from the {how}", "n/a",
+                         spread(drawn, 1000, " ms"), "", "", ""))
         if latencies:
             met = "yes" if statistics.median(latencies) <= 0.150 else "**no**"
-            rows.append((f"quick lock shown, from the {trigger.replace('-', ' ')}", "n/a",
+            rows.append((f"quick lock's search field on screen, from the {how}", "n/a",
                          spread(latencies, 1000, " ms"), "", "150 ms", met))
+        # The first opening after a start finds a page that has not run while hidden.
+        firsts = [sample[f"quick_lock_{trigger}_s"][0] for sample in app
+                  if sample.get(f"quick_lock_{trigger}_s")]
+        if trigger == "second-launch" and firsts:
+            met = "yes" if statistics.median(firsts) <= 0.150 else "**no**"
+            rows.append((f"of which the first opening after a start, from the {how}", "n/a",
+                         spread(firsts, 1000, " ms"), "", "150 ms", met))
     lines = ["| measure | bare Tauri | Intune Actions | ratio | goal | met |",
              "| --- | --- | --- | --- | --- | --- |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]

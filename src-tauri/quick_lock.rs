@@ -1,6 +1,9 @@
 //! The quick lock window: small, always on top, opened from the tray menu, by a second launch with
 //! `--quick-lock`, or (Windows, macOS) a left click on the tray icon. All of them call [`open`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use serde::Serialize;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_specta::Event;
@@ -10,6 +13,9 @@ use crate::state::AppState;
 pub const QUICK_LOCK: &str = "quick-lock";
 /// Given to a second launch (e.g. from a desktop shortcut), it opens quick lock in the running app.
 pub const ARG: &str = "--quick-lock";
+
+/// Whether the quick lock window there is now was built into the main window's web process.
+static SHARES_MAIN_PROCESS: AtomicBool = AtomicBool::new(false);
 
 /// Tells an open quick lock window to start over, on a device when one was chosen in the tray.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -45,6 +51,7 @@ pub fn open(app: &AppHandle, device_id: Option<String>) {
         }
         return;
     }
+    SHARES_MAIN_PROCESS.store(false, Ordering::SeqCst);
     if let Err(error) = builder(app).focused(true).build() {
         tracing::error!(%error, "could not open the quick lock window");
     }
@@ -95,9 +102,13 @@ fn sharing_the_main_web_process<'a>(
     let read =
         main.with_webview(|view| MAIN_VIEW.with(|slot| *slot.borrow_mut() = Some(view.inner())));
     match (read, MAIN_VIEW.with(|slot| slot.borrow_mut().take())) {
-        (Ok(()), Some(view)) => builder.with_related_view(view),
+        (Ok(()), Some(view)) => {
+            SHARES_MAIN_PROCESS.store(true, Ordering::SeqCst);
+            builder.with_related_view(view)
+        }
         _ => {
             tracing::debug!("quick lock gets a web process of its own");
+            SHARES_MAIN_PROCESS.store(false, Ordering::SeqCst);
             builder
         }
     }
@@ -109,6 +120,41 @@ fn sharing_the_main_web_process<'a>(
     builder: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
 ) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
     builder
+}
+
+/// Once the hidden main window is let go: a hidden quick lock that shares its web process keeps
+/// that process, and the main page's memory in it, alive (measured in BENCHMARKS.md). It is
+/// built again on its own, which ends the shared process; a quick lock on screen is left alone.
+pub fn part_from_the_main_web_process(app: &AppHandle) {
+    if !SHARES_MAIN_PROCESS.load(Ordering::SeqCst) {
+        return;
+    }
+    let Some(window) = app.get_webview_window(QUICK_LOCK) else {
+        return;
+    };
+    if window.is_visible().unwrap_or(true) {
+        return;
+    }
+    tracing::info!("quick lock is built again in a web process of its own");
+    if let Err(error) = window.destroy() {
+        tracing::warn!(%error, "could not let quick lock go");
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        // Windows leave the app's list once the event loop has destroyed them; the new one must
+        // not be related to a main window on its way out.
+        for _ in 0..250 {
+            if app.get_webview_window(QUICK_LOCK).is_none()
+                && app.get_webview_window(crate::window::MAIN).is_none()
+            {
+                prepare(&app);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tracing::warn!("quick lock was not let go in time: it is built again when next opened");
+    });
 }
 
 fn builder(app: &AppHandle) -> WebviewWindowBuilder<'_, tauri::Wry, AppHandle> {

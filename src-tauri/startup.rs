@@ -33,13 +33,17 @@ pub enum UiStage {
     FirstFrame,
     /// The device list is fetched and listed.
     DevicesListed,
+    /// Quick lock's content (its search field) is on screen after it was opened: each time, so
+    /// the footprint benchmark can time quick lock to its search field, not to a spinner.
+    QuickLockShown,
 }
 
 impl UiStage {
     pub fn describe(self) -> &'static str {
         match self {
-            UiStage::FirstFrame => "first frame",
-            UiStage::DevicesListed => "devices listed",
+            UiStage::FirstFrame => "start: first frame",
+            UiStage::DevicesListed => "start: devices listed",
+            UiStage::QuickLockShown => "quick lock on screen",
         }
     }
 }

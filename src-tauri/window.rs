@@ -159,7 +159,9 @@ fn release_later(app: &AppHandle) {
             tracing::info!("the main window was hidden a while: its web view is let go");
             if let Err(error) = window.destroy() {
                 tracing::warn!(%error, "could not let the hidden main window go");
+                return;
             }
+            crate::quick_lock::part_from_the_main_web_process(&app);
             return;
         }
     });

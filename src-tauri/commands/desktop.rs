@@ -36,7 +36,7 @@ pub async fn start_reached(app: AppHandle, window: WebviewWindow, stage: UiStage
     tracing::info!(
         window = window.label(),
         since_start_ms = startup::since_start_ms() as u64,
-        "start: {}",
+        "{}",
         stage.describe()
     );
     if stage == UiStage::FirstFrame && window.label() == window::MAIN {

@@ -501,6 +501,47 @@ impl Desktop {
             .collect()
     }
 
+    /// The WebKit web processes under the app's process `root` (each holds the pages of one or
+    /// more web views).
+    pub fn web_processes(root: u32) -> Vec<i32> {
+        let mut parents: std::collections::HashMap<i32, Vec<i32>> = Default::default();
+        let mut names: std::collections::HashMap<i32, String> = Default::default();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // "pid (name) state ppid …": the name may hold spaces and brackets.
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                continue;
+            };
+            let Some(parent) = stat[close + 1..]
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            parents.entry(parent).or_default().push(pid);
+            names.insert(pid, stat[open + 1..close].to_owned());
+        }
+        let mut found = Vec::new();
+        let mut todo = vec![root as i32];
+        while let Some(pid) = todo.pop() {
+            if names
+                .get(&pid)
+                .is_some_and(|n| n.starts_with("WebKitWebProces"))
+            {
+                found.push(pid);
+            }
+            todo.extend(parents.get(&pid).into_iter().flatten());
+        }
+        found.sort_unstable();
+        found
+    }
+
     /// Whether the app still runs here (a Quit may take a moment to end the process, and a new
     /// start before then hands over to it).
     pub fn app_running(&self) -> bool {

@@ -476,11 +476,14 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             "the hint came again after a restart: {:?}",
             notifications.shown()
         );
-        again.quit().await;
+        // Its main window let go by now, and quick lock built again on its own: Quit still ends it.
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up"])?;
         check!(
             wait_until(Duration::from_secs(15), || !ctx.desktop.app_running()),
-            "the app did not end with its session"
+            "Quit did not end the app once its main window was let go"
         );
+        again.quit().await;
 
         // Hidden a while, the main window's web view is let go; the app stays in the tray and
         // builds the window again when asked. Started directly (WebDriver ends an app whose
@@ -506,6 +509,14 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             "the app started directly showed no window"
         );
         tokio::time::sleep(Duration::from_secs(3)).await;
+        // Quick lock, prepared hidden, shares the main window's web process (Linux).
+        let app_pid = direct.id();
+        let web = || crate::desktop::Desktop::web_processes(app_pid);
+        let shared = web();
+        check!(
+            shared.len() == 1,
+            "the main window and quick lock do not share one web process: {shared:?}"
+        );
         check!(close()?, "closing did not put the window away");
         check!(
             wait_until(Duration::from_secs(20), || !titled("Intune Actions")
@@ -517,6 +528,31 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         check!(
             direct.try_wait().ok().flatten().is_none(),
             "the app ended with its last window"
+        );
+        // The shared process, holding the main page, ends: quick lock has one of its own.
+        check!(
+            wait_until(Duration::from_secs(20), || {
+                let now = web();
+                now.len() == 1 && now != shared
+            }),
+            "the main page's web process outlived the main window: {shared:?} then {:?}",
+            web()
+        );
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Down"])?;
+        check!(
+            wait_until(Duration::from_secs(10), || ctx
+                .desktop
+                .shows_window_titled("Quick lock")
+                .unwrap_or(false)),
+            "quick lock, built again, did not open from the tray: {:?}",
+            ctx.desktop.window_titles()
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        ctx.desktop.screenshot_screen("quick-lock-built-again");
+        check!(
+            hide_quick_lock_with_escape(ctx)?,
+            "Escape did not hide the quick lock built again"
         );
         ctx.desktop.open_tray_menu()?;
         ctx.desktop.choose_in_tray_menu(&["Up", "Up"])?;

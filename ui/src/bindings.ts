@@ -1385,7 +1385,12 @@ export type UiStage =
 /**  The UI's first frame is on screen. */
 "firstFrame" | 
 /**  The device list is fetched and listed. */
-"devicesListed";
+"devicesListed" | 
+/**
+ *  Quick lock's content (its search field) is on screen after it was opened: each time, so
+ *  the footprint benchmark can time quick lock to its search field, not to a spinner.
+ */
+"quickLockShown";
 
 /**  Where the app's updates stand, for the settings and the offer in the main window. */
 export type UpdateStatus = UpdateStatus_Serialize | UpdateStatus_Deserialize;

@@ -173,6 +173,23 @@ describe("QuickLock", () => {
     expect(backend.hideWindow).toHaveBeenCalledOnce();
   });
 
+  it("says when its search field is on screen, after a start and after each opening", async () => {
+    const listeners = new Set<(deviceId: string | null) => void>();
+    const opened = (deviceId: string | null) => listeners.forEach((l) => l(deviceId));
+    const backend = renderQuickLock({
+      startReached: vi.fn(() => Promise.resolve()),
+      onQuickLockOpened: (callback) => {
+        listeners.add(callback);
+        return () => listeners.delete(callback);
+      },
+    });
+    expect(await screen.findByRole("textbox", { name: "Find the device to lock" })).toBeVisible();
+    await vi.waitFor(() => expect(backend.startReached).toHaveBeenCalledTimes(1));
+    expect(backend.startReached).toHaveBeenCalledWith("quickLockShown");
+    act(() => opened(null));
+    await vi.waitFor(() => expect(backend.startReached).toHaveBeenCalledTimes(2));
+  });
+
   it("sends a signed-out admin to the main window", async () => {
     const backend = renderQuickLock({}, false);
     expect(screen.getByText(/sign in in the main window first/)).toBeVisible();

@@ -22,6 +22,7 @@ import {
 } from "../backend";
 import { useBackend } from "../backend/context";
 import { ago, platformLabel } from "../format";
+import { reportQuickLockShown } from "../startup";
 import { takeTypedAhead } from "../typeAhead";
 import { ActionOutcome } from "./actions/ActionOutcome";
 import { ConfirmActionDialog } from "./actions/ConfirmActionDialog";
@@ -141,6 +142,12 @@ export function QuickLock({ summary }: Props) {
     },
     [pick, closeDialog],
   );
+
+  // On screen once this renders after a start, and after each opening (told before it shows).
+  useEffect(() => {
+    reportQuickLockShown(backend);
+    return backend.onQuickLockOpened(() => reportQuickLockShown(backend));
+  }, [backend]);
 
   // Opened from the tray on a device, or opened again later: start from what the tray asked.
   useEffect(() => {
