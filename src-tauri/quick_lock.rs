@@ -58,8 +58,9 @@ pub fn open(app: &AppHandle, device_id: Option<String>) {
 }
 
 /// Builds quick lock hidden, once the main window has painted (or at once when the app starts
-/// in the tray): opening it is then only showing it (measured in BENCHMARKS.md: a few tens of ms
-/// instead of about half a second to build a web view and load the UI).
+/// in the tray): opening it is then only showing it, a few tens of ms instead of about half a
+/// second to build a web view (BENCHMARKS.md). WebKitGTK does not run a page that was never on
+/// screen, so on Linux the first opening still waits for the page to start (measured apart).
 pub fn prepare(app: &AppHandle) {
     // On the main thread: there the main window's web view can be read at once (Linux).
     let handle = app.clone();
