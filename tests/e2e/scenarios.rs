@@ -537,10 +537,7 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         ctx.desktop.open_tray_menu()?;
         ctx.desktop.choose_in_tray_menu(&["Down"])?;
         check!(
-            wait_until(Duration::from_secs(10), || ctx
-                .desktop
-                .shows_window_titled("Quick lock")
-                .unwrap_or(false)),
+            quick_lock_shows(ctx),
             "quick lock, built again, did not open from the tray: {:?}",
             ctx.desktop.window_titles()
         );
@@ -630,6 +627,15 @@ async fn export_through_the_save_dialog(
     std::fs::read_to_string(&target).map_err(|e| format!("no export: {e}"))
 }
 
+/// Whether quick lock comes on show within 10 s.
+fn quick_lock_shows(ctx: &Ctx<'_>) -> bool {
+    wait_until(Duration::from_secs(10), || {
+        ctx.desktop
+            .shows_window_titled("Quick lock")
+            .unwrap_or(false)
+    })
+}
+
 /// Presses Escape in quick lock until it is out of sight (a window shown for the first time is on
 /// screen before its page has loaded, and a key pressed then goes nowhere). False if it stays.
 fn hide_quick_lock_with_escape(ctx: &Ctx<'_>) -> Result<bool, String> {
@@ -694,10 +700,7 @@ fn the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits<
         ctx.shot("tray-menu");
         ctx.desktop.choose_in_tray_menu(&["Down"])?;
         check!(
-            wait_until(Duration::from_secs(10), || ctx
-                .desktop
-                .shows_window_titled("Quick lock")
-                .unwrap_or(false)),
+            quick_lock_shows(ctx),
             "Quick lock… did not open quick lock; windows: {:?}",
             ctx.desktop.window_titles()
         );
@@ -711,10 +714,7 @@ fn the_tray_menu_opens_quick_lock_on_a_pinned_device_switches_profile_and_quits<
         ctx.desktop.open_tray_menu()?;
         ctx.desktop.choose_in_tray_menu(&["Down", "Down"])?;
         check!(
-            wait_until(Duration::from_secs(10), || ctx
-                .desktop
-                .shows_window_titled("Quick lock")
-                .unwrap_or(false)),
+            quick_lock_shows(ctx),
             "the pinned device's Lock… did not open quick lock"
         );
         let opened_on = |id: &str| {

@@ -9,12 +9,7 @@ const reported = new Set<UiStage>();
 export function reportStart(backend: Backend, stage: UiStage) {
   if (reported.has(stage)) return;
   reported.add(stage);
-  // The frame is painted after the animation frame's callbacks; the timeout runs after that paint.
-  requestAnimationFrame(() => {
-    setTimeout(() => {
-      backend.startReached(stage).catch(() => {});
-    }, 0);
-  });
+  reportAfterPaint(backend, stage);
 }
 
 /**
@@ -22,9 +17,14 @@ export function reportStart(backend: Backend, stage: UiStage) {
  * benchmark times quick lock to this, since a window can be drawn with only a spinner in it.
  */
 export function reportQuickLockShown(backend: Backend) {
+  reportAfterPaint(backend, "quickLockShown");
+}
+
+function reportAfterPaint(backend: Backend, stage: UiStage) {
+  // The frame is painted after the animation frame's callbacks; the timeout runs after that paint.
   requestAnimationFrame(() => {
     setTimeout(() => {
-      backend.startReached("quickLockShown").catch(() => {});
+      backend.startReached(stage).catch(() => {});
     }, 0);
   });
 }
