@@ -33,6 +33,9 @@ pub enum UiStage {
     FirstFrame,
     /// The device list is fetched and listed.
     DevicesListed,
+    /// Quick lock's page has loaded and opened the session, whether or not it is on screen: its
+    /// window is built hidden, and this says its first opening will not wait for the page.
+    QuickLockReady,
     /// Quick lock's content (its search field) is on screen after it was opened: each time, so
     /// the footprint benchmark can time quick lock to its search field, not to a spinner.
     QuickLockShown,
@@ -43,6 +46,7 @@ impl UiStage {
         match self {
             UiStage::FirstFrame => "start: first frame",
             UiStage::DevicesListed => "start: devices listed",
+            UiStage::QuickLockReady => "quick lock ready",
             UiStage::QuickLockShown => "quick lock on screen",
         }
     }

@@ -9,6 +9,10 @@ export default defineConfig({
     emptyOutDir: true,
     // WebKitGTK on Debian 12 and Safari 15 on older Macs are the oldest engines the app meets.
     target: ["es2021", "safari15"],
+    // Two pages: the main window's, and quick lock's, which loads only what quick lock draws.
+    rolldownOptions: {
+      input: { main: "index.html", quickLock: "quick-lock.html" },
+    },
   },
   test: {
     environment: "jsdom",

@@ -86,6 +86,20 @@ impl Desktop {
         self.home.path().join(".config").join(identifier)
     }
 
+    /// What the app has logged in this desktop so far: every file in its log folder, in name order.
+    pub fn app_log(&self) -> String {
+        let identifier = format!("{}.{}", intune_core::APP_IDENTIFIER, self.instance);
+        let dir = self.home.path().join(".local/share").join(identifier).join("logs");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|file| std::fs::read_to_string(file).ok())
+            .collect()
+    }
+
     /// A command that runs inside this desktop.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);

@@ -1231,8 +1231,14 @@ fn a_second_launch_with_quick_lock_opens_it_in_the_running_app<'a>(
         ctx.app
             .wait_for_text("h1", "the main window", |t| t == "Intune Actions")
             .await?;
+        // Quick lock is built hidden after the first paint, and its page loads while hidden, so
+        // its first opening does not wait for the page (a hidden page gets no animation frames).
+        let ready = wait_until(Duration::from_secs(30), || {
+            ctx.desktop.app_log().contains("quick lock ready")
+        });
+        check!(ready, "quick lock's hidden page never said it was ready");
         check!(
-            !ctx.desktop.has_window_titled("Quick lock")?,
+            !ctx.desktop.shows_window_titled("Quick lock")?,
             "quick lock was up before it was asked for"
         );
         let mut second = ctx

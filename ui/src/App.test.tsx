@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import { App } from "./App";
+import { QuickLockApp } from "./QuickLockApp";
 import type { Backend } from "./backend";
 import { BackendProvider } from "./backend/context";
 import {
@@ -83,18 +84,21 @@ describe("App", () => {
   it("keeps quick lock in step: a sign-in in the main window, then a sign-out, reach it", async () => {
     mockMediaQueries([]);
     let changed: (s: typeof SAMPLE_SUMMARY | null, e: null) => void = () => {};
-    renderApp(
-      fakeBackend({
-        windowKind: () => "quickLock",
-        openSession: () => Promise.resolve(null),
-        inventoryStatus: () => Promise.resolve(READY_INVENTORY),
-        searchDevices: () =>
-          Promise.resolve({ source: "inventory", page: { total: 0, offset: 0, devices: [] } }),
-        onSessionChanged: (cb) => {
-          changed = cb;
-          return () => {};
-        },
-      }),
+    render(
+      <BackendProvider
+        backend={fakeBackend({
+          openSession: () => Promise.resolve(null),
+          inventoryStatus: () => Promise.resolve(READY_INVENTORY),
+          searchDevices: () =>
+            Promise.resolve({ source: "inventory", page: { total: 0, offset: 0, devices: [] } }),
+          onSessionChanged: (cb) => {
+            changed = cb;
+            return () => {};
+          },
+        })}
+      >
+        <QuickLockApp />
+      </BackendProvider>,
     );
     expect(await screen.findByText(/Nobody is signed in/)).toBeInTheDocument();
     act(() => changed(SAMPLE_SUMMARY, null));

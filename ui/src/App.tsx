@@ -8,7 +8,6 @@ import {
   DialogTitle,
   DialogTrigger,
   FluentProvider,
-  makeStaticStyles,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -17,24 +16,19 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { InfoRegular, SettingsRegular } from "@fluentui/react-icons";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 
 import appIcon from "../../icons/128x128.png";
-import { toErrorReport, type ConnectionSummary, type ErrorReport } from "./backend";
 import { useBackend } from "./backend/context";
 import { AboutPanel } from "./components/AboutPanel";
-import { QuickLock } from "./components/QuickLock";
 import { SettingsPanel } from "./components/SettingsPanel";
 import { UpdateOffer } from "./components/Updates";
 import { Welcome } from "./components/Welcome";
 import { Workspace } from "./components/Workspace";
+import { usePageStyles } from "./pageStyles";
 import { reportStart } from "./startup";
 import { THEMES, useTheme } from "./theme";
-
-// The window is the page: no default body margin (it made everything move 16 px), no page scroll.
-const useGlobalStyles = makeStaticStyles({
-  "html, body, #root": { margin: 0, padding: 0, height: "100%", overflow: "hidden" },
-});
+import { useSession } from "./useSession";
 
 const useStyles = makeStyles({
   shell: {
@@ -72,51 +66,15 @@ const useStyles = makeStyles({
   },
 });
 
-type Session =
-  | { status: "checking" }
-  | { status: "signedOut"; error?: ErrorReport }
-  | { status: "signedIn"; summary: ConnectionSummary; error?: ErrorReport };
-
 export function App() {
-  useGlobalStyles();
+  usePageStyles();
   const theme = useTheme();
   const styles = useStyles();
   const backend = useBackend();
-  const [session, setSession] = useState<Session>({ status: "checking" });
+  const [session, setSession] = useSession();
   useEffect(() => reportStart(backend, "firstFrame"), [backend]);
 
-  // The tray (or another window) switched profile: show the tenant Rust now uses, or why not.
-  useEffect(
-    () =>
-      backend.onSessionChanged((summary, error) =>
-        setSession(
-          summary
-            ? { status: "signedIn", summary, error: error ?? undefined }
-            : { status: "signedOut", error: error ?? undefined },
-        ),
-      ),
-    [backend],
-  );
-
-  useEffect(() => {
-    backend.openSession().then(
-      (summary) => setSession(summary ? { status: "signedIn", summary } : { status: "signedOut" }),
-      (error: unknown) => setSession({ status: "signedOut", error: toErrorReport(error) }),
-    );
-  }, [backend]);
-
   const signedIn = session.status === "signedIn";
-  if (backend.windowKind() === "quickLock") {
-    return (
-      <FluentProvider theme={THEMES[theme]} data-theme={theme}>
-        {session.status === "checking" ? (
-          <Spinner label="Opening your tenant…" />
-        ) : (
-          <QuickLock summary={signedIn ? session.summary : null} />
-        )}
-      </FluentProvider>
-    );
-  }
   return (
     <FluentProvider theme={THEMES[theme]} data-theme={theme}>
       <div className={styles.shell}>

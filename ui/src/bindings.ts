@@ -1387,6 +1387,11 @@ export type UiStage =
 /**  The device list is fetched and listed. */
 "devicesListed" | 
 /**
+ *  Quick lock's page has loaded and opened the session, whether or not it is on screen: its
+ *  window is built hidden, and this says its first opening will not wait for the page.
+ */
+"quickLockReady" | 
+/**
  *  Quick lock's content (its search field) is on screen after it was opened: each time, so
  *  the footprint benchmark can time quick lock to its search field, not to a spinner.
  */

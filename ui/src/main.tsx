@@ -4,9 +4,6 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { tauriBackend } from "./backend";
 import { BackendProvider } from "./backend/context";
-import { startTypeAhead } from "./typeAhead";
-
-if (tauriBackend.windowKind() === "quickLock") startTypeAhead();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

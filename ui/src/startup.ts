@@ -20,6 +20,16 @@ export function reportQuickLockShown(backend: Backend) {
   reportAfterPaint(backend, "quickLockShown");
 }
 
+/**
+ * Tells Rust that quick lock's page has loaded and knows the session: at once, since its window
+ * is hidden until opened and a hidden page gets no frame to wait for.
+ */
+export function reportQuickLockReady(backend: Backend) {
+  if (reported.has("quickLockReady")) return;
+  reported.add("quickLockReady");
+  backend.startReached("quickLockReady").catch(() => {});
+}
+
 function reportAfterPaint(backend: Backend, stage: UiStage) {
   // The frame is painted after the animation frame's callbacks; the timeout runs after that paint.
   requestAnimationFrame(() => {

@@ -1,6 +1,5 @@
 // The one module that talks to Tauri. Everything else in the UI receives a `Backend` through React
 // context, so components are tested with a fake and never import @tauri-apps/* themselves.
-import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 
 import {
   commands,
@@ -165,7 +164,6 @@ export interface Backend {
   /** Each device's outcome in a run, as soon as it is known. */
   onDeviceSent(callback: (outcome: DeviceOutcome) => void): () => void;
   /** Which window this UI runs in: the main window or quick lock. */
-  windowKind(): "main" | "quickLock";
   /** The device quick lock was opened on from the tray, taken once. */
   quickLockTarget(): Promise<string | null>;
   /** Calls back each time quick lock is opened again (on a device, or fresh). */
@@ -274,7 +272,6 @@ export const tauriBackend: Backend = {
     listen(events.actionProgress, (payload) => callback(payload.update)),
   onSendWaiting: (callback) => listen(events.sendWaiting, (payload) => callback(payload.seconds)),
   onDeviceSent: (callback) => listen(events.deviceSent, (payload) => callback(payload.outcome)),
-  windowKind: () => (getCurrentWebviewWindow().label === "quick-lock" ? "quickLock" : "main"),
   quickLockTarget: () => commands.quickLockTarget(),
   onQuickLockOpened: (callback) =>
     listen(events.quickLockOpened, (payload) => callback(payload.deviceId)),

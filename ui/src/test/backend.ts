@@ -63,7 +63,6 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     onActionProgress: () => () => {},
     onSendWaiting: () => () => {},
     onDeviceSent: () => () => {},
-    windowKind: () => "main",
     quickLockTarget: () => Promise.resolve(null),
     onQuickLockOpened: () => () => {},
     hideWindow: unexpected("hideWindow"),
