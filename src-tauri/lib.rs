@@ -11,6 +11,7 @@ mod startup;
 mod state;
 mod tray;
 mod updates;
+mod web_engine;
 mod window;
 
 use tauri::Manager;
@@ -37,6 +38,7 @@ pub(crate) fn register_shortcut(app: &tauri::AppHandle) {
 
 pub fn run() {
     startup::begin();
+    web_engine::configure();
     let mut context = tauri::generate_context!("tauri.conf.json");
     match instance::identifier(&context.config().identifier) {
         Ok(identifier) => context.config_mut().identifier = identifier,

@@ -89,7 +89,12 @@ impl Desktop {
     /// What the app has logged in this desktop so far: every file in its log folder, in name order.
     pub fn app_log(&self) -> String {
         let identifier = format!("{}.{}", intune_core::APP_IDENTIFIER, self.instance);
-        let dir = self.home.path().join(".local/share").join(identifier).join("logs");
+        let dir = self
+            .home
+            .path()
+            .join(".local/share")
+            .join(identifier)
+            .join("logs");
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
             .unwrap_or_default();
@@ -97,6 +102,30 @@ impl Desktop {
         files
             .iter()
             .filter_map(|file| std::fs::read_to_string(file).ok())
+            .collect()
+    }
+
+    /// The environment of each WebKit web process the app in this desktop runs (told apart from
+    /// other desktops' by the instance variable they inherit), as `NAME=value` lines.
+    pub fn app_web_process_environments(&self) -> Vec<Vec<String>> {
+        let ours = format!("{INSTANCE_ENV}={}", self.instance);
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter(|entry| {
+                std::fs::read_to_string(entry.path().join("comm"))
+                    .is_ok_and(|comm| comm.starts_with("WebKitWebProces"))
+            })
+            .filter_map(|entry| std::fs::read(entry.path().join("environ")).ok())
+            .map(|environ| {
+                environ
+                    .split(|byte| *byte == 0)
+                    .map(|pair| String::from_utf8_lossy(pair).into_owned())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|environment| environment.contains(&ours))
             .collect()
     }
 

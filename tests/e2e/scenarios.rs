@@ -1643,6 +1643,19 @@ fn main_window_names_the_product<'a>(ctx: &'a Ctx<'a>) -> Outcome<'a> {
         check!(heading == "Intune Actions", "heading is {heading:?}");
         let title = ctx.app.title().await?;
         check!(title == "Intune Actions", "window title is {title:?}");
+        // The page runs without JavaScriptCore's JIT (BENCHMARKS.md: less memory, no compiler
+        // threads at the start): the option reaches the web process the window's page runs in.
+        let web_processes = ctx.desktop.app_web_process_environments();
+        check!(
+            !web_processes.is_empty(),
+            "no web process of the app was found"
+        );
+        for environment in &web_processes {
+            check!(
+                environment.iter().any(|pair| pair == "JSC_useJIT=0"),
+                "a web process runs with the JIT on"
+            );
+        }
         Ok(())
     })
 }
