@@ -18,10 +18,10 @@ pub fn jit_setting(already_set: bool) -> Option<(&'static str, &'static str)> {
 /// keeps their choice.
 pub fn configure() {
     #[cfg(target_os = "linux")]
-    if let Some((name, value)) = jit_setting(std::env::var_os(JIT_OPTION).is_some()) {
-        if let Err(error) = webkit2gtk::glib::setenv(name, value, false) {
-            eprintln!("could not set {name} for the web view: {error}");
-        }
+    if let Some((name, value)) = jit_setting(std::env::var_os(JIT_OPTION).is_some())
+        && let Err(error) = webkit2gtk::glib::setenv(name, value, false)
+    {
+        eprintln!("could not set {name} for the web view: {error}");
     }
 }
 
