@@ -17,13 +17,20 @@ pub fn jit_setting(already_set: bool) -> Option<(&'static str, &'static str)> {
 /// the environment while it changes). An admin or a developer who sets `JSC_useJIT` themselves
 /// keeps their choice.
 pub fn configure() {
-    #[cfg(target_os = "linux")]
-    if let Some((name, value)) = jit_setting(std::env::var_os(JIT_OPTION).is_some())
-        && let Err(error) = webkit2gtk::glib::setenv(name, value, false)
-    {
+    if let Some((name, value)) = jit_setting(std::env::var_os(JIT_OPTION).is_some()) {
+        set_for_web_processes(name, value);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn set_for_web_processes(name: &str, value: &str) {
+    if let Err(error) = webkit2gtk::glib::setenv(name, value, false) {
         eprintln!("could not set {name} for the web view: {error}");
     }
 }
+
+#[cfg(not(target_os = "linux"))]
+fn set_for_web_processes(_name: &str, _value: &str) {}
 
 #[cfg(test)]
 mod tests {
