@@ -84,6 +84,7 @@ describe("App", () => {
   it("keeps quick lock in step: a sign-in in the main window, then a sign-out, reach it", async () => {
     mockMediaQueries([]);
     let changed: (s: typeof SAMPLE_SUMMARY | null, e: null) => void = () => {};
+    const startReached = vi.fn(() => Promise.resolve());
     render(
       <BackendProvider
         backend={fakeBackend({
@@ -95,12 +96,15 @@ describe("App", () => {
             changed = cb;
             return () => {};
           },
+          startReached,
         })}
       >
         <QuickLockApp />
       </BackendProvider>,
     );
     expect(await screen.findByText(/Nobody is signed in/)).toBeInTheDocument();
+    // Said at once, without waiting for a frame: the window is hidden until quick lock is opened.
+    expect(startReached).toHaveBeenCalledWith("quickLockReady");
     act(() => changed(SAMPLE_SUMMARY, null));
     await waitFor(() => expect(screen.queryByText(/Nobody is signed in/)).toBeNull());
     act(() => changed(null, null));
