@@ -21,11 +21,8 @@ export function reportQuickLockShown(backend: Backend) {
   // both wait for the first frame on screen: one report per frame.
   if (shownPending) return;
   shownPending = true;
-  requestAnimationFrame(() => {
-    setTimeout(() => {
-      shownPending = false;
-      backend.startReached("quickLockShown").catch(() => {});
-    }, 0);
+  reportAfterPaint(backend, "quickLockShown", () => {
+    shownPending = false;
   });
 }
 
@@ -41,10 +38,11 @@ export function reportQuickLockReady(backend: Backend) {
   backend.startReached("quickLockReady").catch(() => {});
 }
 
-function reportAfterPaint(backend: Backend, stage: UiStage) {
+function reportAfterPaint(backend: Backend, stage: UiStage, painted = () => {}) {
   // The frame is painted after the animation frame's callbacks; the timeout runs after that paint.
   requestAnimationFrame(() => {
     setTimeout(() => {
+      painted();
       backend.startReached(stage).catch(() => {});
     }, 0);
   });
