@@ -3,9 +3,9 @@
 
 Every shared library the package's binaries link (as dpkg-shlibdeps reads them) must come from a
 package that the declared Depends pull in, directly or through their own dependencies; the
-libraries the app loads at run time, which no linker records, must be declared by name; and a
-Secret Service (the Linux keychain) must be at least recommended, so `apt install ./x.deb` brings
-one (apt installs recommended packages by default). Prints what it found; exits 1 on a gap.
+libraries and files the app loads at run time, which no linker records, must be declared by
+name; and a Secret Service (the Linux keychain) must be at least recommended, so `apt install
+./x.deb` brings one (apt installs recommended packages by default). Prints what it found; exits 1 on a gap.
 
 Usage: deb_depends.py PACKAGE.deb
 """
@@ -16,9 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-# Loaded with dlopen, so neither the linker nor dpkg-shlibdeps sees them.
+# Loaded with dlopen or read as files, so neither the linker nor dpkg-shlibdeps sees them.
 LOADED_AT_RUN_TIME = {
     "libayatana-appindicator3-1": "the tray icon (libappindicator-sys loads it at run time)",
+    "ca-certificates": "the trust store every HTTPS server is checked against (/etc/ssl/certs)",
 }
 # Any of these serves org.freedesktop.secrets; without one the app signs in for the session only.
 SECRET_SERVICES = ["gnome-keyring", "keepassxc", "kwalletmanager"]
@@ -91,7 +92,7 @@ def main():
         if package not in declared:
             gaps.append(f"{package}: {why}")
         else:
-            print(f"  loads {package} at run time: declared")
+            print(f"  uses {package} at run time: declared")
     offered = {alt for entry in depends + recommends for alt in entry}
     if not offered.intersection(SECRET_SERVICES):
         gaps.append(f"a Secret Service ({' | '.join(SECRET_SERVICES)}) in Depends or Recommends")

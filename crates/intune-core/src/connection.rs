@@ -141,7 +141,7 @@ impl Connection {
     /// Signed in to a tenant running in this process: the demo.
     pub fn in_process(
         session: Arc<Session>,
-        http: oauth2::reqwest::Client,
+        http: crate::http::SignInClient,
         tenant: InProcessTenant,
     ) -> Result<Connection> {
         let mut connection = Connection::signed_in(session, http)?;
@@ -262,7 +262,7 @@ impl Connection {
     }
 
     /// After an interactive sign-in.
-    pub fn signed_in(session: Arc<Session>, http: oauth2::reqwest::Client) -> Result<Connection> {
+    pub fn signed_in(session: Arc<Session>, http: crate::http::SignInClient) -> Result<Connection> {
         let profile = session.profile().clone();
         let credential = Arc::new(Delegated::new(Arc::clone(&session), http));
         let graph = GraphClient::new(profile.cloud.graph_url(), credential)?;

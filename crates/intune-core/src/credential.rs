@@ -22,11 +22,11 @@ pub trait TokenSource: Send + Sync {
 /// A delegated sign-in: refreshes silently through its session.
 pub struct Delegated {
     session: Arc<Session>,
-    http: oauth2::reqwest::Client,
+    http: crate::http::SignInClient,
 }
 
 impl Delegated {
-    pub fn new(session: Arc<Session>, http: oauth2::reqwest::Client) -> Self {
+    pub fn new(session: Arc<Session>, http: crate::http::SignInClient) -> Self {
         Delegated { session, http }
     }
 

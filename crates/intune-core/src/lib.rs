@@ -12,6 +12,7 @@ pub mod demo;
 pub mod devices;
 pub mod error;
 pub mod graph;
+pub mod http;
 pub mod issued_for;
 pub mod json_file;
 pub mod logging;

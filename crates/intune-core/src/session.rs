@@ -109,7 +109,7 @@ impl Session {
     /// A valid access token, refreshing first when it is about to expire. A refresh token that is
     /// no longer accepted ends the session: its keychain entry is removed, and the error says to
     /// sign in again.
-    pub async fn access_token(&self, http: &oauth2::reqwest::Client) -> Result<Secret> {
+    pub async fn access_token(&self, http: &crate::http::SignInClient) -> Result<Secret> {
         let mut current = self.current.lock().await;
         if let Some(state) = current.as_ref()
             && SystemTime::now() + REFRESH_MARGIN < state.expires_at
@@ -121,7 +121,11 @@ impl Session {
 
     /// Graph refused `rejected` before its time (revoked, or expired early): a new one is fetched
     /// with the refresh token, unless another request already replaced it.
-    pub async fn renew(&self, http: &oauth2::reqwest::Client, rejected: &Secret) -> Result<Secret> {
+    pub async fn renew(
+        &self,
+        http: &crate::http::SignInClient,
+        rejected: &Secret,
+    ) -> Result<Secret> {
         let mut current = self.current.lock().await;
         if let Some(state) = current.as_ref()
             && state.access_token != *rejected
@@ -135,7 +139,7 @@ impl Session {
     async fn refresh(
         &self,
         current: &mut Option<Current>,
-        http: &oauth2::reqwest::Client,
+        http: &crate::http::SignInClient,
     ) -> Result<Secret> {
         let Some(state) = current.as_mut() else {
             return Err(Error::SignInRequired("signed out".into()));

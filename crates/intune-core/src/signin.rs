@@ -56,12 +56,8 @@ pub fn delegated_scopes(cloud: &Cloud) -> Vec<String> {
 }
 
 /// An HTTP client for sign-in: no redirects followed (a redirect is never a token answer).
-pub fn http_client() -> Result<oauth2::reqwest::Client> {
-    oauth2::reqwest::ClientBuilder::new()
-        .redirect(oauth2::reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))
+pub fn http_client() -> Result<crate::http::SignInClient> {
+    crate::http::SignInClient::new()
 }
 
 pub(crate) fn endpoint(profile: &Profile, path: &str) -> String {
@@ -115,7 +111,7 @@ pub struct DeviceCodeSignIn {
 }
 
 impl DeviceCodeSignIn {
-    pub async fn start(http: &oauth2::reqwest::Client, profile: &Profile) -> Result<Self> {
+    pub async fn start(http: &crate::http::SignInClient, profile: &Profile) -> Result<Self> {
         let client = EntraClient::new(ClientId::new(profile.client_id.clone()))
             .set_auth_type(AuthType::RequestBody)
             .set_device_authorization_url(
@@ -147,7 +143,7 @@ impl DeviceCodeSignIn {
 
     /// Polls until the admin approves, declines, or the code expires. The crate honours the
     /// service's `interval` and adds five seconds on each `slow_down`.
-    pub async fn finish(self, http: &oauth2::reqwest::Client) -> Result<TokenSet> {
+    pub async fn finish(self, http: &crate::http::SignInClient) -> Result<TokenSet> {
         let profile = &self.profile;
         let client = EntraClient::new(ClientId::new(profile.client_id.clone()))
             .set_auth_type(AuthType::RequestBody)
@@ -166,7 +162,7 @@ impl DeviceCodeSignIn {
 /// Redeems a refresh token. Entra may answer with a new refresh token, which replaces the old
 /// (the caller stores it); `invalid_grant` or `interaction_required` means "sign in again".
 pub async fn refresh(
-    http: &oauth2::reqwest::Client,
+    http: &crate::http::SignInClient,
     profile: &Profile,
     refresh_token: &Secret,
 ) -> Result<TokenSet> {

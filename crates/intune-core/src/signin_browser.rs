@@ -86,7 +86,7 @@ impl BrowserSignIn {
     /// Waits for the browser, at most `timeout`; `cancel` completing means the admin gave up.
     pub async fn finish(
         self,
-        http: &oauth2::reqwest::Client,
+        http: &crate::http::SignInClient,
         timeout: Duration,
         cancel: impl Future<Output = ()>,
     ) -> Result<TokenSet> {

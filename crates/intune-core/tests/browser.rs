@@ -24,11 +24,12 @@ fn profile(sim: &SimHandle) -> Profile {
     sim_profile(sim, &sim.tenant.tenant_id, SignInMethod::Browser)
 }
 
-fn browser() -> oauth2::reqwest::Client {
-    oauth2::reqwest::ClientBuilder::new()
-        .redirect(oauth2::reqwest::redirect::Policy::none())
-        .build()
+/// A client that, as a browser shows a redirect, does not follow it on its own.
+fn browser() -> reqwest::Client {
+    intune_core::signin::http_client()
         .expect("client")
+        .reqwest()
+        .clone()
 }
 
 /// What a browser does: load the sign-in page, follow its redirect back to the app. Returns the

@@ -22,7 +22,9 @@ fn profile(sim: &SimHandle, tenant: &str) -> Profile {
 }
 
 async fn approve(sim: &SimHandle, user_code: &str, approve: bool) {
-    let status = oauth2::reqwest::Client::new()
+    let status = intune_core::signin::http_client()
+        .expect("client")
+        .reqwest()
         .post(format!("{}/_sim/devicecode/approve", sim.base_url))
         .header("content-type", "application/json")
         .body(serde_json::json!({"userCode": user_code, "approve": approve}).to_string())

@@ -82,10 +82,8 @@ async fn the_browser_method_gives_the_page_to_open_and_finishes_when_the_browser
     // The browser's part: load the page, follow the redirect back to the app's listener.
     let browser = tokio::spawn(async move {
         let url: String = url_rx.await.expect("a page to open");
-        let http = oauth2::reqwest::ClientBuilder::new()
-            .redirect(oauth2::reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let client = intune_core::signin::http_client().expect("client");
+        let http = client.reqwest();
         let page = http.get(&url).send().await.expect("sign-in page");
         let back = page.headers()["location"]
             .to_str()
@@ -229,7 +227,9 @@ async fn a_resume_at_start_names_the_account_finds_a_revoked_sign_in_and_survive
         "hosts it was not issued for"
     );
 
-    let revoked = reqwest::Client::new()
+    let revoked = intune_core::signin::http_client()
+        .expect("client")
+        .reqwest()
         .post(format!("{}/_sim/tokens/revoke", sim.base_url))
         .send()
         .await

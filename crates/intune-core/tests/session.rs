@@ -55,7 +55,9 @@ fn stored(store: &SecretStore) -> Option<String> {
 }
 
 async fn graph_status(sim: &SimHandle, token: &str) -> u16 {
-    oauth2::reqwest::Client::new()
+    intune_core::signin::http_client()
+        .expect("client")
+        .reqwest()
         .get(format!(
             "{}/v1.0/deviceManagement/managedDevices",
             sim.base_url
@@ -101,7 +103,9 @@ async fn a_revoked_refresh_token_asks_to_sign_in_again_and_clears_the_keychain()
     let sim = sim();
     let store = keychain();
     let session = signed_in(&sim, Persistence::Keychain(store.clone())).await;
-    let status = oauth2::reqwest::Client::new()
+    let status = intune_core::signin::http_client()
+        .expect("client")
+        .reqwest()
         .post(format!("{}/_sim/tokens/revoke", sim.base_url))
         .send()
         .await

@@ -47,7 +47,9 @@ async fn an_access_token_expired_by_the_service_is_renewed_once_and_the_read_suc
 async fn a_refused_token_whose_refresh_token_was_revoked_asks_to_sign_in_again() {
     let (demo, client, url) = read_once().await;
     demo.sim().expire_access_tokens();
-    let revoked = reqwest::Client::new()
+    let revoked = intune_core::signin::http_client()
+        .expect("client")
+        .reqwest()
         .post(format!("{}/_sim/tokens/revoke", demo.sim().base_url))
         .send()
         .await

@@ -87,7 +87,7 @@ impl Demo {
     }
 
     /// Signs in through the browser flow, with this module in the browser's place.
-    pub async fn sign_in(&self, http: &oauth2::reqwest::Client) -> Result<Arc<Session>> {
+    pub async fn sign_in(&self, http: &intune_core::http::SignInClient) -> Result<Arc<Session>> {
         let flow = BrowserSignIn::start(&self.profile).await?;
         let url = flow.authorize_url().to_string();
         let browser = play_browser(http.clone(), url);
@@ -122,9 +122,10 @@ pub async fn connect(devices: usize) -> Result<Connection> {
 }
 
 /// Loads the sign-in page and follows its redirect back to the loopback listener, as a browser.
-async fn play_browser(http: oauth2::reqwest::Client, url: String) -> Result<()> {
+async fn play_browser(http: intune_core::http::SignInClient, url: String) -> Result<()> {
     let failed = |what: &str| Error::Internal(format!("the demo sign-in failed: {what}"));
     let page = http
+        .reqwest()
         .get(&url)
         .send()
         .await
@@ -135,7 +136,8 @@ async fn play_browser(http: oauth2::reqwest::Client, url: String) -> Result<()> 
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| failed("the sign-in page did not redirect"))?
         .to_string();
-    http.get(&back)
+    http.reqwest()
+        .get(&back)
         .send()
         .await
         .map_err(|_| failed("the app's listener did not answer"))?;
