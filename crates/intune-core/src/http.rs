@@ -33,6 +33,7 @@ fn tls_config() -> Result<ClientConfig> {
 }
 
 fn make_tls_config() -> std::result::Result<ClientConfig, String> {
+    let started = std::time::Instant::now();
     // ring, as the updater uses: reqwest is built without a provider of its own, so aws-lc is
     // not linked beside it.
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -51,6 +52,7 @@ fn make_tls_config() -> std::result::Result<ClientConfig, String> {
             config.with_root_certificates(rustls::RootCertStore::empty())
         }
     };
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis(), "TLS set up");
     Ok(config.with_no_client_auth())
 }
 

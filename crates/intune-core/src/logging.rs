@@ -6,11 +6,14 @@
 use std::path::{Path, PathBuf};
 
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
-use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::{Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
 use crate::{Error, Result};
 
-/// The environment variable that overrides the log filter, e.g. `INTUNE_ACTIONS_LOG=debug`.
+/// The environment variable that overrides the log filter: a level (`INTUNE_ACTIONS_LOG=debug`),
+/// or levels per module (`intune_core::graph=trace,info`). Targets, not tracing's EnvFilter:
+/// the same syntax without span and field filters, which would link a regular-expression engine.
 pub const FILTER_ENV: &str = "INTUNE_ACTIONS_LOG";
 const DEFAULT_FILTER: &str = "info";
 const FILE_PREFIX: &str = "intune-actions";
@@ -25,8 +28,7 @@ pub struct LogOptions<'a> {
 
 /// Installs the process-wide subscriber. Returns the folder the log files go to.
 pub fn init(options: LogOptions<'_>) -> Result<Option<PathBuf>> {
-    let filter =
-        || EnvFilter::try_from_env(FILTER_ENV).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter = || filter(std::env::var(FILTER_ENV).ok().as_deref());
 
     let file_layer = match options.dir {
         Some(dir) => {
@@ -52,6 +54,13 @@ pub fn init(options: LogOptions<'_>) -> Result<Option<PathBuf>> {
         .try_init()
         .map_err(|e| Error::Internal(format!("logging was already set up: {e}")))?;
     Ok(options.dir.map(Path::to_path_buf))
+}
+
+/// The filter the variable asks for; the default when it is unset or not understood.
+fn filter(asked: Option<&str>) -> Targets {
+    asked
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| DEFAULT_FILTER.parse().unwrap_or_default())
 }
 
 fn open_appender(dir: &Path) -> Result<RollingFileAppender> {
@@ -108,6 +117,27 @@ mod tests {
             stderr: true,
         });
         assert!(matches!(second, Err(Error::Internal(_))));
+    }
+
+    #[test]
+    fn the_variable_sets_levels_and_a_filter_it_cannot_read_falls_back_to_info() {
+        use tracing::Level;
+        use tracing::level_filters::LevelFilter;
+
+        let debug = filter(Some("debug"));
+        assert!(debug.would_enable("intune_core::graph", &Level::DEBUG));
+        assert!(!debug.would_enable("intune_core::graph", &Level::TRACE));
+
+        let per_module = filter(Some("intune_core::graph=trace,warn"));
+        assert!(per_module.would_enable("intune_core::graph::calls", &Level::TRACE));
+        assert!(!per_module.would_enable("intune_core::session", &Level::INFO));
+
+        for unset_or_unreadable in [None, Some("verbose=loud"), Some("intune_core=verbose")] {
+            let fallback = filter(unset_or_unreadable);
+            assert!(fallback.would_enable("intune_core", &Level::INFO));
+            assert!(!fallback.would_enable("intune_core", &Level::DEBUG));
+        }
+        assert_eq!(filter(None).default_level(), Some(LevelFilter::INFO));
     }
 
     #[test]
