@@ -322,7 +322,7 @@ def one_start(session, kind, binary, settle, quick_locks, tray_secs, short=False
     home = tempfile.mkdtemp(prefix=f"footprint-{kind}-")
     title = APP_TITLE if kind == "app" else BARE_TITLE
     started = Started(session, binary, title, home)
-    sample = {"short": True} if short else {}
+    sample = {}
     try:
         mapped, painted, window = started.first_paint()
         sample.update(mapped_s=mapped, first_paint_s=painted)
@@ -541,7 +541,7 @@ def measure(args):
                 )
                 time.sleep(1)
         # Start times here come in two modes, for both apps alike: most first paints come after
-        # about 0.3 s, some (a fifth to a third) half a second later, inside WebKit's first load.
+        # about 0.3 s, others half a second later, inside WebKit's first load, as if by chance.
         # Five starts can fall three to two either way, so the start rows also take these short
         # starts (to the list, then quit), alternated the same way.
         for index in range(args.starts):
