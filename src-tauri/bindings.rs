@@ -1,6 +1,11 @@
 //! The typed IPC surface. `ui/src/bindings.ts` is generated from it and committed; a test fails when
 //! the committed file no longer matches, and `UPDATE_BINDINGS=1 cargo test --lib bindings` rewrites it.
+//!
+//! The running app needs only the commands' handler and the events' registry: describing every
+//! command's types (what the export reads) is left to [`builder`], which only the export calls, so
+//! the app neither does that work at each start nor carries the code for it.
 
+use tauri::generate_handler;
 use tauri_specta::{collect_commands, collect_events};
 
 use crate::commands;
@@ -8,9 +13,12 @@ use crate::commands;
 /// The committed TypeScript bindings, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
 
-pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(collect_commands![
+/// Hands every command to a macro: Tauri's `generate_handler` for the app ([`handler`]), which
+/// then carries no type descriptions, and tauri-specta's `collect_commands` (the same handler with
+/// the types) for the export ([`builder`]). One list, so the two cannot differ.
+macro_rules! every_command {
+    ($collect:ident) => {
+        $collect![
             commands::about,
             commands::session::open_session,
             commands::session::start_demo,
@@ -68,18 +76,39 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::set_updates_on,
             commands::desktop::appearance,
             commands::desktop::set_appearance,
-        ])
-        .events(collect_events![
-            commands::devices::InventoryChanged,
-            commands::actions::ActionProgress,
-            commands::actions::SendWaiting,
-            commands::actions::DeviceSent,
-            crate::quick_lock::QuickLockOpened,
-            commands::session::SessionChanged,
-            commands::signin::SignInProgress,
-            crate::updates::UpdatesChanged,
-            commands::desktop::AppearanceChanged
-        ])
+        ]
+    };
+}
+
+fn events() -> tauri_specta::Events {
+    collect_events![
+        commands::devices::InventoryChanged,
+        commands::actions::ActionProgress,
+        commands::actions::SendWaiting,
+        commands::actions::DeviceSent,
+        crate::quick_lock::QuickLockOpened,
+        commands::session::SessionChanged,
+        commands::signin::SignInProgress,
+        crate::updates::UpdatesChanged,
+        commands::desktop::AppearanceChanged
+    ]
+}
+
+/// What handles the UI's calls: every command.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    every_command!(generate_handler)
+}
+
+/// Mounted at start so the events can be emitted (tauri-specta looks each one up there).
+pub fn events_only() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().events(events())
+}
+
+/// The whole surface with its types, for the export.
+pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(every_command!(collect_commands))
+        .events(events())
         // Returned as the `error` of every failing command; exported even before one fails.
         .typ::<intune_core::ErrorReport>()
 }

@@ -48,7 +48,7 @@ pub fn run() {
         }
     }
 
-    let specta = bindings::builder();
+    let events = bindings::events_only();
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
@@ -74,9 +74,9 @@ pub fn run() {
                 .with_state_flags(window::KEPT_STATE)
                 .build(),
         )
-        .invoke_handler(specta.invoke_handler())
+        .invoke_handler(bindings::handler())
         .setup(move |app| {
-            specta.mount_events(app);
+            events.mount_events(app);
             let log_dir = state::init_logging(app.handle());
             tracing::info!(version = %app.package_info().version, "Intune Actions started");
             startup::step("logging ready");

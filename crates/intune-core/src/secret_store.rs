@@ -100,7 +100,7 @@ impl RawStore for KeyringRaw {
 pub fn native() -> Result<SecretStore> {
     #[cfg(target_os = "linux")]
     let (store, limit): (Arc<keyring_core::CredentialStore>, _) = (
-        zbus_secret_service_keyring_store::Store::new().map_err(describe)?,
+        dbus_secret_service_keyring_store::Store::new().map_err(describe)?,
         None,
     );
     #[cfg(target_os = "macos")]
