@@ -1,7 +1,7 @@
 # Installs what the project needs and is missing. Sourced by scripts/run and scripts/test.
 # Debian and Ubuntu only; other systems: see the README's prerequisites.
 
-BUILD_PACKAGES=(build-essential pkg-config libssl-dev libxdo-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+BUILD_PACKAGES=(build-essential pkg-config libssl-dev libdbus-1-dev libxdo-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev patchelf)
 # A virtual display and session bus for the end-to-end suite, WebKit's WebDriver, a real Secret
 # Service for keychain tests, ImageMagick for screenshots, xclip to read the clipboard and
