@@ -414,6 +414,7 @@ fn azure_cli(keychain: &TestKeychain) -> Outcome {
     let mut cli = Cli::new(keychain);
     cli.add_profile(&sim, &sim.tenant.app_client_id, "azure-cli")?;
     // A stand-in `az` first on the PATH, printing a token the tenant issued, as `az` would.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let token = reqwest::blocking::Client::new()
         .post(format!(
             "{}/{}/oauth2/v2.0/token",

@@ -46,6 +46,7 @@ fn prints_one_json_line_with_the_connection_then_serves() {
     }
     let base = info["base_url"].as_str().expect("base");
     assert!(base.starts_with("http://127.0.0.1:"));
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let devices: Value = reqwest::blocking::get(format!("{base}/_sim/devices"))
         .expect("serves")
         .json()

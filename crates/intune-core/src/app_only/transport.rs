@@ -19,7 +19,7 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(plain_http: Option<String>) -> crate::Result<Transport> {
-        let http = crate::http::builder()
+        let http = crate::http::builder()?
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))
             .connect_timeout(std::time::Duration::from_secs(10))

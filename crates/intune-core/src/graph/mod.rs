@@ -130,7 +130,7 @@ impl GraphClient {
         policy: RetryPolicy,
         on_wait: Option<WaitObserver>,
     ) -> Result<Self> {
-        let http = crate::http::builder()
+        let http = crate::http::builder()?
             // Graph never redirects a device call; a redirect would carry the bearer token away.
             .redirect(reqwest::redirect::Policy::none())
             .timeout(policy.timeout)

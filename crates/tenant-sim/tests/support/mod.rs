@@ -27,6 +27,7 @@ pub fn small(devices: usize) -> SimConfig {
 
 /// A client that, like the app's, does not follow redirects.
 pub fn client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
