@@ -16,6 +16,8 @@ pub const ARG: &str = "--quick-lock";
 
 /// Whether the quick lock window there is now was built into the main window's web process.
 static SHARES_MAIN_PROCESS: AtomicBool = AtomicBool::new(false);
+/// The main window was let go while quick lock was on screen: it parts once it is hidden.
+static PART_WHEN_HIDDEN: AtomicBool = AtomicBool::new(false);
 
 /// Tells an open quick lock window to start over, on a device when one was chosen in the tray.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -125,7 +127,8 @@ fn sharing_the_main_web_process<'a>(
 
 /// Once the hidden main window is let go: a hidden quick lock that shares its web process keeps
 /// that process, and the main page's memory in it, alive (measured in BENCHMARKS.md). It is
-/// built again on its own, which ends the shared process; a quick lock on screen is left alone.
+/// built again on its own, which ends the shared process. A quick lock on screen is left alone
+/// until it is hidden ([`hidden`]).
 pub fn part_from_the_main_web_process(app: &AppHandle) {
     if !SHARES_MAIN_PROCESS.load(Ordering::SeqCst) {
         return;
@@ -134,8 +137,13 @@ pub fn part_from_the_main_web_process(app: &AppHandle) {
         return;
     };
     if window.is_visible().unwrap_or(true) {
+        tracing::info!(
+            "quick lock is on screen: it leaves the main window's web process once hidden"
+        );
+        PART_WHEN_HIDDEN.store(true, Ordering::SeqCst);
         return;
     }
+    PART_WHEN_HIDDEN.store(false, Ordering::SeqCst);
     tracing::info!("quick lock is built again in a web process of its own");
     if let Err(error) = window.destroy() {
         tracing::warn!(%error, "could not let quick lock go");
@@ -155,6 +163,26 @@ pub fn part_from_the_main_web_process(app: &AppHandle) {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         tracing::warn!("quick lock was not let go in time: it is built again when next opened");
+    });
+}
+
+/// Quick lock was hidden (closed, or Escape). If the main window was let go while quick lock was
+/// on screen, quick lock still holds their shared web process: it parts now, unless the main
+/// window was built again meanwhile (then the admin is using it, and quick lock parts no more).
+pub fn hidden(app: &AppHandle) {
+    if !PART_WHEN_HIDDEN.load(Ordering::SeqCst) {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        // Out of the close event or the page's own call to hide itself: the window that asked is
+        // not destroyed while its request is being answered.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if app.get_webview_window(crate::window::MAIN).is_some() {
+            PART_WHEN_HIDDEN.store(false, Ordering::SeqCst);
+            return;
+        }
+        part_from_the_main_web_process(&app);
     });
 }
 

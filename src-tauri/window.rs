@@ -123,6 +123,8 @@ pub fn keep_in_tray_on_close(window: &Window, event: &WindowEvent) {
         }
         hint_once(window.app_handle());
         release_later(window.app_handle());
+    } else if window.label() == crate::quick_lock::QUICK_LOCK {
+        crate::quick_lock::hidden(window.app_handle());
     }
 }
 

@@ -25,7 +25,11 @@ pub fn quick_lock_target(state: State<'_, AppState>) -> Option<String> {
 pub fn hide_window(window: WebviewWindow) -> Result<(), ErrorReport> {
     window.hide().map_err(|e| {
         intune_core::Error::Internal(format!("the window could not be hidden: {e}")).report()
-    })
+    })?;
+    if window.label() == quick_lock::QUICK_LOCK {
+        quick_lock::hidden(window.app_handle());
+    }
+    Ok(())
 }
 
 /// A step of the start the web view reached, logged with the time since the app began (the

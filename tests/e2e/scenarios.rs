@@ -387,7 +387,8 @@ fn close_the_main_window(ctx: &Ctx<'_>) -> Result<bool, String> {
 
 /// Closing the main window hides it in the tray: the first time, a notification says where the
 /// app went; never again (not even after a restart). The size the admin gave the window comes back
-/// at the next start.
+/// at the next start. Hidden a while, the main window is let go, and quick lock leaves their shared
+/// web process (at once when hidden; when it is next hidden when it was on screen).
 fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>(
     ctx: &'a Ctx<'a>,
 ) -> Outcome<'a> {
@@ -483,15 +484,17 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         // Hidden a while, the main window's web view is let go; the app stays in the tray and
         // builds the window again when asked. Started directly (WebDriver ends an app whose
         // window goes), letting go after 2 s instead of 5 minutes.
-        let mut direct = EndedOnDrop(
+        let start_directly = |release_after_secs: &str| {
             ctx.desktop
                 .command(APP_BINARY)
-                .env("INTUNE_ACTIONS_RELEASE_AFTER_SECS", "2")
+                .env("INTUNE_ACTIONS_RELEASE_AFTER_SECS", release_after_secs)
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn()
-                .map_err(|e| format!("cannot start the app: {e}"))?,
-        );
+                .map(EndedOnDrop)
+                .map_err(|e| format!("cannot start the app: {e}"))
+        };
+        let mut direct = start_directly("2")?;
         let titled = |title: &str| {
             ctx.desktop
                 .window_titles()
@@ -570,6 +573,84 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             let _ = direct.kill();
         }
         check!(ended, "Quit did not end the app");
+
+        // Quick lock on screen when the main window is let go keeps their shared web process
+        // while it is in use, and parts from it once hidden. The main window is closed first
+        // (closing it with quick lock on show would close both: the title matches), quick lock
+        // opened before the main window is let go, 6 s after.
+        let mut direct = start_directly("6")?;
+        check!(
+            wait_until(Duration::from_secs(30), || ctx
+                .desktop
+                .shows_window_titled("Intune Actions")
+                .unwrap_or(false)),
+            "the app started again directly showed no window"
+        );
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let app_pid = direct.id();
+        let web = || crate::desktop::Desktop::web_processes(app_pid);
+        let shared = web();
+        check!(
+            shared.len() == 1,
+            "after a new start, the main window and quick lock do not share one web process: {shared:?}"
+        );
+        check!(close()?, "closing did not put the window away");
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Down"])?;
+        check!(
+            quick_lock_shows(ctx),
+            "quick lock did not open from the tray: {:?}",
+            ctx.desktop.window_titles()
+        );
+        check!(
+            wait_until(Duration::from_secs(20), || !titled("Intune Actions")
+                .unwrap_or(true)),
+            "the hidden main window was not let go while quick lock was on screen: {:?}",
+            ctx.desktop.window_titles()
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        check!(
+            ctx.desktop.shows_window_titled("Quick lock")?,
+            "quick lock went with the main window: {:?}",
+            ctx.desktop.window_titles()
+        );
+        check!(
+            web() == shared,
+            "quick lock on screen lost its web process: {shared:?} then {:?}",
+            web()
+        );
+        check!(
+            hide_quick_lock_with_escape(ctx)?,
+            "Escape did not hide quick lock"
+        );
+        check!(
+            wait_until(Duration::from_secs(20), || {
+                let now = web();
+                now.len() == 1 && now != shared
+            }),
+            "hidden, quick lock kept the main page's web process: {shared:?} then {:?}",
+            web()
+        );
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Down"])?;
+        check!(
+            quick_lock_shows(ctx),
+            "quick lock, built again after it parted, did not open from the tray: {:?}",
+            ctx.desktop.window_titles()
+        );
+        check!(
+            hide_quick_lock_with_escape(ctx)?,
+            "Escape did not hide the quick lock built again after it parted"
+        );
+        ctx.desktop.open_tray_menu()?;
+        ctx.desktop.choose_in_tray_menu(&["Up"])?;
+        let ended = wait_until(Duration::from_secs(15), || {
+            direct.try_wait().ok().flatten().is_some()
+        });
+        if !ended {
+            let _ = direct.kill();
+        }
+        check!(ended, "Quit did not end the app started again");
         Ok(())
     })
 }
