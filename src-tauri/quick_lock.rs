@@ -16,8 +16,6 @@ pub const ARG: &str = "--quick-lock";
 
 /// Whether the quick lock window there is now was built into the main window's web process.
 static SHARES_MAIN_PROCESS: AtomicBool = AtomicBool::new(false);
-/// The main window was let go while quick lock was on screen: it parts once it is hidden.
-static PART_WHEN_HIDDEN: AtomicBool = AtomicBool::new(false);
 
 /// Tells an open quick lock window to start over, on a device when one was chosen in the tray.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -140,10 +138,8 @@ pub fn part_from_the_main_web_process(app: &AppHandle) {
         tracing::info!(
             "quick lock is on screen: it leaves the main window's web process once hidden"
         );
-        PART_WHEN_HIDDEN.store(true, Ordering::SeqCst);
         return;
     }
-    PART_WHEN_HIDDEN.store(false, Ordering::SeqCst);
     tracing::info!("quick lock is built again in a web process of its own");
     if let Err(error) = window.destroy() {
         tracing::warn!(%error, "could not let quick lock go");
@@ -166,11 +162,13 @@ pub fn part_from_the_main_web_process(app: &AppHandle) {
     });
 }
 
-/// Quick lock was hidden (closed, or Escape). If the main window was let go while quick lock was
-/// on screen, quick lock still holds their shared web process: it parts now, unless the main
-/// window was built again meanwhile (then the admin is using it, and quick lock parts no more).
+/// Quick lock was hidden (closed, or Escape). If it shares the main window's web process and the
+/// main window is gone (it was let go while quick lock was on screen), it parts now. A main window
+/// built again meanwhile is in use, and quick lock stays.
 pub fn hidden(app: &AppHandle) {
-    if !PART_WHEN_HIDDEN.load(Ordering::SeqCst) {
+    if !SHARES_MAIN_PROCESS.load(Ordering::SeqCst)
+        || app.get_webview_window(crate::window::MAIN).is_some()
+    {
         return;
     }
     let app = app.clone();
@@ -178,11 +176,9 @@ pub fn hidden(app: &AppHandle) {
         // Out of the close event or the page's own call to hide itself: the window that asked is
         // not destroyed while its request is being answered.
         tokio::time::sleep(Duration::from_millis(250)).await;
-        if app.get_webview_window(crate::window::MAIN).is_some() {
-            PART_WHEN_HIDDEN.store(false, Ordering::SeqCst);
-            return;
+        if app.get_webview_window(crate::window::MAIN).is_none() {
+            part_from_the_main_web_process(&app);
         }
-        part_from_the_main_web_process(&app);
     });
 }
 

@@ -482,40 +482,15 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         );
 
         // Hidden a while, the main window's web view is let go; the app stays in the tray and
-        // builds the window again when asked. Started directly (WebDriver ends an app whose
-        // window goes), letting go after 2 s instead of 5 minutes.
-        let start_directly = |release_after_secs: &str| {
-            ctx.desktop
-                .command(APP_BINARY)
-                .env("INTUNE_ACTIONS_RELEASE_AFTER_SECS", release_after_secs)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .map(EndedOnDrop)
-                .map_err(|e| format!("cannot start the app: {e}"))
-        };
-        let mut direct = start_directly("2")?;
+        // builds the window again when asked. Letting go after 2 s instead of 5 minutes.
+        let (mut direct, shared) = start_directly(ctx, "2").await?;
         let titled = |title: &str| {
             ctx.desktop
                 .window_titles()
                 .map(|titles| titles.iter().any(|t| t == title))
         };
-        check!(
-            wait_until(Duration::from_secs(30), || ctx
-                .desktop
-                .shows_window_titled("Intune Actions")
-                .unwrap_or(false)),
-            "the app started directly showed no window"
-        );
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        // Quick lock, prepared hidden, shares the main window's web process (Linux).
         let app_pid = direct.id();
         let web = || crate::desktop::Desktop::web_processes(app_pid);
-        let shared = web();
-        check!(
-            shared.len() == 1,
-            "the main window and quick lock do not share one web process: {shared:?}"
-        );
         check!(close()?, "closing did not put the window away");
         check!(
             wait_until(Duration::from_secs(20), || !titled("Intune Actions")
@@ -530,10 +505,7 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         );
         // The shared process, holding the main page, ends: quick lock has one of its own.
         check!(
-            wait_until(Duration::from_secs(20), || {
-                let now = web();
-                now.len() == 1 && now != shared
-            }),
+            parted(app_pid, &shared),
             "the main page's web process outlived the main window: {shared:?} then {:?}",
             web()
         );
@@ -564,36 +536,18 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
         check!(size == (1000, 700), "the window came back at {size:?}");
         tokio::time::sleep(Duration::from_secs(2)).await;
         ctx.desktop.screenshot_screen("main-window-built-again");
-        ctx.desktop.open_tray_menu()?;
-        ctx.desktop.choose_in_tray_menu(&["Up"])?;
-        let ended = wait_until(Duration::from_secs(15), || {
-            direct.try_wait().ok().flatten().is_some()
-        });
-        if !ended {
-            let _ = direct.kill();
-        }
-        check!(ended, "Quit did not end the app");
+        check!(
+            quit_from_the_tray(ctx, &mut direct)?,
+            "Quit did not end the app"
+        );
 
         // Quick lock on screen when the main window is let go keeps their shared web process
         // while it is in use, and parts from it once hidden. The main window is closed first
         // (closing it with quick lock on show would close both: the title matches), quick lock
         // opened before the main window is let go, 6 s after.
-        let mut direct = start_directly("6")?;
-        check!(
-            wait_until(Duration::from_secs(30), || ctx
-                .desktop
-                .shows_window_titled("Intune Actions")
-                .unwrap_or(false)),
-            "the app started again directly showed no window"
-        );
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (mut direct, shared) = start_directly(ctx, "6").await?;
         let app_pid = direct.id();
         let web = || crate::desktop::Desktop::web_processes(app_pid);
-        let shared = web();
-        check!(
-            shared.len() == 1,
-            "after a new start, the main window and quick lock do not share one web process: {shared:?}"
-        );
         check!(close()?, "closing did not put the window away");
         ctx.desktop.open_tray_menu()?;
         ctx.desktop.choose_in_tray_menu(&["Down"])?;
@@ -624,10 +578,7 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             "Escape did not hide quick lock"
         );
         check!(
-            wait_until(Duration::from_secs(20), || {
-                let now = web();
-                now.len() == 1 && now != shared
-            }),
+            parted(app_pid, &shared),
             "hidden, quick lock kept the main page's web process: {shared:?} then {:?}",
             web()
         );
@@ -642,17 +593,65 @@ fn closing_keeps_the_app_in_the_tray_says_so_once_and_the_size_is_remembered<'a>
             hide_quick_lock_with_escape(ctx)?,
             "Escape did not hide the quick lock built again after it parted"
         );
-        ctx.desktop.open_tray_menu()?;
-        ctx.desktop.choose_in_tray_menu(&["Up"])?;
-        let ended = wait_until(Duration::from_secs(15), || {
-            direct.try_wait().ok().flatten().is_some()
-        });
-        if !ended {
-            let _ = direct.kill();
-        }
-        check!(ended, "Quit did not end the app started again");
+        check!(
+            quit_from_the_tray(ctx, &mut direct)?,
+            "Quit did not end the app started again"
+        );
         Ok(())
     })
+}
+
+/// Starts the app directly (WebDriver ends an app whose window goes), its hidden main window let
+/// go after `release_after_secs`. Returns once the window shows, with the one web process that
+/// the main window and quick lock, prepared hidden, share (Linux).
+async fn start_directly(
+    ctx: &Ctx<'_>,
+    release_after_secs: &str,
+) -> Result<(EndedOnDrop, Vec<i32>), String> {
+    let direct = ctx
+        .desktop
+        .command(APP_BINARY)
+        .env("INTUNE_ACTIONS_RELEASE_AFTER_SECS", release_after_secs)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(EndedOnDrop)
+        .map_err(|e| format!("cannot start the app: {e}"))?;
+    check!(
+        wait_until(Duration::from_secs(30), || ctx
+            .desktop
+            .shows_window_titled("Intune Actions")
+            .unwrap_or(false)),
+        "the app started directly showed no window"
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let shared = crate::desktop::Desktop::web_processes(direct.id());
+    check!(
+        shared.len() == 1,
+        "the main window and quick lock do not share one web process: {shared:?}"
+    );
+    Ok((direct, shared))
+}
+
+/// Whether the app's web processes came down to one other than `shared`: quick lock's own.
+fn parted(app_pid: u32, shared: &[i32]) -> bool {
+    wait_until(Duration::from_secs(20), || {
+        let now = crate::desktop::Desktop::web_processes(app_pid);
+        now.len() == 1 && now != shared
+    })
+}
+
+/// Quit from the tray menu; false (and the app killed) if it goes on.
+fn quit_from_the_tray(ctx: &Ctx<'_>, direct: &mut EndedOnDrop) -> Result<bool, String> {
+    ctx.desktop.open_tray_menu()?;
+    ctx.desktop.choose_in_tray_menu(&["Up"])?;
+    let ended = wait_until(Duration::from_secs(15), || {
+        direct.try_wait().ok().flatten().is_some()
+    });
+    if !ended {
+        let _ = direct.kill();
+    }
+    Ok(ended)
 }
 
 /// An app started directly, killed when the test ends however it ends: left running, it would
